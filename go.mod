@@ -1,8 +1,3 @@
 module github.com/wasix-go/wasix
 
-go 1.24.0
-
-require (
-	github.com/tetratelabs/wazero v1.12.0 // indirect
-	golang.org/x/sys v0.50.0 // indirect
-)
+go 1.25.0
