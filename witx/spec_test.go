@@ -150,7 +150,10 @@ func TestSpecTypes(t *testing.T) {
 				}
 				got["members"], got["repr"] = members(abi, tn.Type)
 				for _, col := range []string{"kind", "size", "align", "members", "repr"} {
-					if got[col] != row[col] {
+					// Hidden types (preview1 types the current set takes over) list
+					// placeholder members in the facts; their layout still counts.
+					hiddenMembers := row["hidden"] == "hidden" && col == "members" && strings.Contains(row[col], "hidden")
+					if got[col] != row[col] && !hiddenMembers {
 						t.Errorf("%s (%s) %s:\n  spec:  %s\n  facts: %s", name, row["abi"], col, got[col], row[col])
 					}
 				}
