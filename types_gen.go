@@ -72,8 +72,8 @@ type Errno uint16
 const (
 	// ErrnoSuccess: Nothing went wrong.
 	ErrnoSuccess Errno = 0
-	// ErrnoX2big: The argument list is too long.
-	ErrnoX2big Errno = 1
+	// Errno2big: The argument list is too long.
+	Errno2big Errno = 1
 	// ErrnoAcces: Permissions forbid the access.
 	ErrnoAcces Errno = 2
 	// ErrnoAddrinuse: The address is already in use.

@@ -201,7 +201,7 @@ func (g *guestGen) enum(b *bytes.Buffer, tn *witx.TypeName, doc string) {
 	b.WriteString(doc)
 	fmt.Fprintf(b, "type %s %s\n\nconst (\n", name, builtinGo[t.Repr])
 	for _, m := range t.Members {
-		c := prefix + exported(m.Name)
+		c := prefix + camel(m.Name)
 		g.claim(c, "$"+tn.Name+"::"+m.Name)
 		b.WriteString(docLines("\t", c+":", m.Doc, "the value $"+m.Name+" of $"+tn.Name+"."))
 		fmt.Fprintf(b, "\t%s %s = %d\n", c, name, m.Value)
@@ -264,7 +264,7 @@ func (g *guestGen) flags(b *bytes.Buffer, tn *witx.TypeName, doc string) {
 	b.WriteString(doc)
 	fmt.Fprintf(b, "type %s %s\n\nconst (\n", name, builtinGo[tn.Type.Repr])
 	for _, m := range tn.Type.Members {
-		c := prefix + exported(m.Name)
+		c := prefix + camel(m.Name)
 		g.claim(c, "$"+tn.Name+"::"+m.Name)
 		b.WriteString(docLines("\t", c+":", m.Doc, "the flag $"+m.Name+" of $"+tn.Name+"."))
 		fmt.Fprintf(b, "\t%s %s = %#x\n", c, name, m.Value)
@@ -302,7 +302,7 @@ var alignMarker = map[uint32]string{2: "[0]uint16", 4: "[0]uint32", 8: "[0]uint6
 // tagValue spells the tag value of case c in Go.
 func (g *guestGen) tagValue(t *witx.Type, c witx.Case) string {
 	if t.Tag.Kind == witx.KindRef && t.Tag.Resolve().Kind == witx.KindEnum {
-		return exported(t.Tag.Name) + exported(c.Name)
+		return exported(t.Tag.Name) + camel(c.Name)
 	}
 	return fmt.Sprint(c.Value)
 }

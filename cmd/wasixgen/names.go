@@ -8,15 +8,21 @@ import (
 
 // exported turns a witx name into an exported Go name: fd_pipe -> FdPipe.
 func exported(s string) string {
-	var b strings.Builder
-	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == '_' || r == '-' }) {
-		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
-	}
-	out := b.String()
+	out := camel(s)
 	if out == "" || !unicode.IsLetter(rune(out[0])) {
 		out = "X" + out
 	}
 	return out
+}
+
+// camel joins the words of a witx name with upper-case initials, for use
+// after a prefix: 2big -> 2big, fd_read -> FdRead.
+func camel(s string) string {
+	var b strings.Builder
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == '_' || r == '-' }) {
+		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+	}
+	return b.String()
 }
 
 // local turns a witx name into an unexported Go identifier that is not a

@@ -1,0 +1,45 @@
+package wasmbin
+
+import (
+	"errors"
+	"testing"
+)
+
+// tiny imports wasix_32v1.fd_pipe (i32 i32) -> i32 and a shared env.memory.
+var tiny = []byte{
+	0, 'a', 's', 'm', 1, 0, 0, 0,
+	1, 7, 1, 0x60, 2, 0x7f, 0x7f, 1, 0x7f, // type section
+	2, 39, 2, // import section, 2 entries
+	10, 'w', 'a', 's', 'i', 'x', '_', '3', '2', 'v', '1', 7, 'f', 'd', '_', 'p', 'i', 'p', 'e', 0, 0,
+	3, 'e', 'n', 'v', 6, 'm', 'e', 'm', 'o', 'r', 'y', 2, 3, 1, 0x80, 0x80, 4,
+}
+
+func TestImports(t *testing.T) {
+	imps, err := Imports(tiny)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(imps) != 2 {
+		t.Fatalf("got %d imports", len(imps))
+	}
+	f := imps[0]
+	if f.Module != "wasix_32v1" || f.Name != "fd_pipe" || f.Kind != 0 || len(f.Type.Params) != 2 || f.Type.Results[0].String() != "i32" {
+		t.Errorf("fd_pipe import read as %+v", f)
+	}
+	if m := imps[1]; m.Module != "env" || m.Name != "memory" || m.Kind != 2 {
+		t.Errorf("memory import read as %+v", m)
+	}
+}
+
+func TestImportsRejectsTruncation(t *testing.T) {
+	for n := 0; n < len(tiny); n++ {
+		if _, err := Imports(tiny[:n]); err == nil && n < len(tiny) {
+			// Cutting at a section boundary leaves a valid, shorter module.
+			if n != 8 && n != 17 {
+				t.Errorf("truncated at %d: no error", n)
+			}
+		} else if err != nil && !errors.Is(err, ErrFormat) {
+			t.Errorf("truncated at %d: %v is not ErrFormat", n, err)
+		}
+	}
+}
