@@ -9,6 +9,7 @@ const (
 	Wasm64
 )
 
+// String returns "wasm32" or "wasm64".
 func (a ABI) String() string {
 	if a == Wasm64 {
 		return "wasm64"

@@ -16,6 +16,7 @@ const (
 	ValF64 ValType = 0x7c
 )
 
+// String returns the text-format name of v: i32, i64, f32 or f64.
 func (v ValType) String() string {
 	switch v {
 	case ValI32:

@@ -12,6 +12,7 @@ type Pos struct {
 	Col  int
 }
 
+// String formats p as file:line:col, the form editors jump to.
 func (p Pos) String() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col) }
 
 // Error is a parse or resolution error at a position in a witx file.
@@ -20,6 +21,7 @@ type Error struct {
 	Msg string
 }
 
+// Error returns the position and the message.
 func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
 
 func errorf(pos Pos, format string, args ...any) *Error {

@@ -12,6 +12,7 @@ import (
 // and others for vectors and references).
 type ValType byte
 
+// String returns the text-format name of v.
 func (v ValType) String() string {
 	switch v {
 	case 0x7f:
