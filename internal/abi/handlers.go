@@ -1,0 +1,82 @@
+package abi
+
+import (
+	"context"
+	"slices"
+
+	"github.com/tetratelabs/wazero/api"
+	"github.com/wasix-go/wasix"
+	"github.com/wasix-go/wasix/internal/kernel"
+)
+
+// call is the body of a handler: it reads its params from stack, acts on
+// the process through the kernel, and returns the errno to report.
+type call func(ctx context.Context, p *kernel.Process, m api.Memory, stack []uint64) wasix.Errno
+
+// wrap turns a call into a wazero stack-based host function. A context
+// without a process (a wiring bug of the embedder) gives ENOSYS rather than
+// a crash.
+func wrap(c call) api.GoModuleFunc {
+	return func(ctx context.Context, mod api.Module, stack []uint64) {
+		p := kernel.ProcessFrom(ctx)
+		if p == nil {
+			stack[0] = uint64(wasix.ErrnoNosys)
+			return
+		}
+		stack[0] = uint64(c(ctx, p, mod.Memory(), stack))
+	}
+}
+
+// preview1Calls holds the handlers of wasi_snapshot_preview1, which serve
+// the same names of every wasix_32v1 generation whose core signature is
+// the same.
+var preview1Calls = map[string]call{}
+
+// wasixCalls holds the process-level WASIX calls common to every
+// wasix_32v1 generation that defines them with the same signature.
+var wasixCalls = map[string]call{}
+
+// genCalls holds calls whose behaviour depends on the generation.
+var genCalls = map[Generation]map[string]call{}
+
+// rawCalls holds handlers that need the module itself (proc_exit closes it).
+var rawCalls = map[string]api.GoModuleFunc{}
+
+// handlerFor returns the handler of the call name in generation gen, or
+// nil if the runtime does not implement it (the caller then registers a
+// stub returning ENOSYS). A handler is only returned when the core
+// signature of the call in gen is the one it decodes.
+func handlerFor(gen Generation, name string) api.GoModuleFunc {
+	spec := SpecOf(gen)
+	if spec == nil {
+		return nil
+	}
+	f := spec.Func(name)
+	if f == nil {
+		return nil
+	}
+	if c, ok := genCalls[gen][name]; ok {
+		return wrap(c)
+	}
+	if c, ok := wasixCalls[name]; ok && gen != Preview1 && sameSig(f, wasixRef(name)) {
+		return wrap(c)
+	}
+	if !sameSig(f, SpecOf(Preview1).Func(name)) {
+		return nil
+	}
+	if h, ok := rawCalls[name]; ok {
+		return h
+	}
+	if c, ok := preview1Calls[name]; ok {
+		return wrap(c)
+	}
+	return nil
+}
+
+// wasixRef returns the signature the shared WASIX handlers decode: the
+// seed's, which the other generations share for those calls.
+func wasixRef(name string) *Func { return SpecOf(WasixSeed).Func(name) }
+
+func sameSig(a, b *Func) bool {
+	return a != nil && b != nil && slices.Equal(a.Params, b.Params) && slices.Equal(a.Results, b.Results)
+}

@@ -1,0 +1,101 @@
+package abi
+
+import (
+	"encoding/binary"
+
+	"github.com/tetratelabs/wazero/api"
+	"github.com/wasix-go/wasix"
+)
+
+// Every guest pointer goes through the helpers of this file. They check
+// the whole range against the memory size in 64-bit arithmetic, so that
+// ptr+len cannot wrap, and report a bad range as false (EFAULT for the
+// caller) instead of panicking.
+
+// span returns the n bytes of guest memory at ptr, aliasing the memory.
+func span(m api.Memory, ptr, n uint32) ([]byte, bool) {
+	if m == nil || uint64(ptr)+uint64(n) > uint64(m.Size()) {
+		return nil, false
+	}
+	if n == 0 {
+		return []byte{}, true
+	}
+	return m.Read(ptr, n)
+}
+
+// span64 is span for a length given as a product that may exceed 32 bits.
+func span64(m api.Memory, ptr uint32, n uint64) ([]byte, bool) {
+	if n > uint64(^uint32(0)) {
+		return nil, false
+	}
+	return span(m, ptr, uint32(n))
+}
+
+func readU32(m api.Memory, ptr uint32) (uint32, bool) {
+	b, ok := span(m, ptr, 4)
+	if !ok {
+		return 0, false
+	}
+	return binary.LittleEndian.Uint32(b), true
+}
+
+func writeU32(m api.Memory, ptr, v uint32) bool {
+	b, ok := span(m, ptr, 4)
+	if ok {
+		binary.LittleEndian.PutUint32(b, v)
+	}
+	return ok
+}
+
+func writeU64(m api.Memory, ptr uint32, v uint64) bool {
+	b, ok := span(m, ptr, 8)
+	if ok {
+		binary.LittleEndian.PutUint64(b, v)
+	}
+	return ok
+}
+
+// guestString copies a guest string; false if out of range.
+func guestString(m api.Memory, ptr, n uint32) (string, bool) {
+	b, ok := span(m, ptr, n)
+	if !ok {
+		return "", false
+	}
+	return string(b), true
+}
+
+// iovecs resolves an array of n iovec (or ciovec) records at ptr into
+// views of guest memory, checking the array and then each region. The
+// slice it returns is scratch, reused by the next call with the same
+// backing (pass nil to allocate).
+func iovecs(m api.Memory, ptr, n uint32, scratch [][]byte) ([][]byte, bool) {
+	arr, ok := span64(m, ptr, uint64(n)*8)
+	if !ok {
+		return nil, false
+	}
+	bufs := scratch[:0]
+	for i := uint32(0); i < n; i++ {
+		rec := arr[i*8 : i*8+8]
+		b, ok := span(m, binary.LittleEndian.Uint32(rec), binary.LittleEndian.Uint32(rec[4:]))
+		if !ok {
+			return nil, false
+		}
+		bufs = append(bufs, b)
+	}
+	return bufs, true
+}
+
+// put writes v at ptr and turns a bad pointer into EFAULT.
+func put32(m api.Memory, ptr, v uint32) wasix.Errno {
+	if !writeU32(m, ptr, v) {
+		return wasix.ErrnoFault
+	}
+	return wasix.ErrnoSuccess
+}
+
+func put64(m api.Memory, ptr uint32, v uint64) wasix.Errno {
+	if !writeU64(m, ptr, v) {
+		return wasix.ErrnoFault
+	}
+	return wasix.ErrnoSuccess
+}
