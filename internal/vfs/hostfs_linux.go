@@ -76,8 +76,26 @@ func (h *HostFS) do(fn func(root int) error) error {
 }
 
 // openBeneath opens the checked name below root without following any
-// symlink and without leaving root.
+// symlink and without leaving root. A symlink anywhere in name gives ELOOP.
 func (h *HostFS) openBeneath(root int, name string, flags int, mode uint32) (int, error) {
+	fd, err := h.open(root, name, flags, mode)
+	if err == unix.ENOTDIR && flags&unix.O_DIRECTORY != 0 {
+		// O_DIRECTORY reports a final symlink as "not a directory"; say
+		// what it is, as for any other component.
+		if l, lerr := h.open(root, name, unix.O_PATH, 0); lerr == unix.ELOOP {
+			err = lerr
+		} else if lerr == nil {
+			var st unix.Stat_t
+			if unix.Fstat(l, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFLNK {
+				err = unix.ELOOP
+			}
+			unix.Close(l)
+		}
+	}
+	return fd, err
+}
+
+func (h *HostFS) open(root int, name string, flags int, mode uint32) (int, error) {
 	flags |= unix.O_CLOEXEC | unix.O_NOFOLLOW
 	if !h.openat2 {
 		return walkOpen(root, name, flags, mode)
@@ -112,6 +130,9 @@ func walkOpen(root int, name string, flags int, mode uint32) (int, error) {
 			break
 		}
 		fd, err := unix.Openat(dir, base[:i], unix.O_PATH|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		if err == unix.ENOTDIR && isSymlinkAt(dir, base[:i]) {
+			err = unix.ELOOP // report a symlink as openat2 would
+		}
 		if dir != root {
 			unix.Close(dir)
 		}
@@ -125,6 +146,11 @@ func walkOpen(root int, name string, flags int, mode uint32) (int, error) {
 		unix.Close(dir)
 	}
 	return fd, err
+}
+
+func isSymlinkAt(dirfd int, name string) bool {
+	var st unix.Stat_t
+	return unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW) == nil && st.Mode&unix.S_IFMT == unix.S_IFLNK
 }
 
 // atParent runs fn with a descriptor of the directory holding name and the

@@ -18,3 +18,12 @@ func init() {
 		return withoutOpenat2(h)
 	}})
 }
+
+func init() {
+	hostFSVariant = func(name string, h *HostFS) *HostFS {
+		if name == "HostFS-walk" {
+			return withoutOpenat2(h)
+		}
+		return h
+	}
+}
