@@ -253,7 +253,9 @@ func TestHostFSSwapRace(t *testing.T) {
 			for time.Now().Before(deadline) {
 				for _, open := range []func() (File, error){
 					func() (File, error) { return h.Open("swap/canary.txt", ORead, 0) },
-					func() (File, error) { f, _, err := ns.Open("/mnt", "swap/canary.txt", ORead, 0); return f, err },
+					// The namespace walk sees either a dir or a symlink whose
+					// absolute target does not exist in the namespace.
+					func() (File, error) { f, _, err := ns.Open("/", "swap/canary.txt", ORead, 0); return f, err },
 				} {
 					f, err := open()
 					if err != nil {
@@ -266,18 +268,6 @@ func TestHostFSSwapRace(t *testing.T) {
 						t.Fatal("read the canary through a swapped symlink")
 					}
 					inner++
-				}
-				// And the namespace resolving the whole path itself.
-				f, _, err := ns.Open("/", "swap/canary.txt", ORead, 0)
-				if err == nil {
-					if readsSecret(t, f) {
-						// The namespace follows an absolute symlink to "/" of
-						// the namespace, which is this same HostFS: the
-						// outside path does not exist there.
-						stop.Store(true)
-						wg.Wait()
-						t.Fatal("namespace walk reached the canary")
-					}
 				}
 			}
 			stop.Store(true)

@@ -166,6 +166,9 @@ func (f *ioFile) Pread(p []byte, off int64) (int, error) {
 		return 0, err
 	}
 	defer f.mu.Unlock()
+	if off >= f.st.Size {
+		return 0, nil // some ReaderAts refuse offsets past the end
+	}
 	if ra, ok := f.f.(io.ReaderAt); ok {
 		return readFull(io.NewSectionReader(ra, off, 1<<62), p)
 	}
