@@ -569,3 +569,7 @@ func (f *hostFile) SetAppend(on bool) error {
 }
 
 func (f *hostFile) Close() error { return toErrno(f.f.Close()) }
+
+// strictLstat: Lstat opens the parent with RESOLVE_NO_SYMLINKS (or the
+// O_NOFOLLOW walk), so a symlink in the middle of a name gives ELOOP.
+func (h *HostFS) strictLstat() bool { return true }

@@ -353,3 +353,6 @@ func (f *otherFile) SetAppend(on bool) error {
 }
 
 func (f *otherFile) Close() error { return toErrno(f.f.Close()) }
+
+// strictLstat: Lstat checks every component for symlinks first.
+func (h *HostFS) strictLstat() bool { return true }

@@ -885,3 +885,5 @@ func (f *memFile) Close() error {
 	}
 	return nil
 }
+
+func (m *MemFS) strictLstat() bool { return true }

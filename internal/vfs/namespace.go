@@ -49,6 +49,8 @@ type Resolved struct {
 	// Synthetic reports a directory that exists only because a mount lies
 	// at or below it, absent from the filesystem beneath.
 	Synthetic bool
+
+	stat *Stat // Lstat of the final component, if the walk made one
 }
 
 // NewNamespace returns a namespace with root mounted at "/", writable.
@@ -194,7 +196,13 @@ func (ns *Namespace) resolve(t table, anchor, p string, followFinal bool) (Resol
 	rest := p // what is left to walk; begins with "/" after the first step
 	links := 0
 	mustDir := false
+	fresh := true // rest has not been offered to skipDirs yet
+	var final *Stat
 	for {
+		if fresh {
+			stack, rest = t.skipDirs(stack, rest)
+			fresh = false
+		}
 		rest = strings.TrimLeft(rest, "/")
 		if rest == "" {
 			break
@@ -240,9 +248,13 @@ func (ns *Namespace) resolve(t table, anchor, p string, followFinal bool) (Resol
 			}
 			return Resolved{}, err
 		}
+		if last {
+			final = &st
+		}
 		switch st.Type {
 		case TypeDir:
 		case TypeSymlink:
+			final = nil
 			if links++; links > maxSymlinks {
 				return Resolved{}, syscall.ELOOP
 			}
@@ -258,6 +270,7 @@ func (ns *Namespace) resolve(t table, anchor, p string, followFinal bool) (Resol
 				stack, floor = stack[:0], 0
 			}
 			rest = target + rest
+			fresh = true
 			if len(rest) > pathMax {
 				return Resolved{}, syscall.ENAMETOOLONG
 			}
@@ -270,13 +283,57 @@ func (ns *Namespace) resolve(t table, anchor, p string, followFinal bool) (Resol
 
 	gp := "/" + strings.Join(stack, "/")
 	m, name := t.find(gp)
-	r := Resolved{FS: m.fs, Name: name, Path: gp, Mount: m.path, ReadOnly: m.ro, MustBeDir: mustDir}
+	r := Resolved{FS: m.fs, Name: name, Path: gp, Mount: m.path, ReadOnly: m.ro, MustBeDir: mustDir, stat: final}
 	if name != "." && t.covers(gp) {
 		if st, err := m.fs.Lstat(name); err != nil || st.Type != TypeDir {
 			r.Synthetic = true
 		}
 	}
 	return r, nil
+}
+
+// strictLstater is implemented by filesystems whose Lstat fails with ELOOP
+// when a component before the last is a symlink, instead of following it.
+// For them one Lstat can vouch that a whole chain of components consists of
+// real directories.
+type strictLstater interface{ strictLstat() bool }
+
+// skipDirs is the fast path of the walk: it checks the leading plain
+// components of rest, all but the last, with a single Lstat when they lie
+// in one strict filesystem, and on success moves them onto stack. On any
+// failure it changes nothing and the walk goes one component at a time.
+func (t table) skipDirs(stack []string, rest string) ([]string, string) {
+	var comps []string
+	r := rest
+	for {
+		s := strings.TrimLeft(r, "/")
+		c, after, found := strings.Cut(s, "/")
+		if !found || strings.TrimLeft(after, "/") == "" || c == "" || c == "." || c == ".." || len(c) > nameMax {
+			break
+		}
+		comps = append(comps, c)
+		r = s[len(c):]
+	}
+	if len(comps) < 2 {
+		return stack, rest // one component costs one Lstat either way
+	}
+	dir := "/" + strings.Join(stack, "/")
+	from, _ := t.find(dir)
+	gp := dir
+	for _, c := range comps {
+		gp = path.Join(gp, c)
+		if t.covers(gp) {
+			return stack, rest
+		}
+	}
+	m, name := t.find(gp)
+	if s, ok := m.fs.(strictLstater); m.path != from.path || !ok || !s.strictLstat() {
+		return stack, rest
+	}
+	if st, err := m.fs.Lstat(name); err != nil || st.Type != TypeDir {
+		return stack, rest
+	}
+	return append(stack, comps...), r
 }
 
 // lastElem returns the last component written in p, ignoring trailing
@@ -346,7 +403,12 @@ func (ns *Namespace) Stat(anchor, path string, follow bool) (Stat, error) {
 	if r.Synthetic {
 		return synthStat(r.Path), nil
 	}
-	st, err := r.FS.Lstat(r.Name)
+	var st Stat
+	if r.stat != nil {
+		st = *r.stat
+	} else {
+		st, err = r.FS.Lstat(r.Name)
+	}
 	if err == nil && r.MustBeDir && st.Type != TypeDir {
 		return Stat{}, syscall.ENOTDIR
 	}

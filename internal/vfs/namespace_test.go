@@ -325,3 +325,43 @@ func TestNamespaceOpenAnchorPath(t *testing.T) {
 	_, err = ns.Resolve(p, "../..", true)
 	wantErr(t, err, ErrNotCapable, "above the opened dir")
 }
+
+// countingFS counts Lstat calls of a MemFS (keeping its strict Lstat).
+type countingFS struct {
+	*MemFS
+	lstats int
+}
+
+func (c *countingFS) Lstat(name string) (Stat, error) {
+	c.lstats++
+	return c.MemFS.Lstat(name)
+}
+
+func TestResolveFastPath(t *testing.T) {
+	c := &countingFS{MemFS: NewMemFS()}
+	ns := NewNamespace(c)
+	ok(t, c.MkdirAll("a/b/c/d/e/f/g/h", 0o755))
+	ok(t, c.WriteFile("a/b/c/d/e/f/g/h/file", []byte("deep"), 0o644))
+	c.lstats = 0
+	st := must(ns.Stat("/", "/a/b/c/d/e/f/g/h/file", true))(t)
+	if st.Size != 4 || c.lstats > 2 {
+		t.Fatalf("size %d after %d Lstat calls", st.Size, c.lstats)
+	}
+	// A symlink in the middle makes the fast path fail; the slow walk
+	// still gets it right, including a ".." relative to the link target.
+	ok(t, c.Symlink("a/b/c/d", "short"))
+	ok(t, c.Symlink("../../c/d/e", "a/b/c/d/back"))
+	for _, p := range []string{"short/e/f/g/h/file", "short/back/f/g/h/file", "a/b/c/d/back/f/../f/g/h/file"} {
+		if s, err := nsRead(t, ns, "/", p); err != nil || s != "deep" {
+			t.Fatalf("%s: %q %v", p, s, err)
+		}
+	}
+	// A mount on the way is not skipped.
+	other := NewMemFS()
+	ok(t, other.MkdirAll("e/f/g/h", 0o755))
+	ok(t, other.WriteFile("e/f/g/h/file", []byte("mounted"), 0o644))
+	ok(t, ns.Mount("/a/b/c/d", other, false))
+	if s, err := nsRead(t, ns, "/", "/a/b/c/d/e/f/g/h/file"); err != nil || s != "mounted" {
+		t.Fatalf("through mount: %q %v", s, err)
+	}
+}

@@ -93,3 +93,8 @@ func (f readOnlyFile) Pwrite([]byte, int64) (int, error) { return 0, syscall.EBA
 func (f readOnlyFile) Truncate(int64) error              { return syscall.EROFS }
 func (f readOnlyFile) Allocate(int64, int64) error       { return syscall.EROFS }
 func (f readOnlyFile) SetTimes(atim, mtim *int64) error  { return syscall.EROFS }
+
+func (r readOnlyFS) strictLstat() bool {
+	s, ok := r.fs.(strictLstater)
+	return ok && s.strictLstat()
+}
