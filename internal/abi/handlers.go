@@ -36,8 +36,11 @@ var preview1Calls = map[string]call{}
 // wasix_32v1 generation that defines them with the same signature.
 var wasixCalls = map[string]call{}
 
-// genCalls holds calls whose behaviour depends on the generation.
-var genCalls = map[Generation]map[string]call{}
+// genCalls holds calls whose behaviour or layout depends on the
+// generation; they take precedence over the shared tables.
+var genCalls = map[Generation]map[string]call{
+	Preview1: {}, Wasix2022: {}, WasixSeed: {}, WasixCurrent: {},
+}
 
 // rawCalls holds handlers that need the module itself (proc_exit closes it).
 var rawCalls = map[string]api.GoModuleFunc{}

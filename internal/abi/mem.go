@@ -2,9 +2,11 @@ package abi
 
 import (
 	"encoding/binary"
+	"unsafe"
 
 	"github.com/tetratelabs/wazero/api"
 	"github.com/wasix-go/wasix"
+	"github.com/wasix-go/wasix/internal/vfs"
 )
 
 // Every guest pointer goes through the helpers of this file. They check
@@ -98,4 +100,50 @@ func put64(m api.Memory, ptr uint32, v uint64) wasix.Errno {
 		return wasix.ErrnoFault
 	}
 	return wasix.ErrnoSuccess
+}
+
+func le16(b []byte, v uint16) { binary.LittleEndian.PutUint16(b, v) }
+func le32(b []byte, v uint32) { binary.LittleEndian.PutUint32(b, v) }
+func le64(b []byte, v uint64) { binary.LittleEndian.PutUint64(b, v) }
+
+// putFdstat writes a wasi fdstat (24 bytes) at ptr.
+func putFdstat(m api.Memory, ptr uint32, st wasix.Fdstat) wasix.Errno {
+	b, ok := span(m, ptr, uint32(unsafe.Sizeof(wasix.Fdstat{})))
+	if !ok {
+		return wasix.ErrnoFault
+	}
+	clear(b)
+	b[unsafe.Offsetof(st.FsFiletype)] = byte(st.FsFiletype)
+	le16(b[unsafe.Offsetof(st.FsFlags):], uint16(st.FsFlags))
+	le64(b[unsafe.Offsetof(st.FsRightsBase):], uint64(st.FsRightsBase))
+	le64(b[unsafe.Offsetof(st.FsRightsInheriting):], uint64(st.FsRightsInheriting))
+	return wasix.ErrnoSuccess
+}
+
+// putFilestat writes a wasi filestat (64 bytes) at ptr.
+func putFilestat(m api.Memory, ptr uint32, st vfs.Stat) wasix.Errno {
+	var fs wasix.Filestat
+	b, ok := span(m, ptr, uint32(unsafe.Sizeof(fs)))
+	if !ok {
+		return wasix.ErrnoFault
+	}
+	clear(b)
+	le64(b[unsafe.Offsetof(fs.Dev):], st.Dev)
+	le64(b[unsafe.Offsetof(fs.Ino):], st.Ino)
+	b[unsafe.Offsetof(fs.Filetype)] = byte(filetypeOf(st.Type))
+	le64(b[unsafe.Offsetof(fs.Nlink):], st.Nlink)
+	le64(b[unsafe.Offsetof(fs.Size):], uint64(max(st.Size, 0)))
+	le64(b[unsafe.Offsetof(fs.Atim):], uint64(max(st.Atim, 0)))
+	le64(b[unsafe.Offsetof(fs.Mtim):], uint64(max(st.Mtim, 0)))
+	le64(b[unsafe.Offsetof(fs.Ctim):], uint64(max(st.Ctim, 0)))
+	return wasix.ErrnoSuccess
+}
+
+// filetypeOf converts a vfs type to the wasi one; wasi has no FIFO.
+func filetypeOf(t vfs.FileType) wasix.Filetype {
+	switch t {
+	case vfs.TypeBlockDevice, vfs.TypeCharDevice, vfs.TypeDir, vfs.TypeRegular, vfs.TypeSocket, vfs.TypeSymlink:
+		return wasix.Filetype(t)
+	}
+	return wasix.FiletypeUnknown
 }

@@ -1,0 +1,252 @@
+package abi
+
+import (
+	"context"
+	"unsafe"
+
+	"github.com/tetratelabs/wazero/api"
+	"github.com/wasix-go/wasix"
+	"github.com/wasix-go/wasix/internal/kernel"
+)
+
+func init() {
+	c := preview1Calls
+	c["fd_read"] = fdRead
+	c["fd_write"] = fdWrite
+	c["fd_pread"] = fdPread
+	c["fd_pwrite"] = fdPwrite
+	c["fd_seek"] = fdSeek
+	c["fd_tell"] = fdTell
+	c["fd_close"] = func(_ context.Context, p *kernel.Process, _ api.Memory, s []uint64) wasix.Errno {
+		return p.FdClose(wasix.Fd(uint32(s[0])))
+	}
+	c["fd_datasync"] = func(_ context.Context, p *kernel.Process, _ api.Memory, s []uint64) wasix.Errno {
+		return p.FdDatasync(wasix.Fd(uint32(s[0])))
+	}
+	c["fd_sync"] = func(_ context.Context, p *kernel.Process, _ api.Memory, s []uint64) wasix.Errno {
+		return p.FdSync(wasix.Fd(uint32(s[0])))
+	}
+	c["fd_advise"] = func(_ context.Context, p *kernel.Process, _ api.Memory, s []uint64) wasix.Errno {
+		advice := uint32(s[3])
+		if advice > 0xff {
+			return wasix.ErrnoInval
+		}
+		return p.FdAdvise(wasix.Fd(uint32(s[0])), s[1], s[2], wasix.Advice(advice))
+	}
+	c["fd_allocate"] = func(_ context.Context, p *kernel.Process, _ api.Memory, s []uint64) wasix.Errno {
+		return p.FdAllocate(wasix.Fd(uint32(s[0])), s[1], s[2])
+	}
+	c["fd_fdstat_get"] = func(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+		st, errno := p.FdFdstatGet(wasix.Fd(uint32(s[0])))
+		if errno != wasix.ErrnoSuccess {
+			return errno
+		}
+		return putFdstat(m, uint32(s[1]), st)
+	}
+	c["fd_fdstat_set_flags"] = func(_ context.Context, p *kernel.Process, _ api.Memory, s []uint64) wasix.Errno {
+		flags := uint32(s[1])
+		if flags > 0xffff {
+			return wasix.ErrnoInval
+		}
+		return p.FdFdstatSetFlags(wasix.Fd(uint32(s[0])), wasix.Fdflags(flags))
+	}
+	c["fd_fdstat_set_rights"] = func(_ context.Context, p *kernel.Process, _ api.Memory, s []uint64) wasix.Errno {
+		return p.FdFdstatSetRights(wasix.Fd(uint32(s[0])), wasix.Rights(s[1]), wasix.Rights(s[2]))
+	}
+	c["fd_filestat_get"] = func(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+		st, errno := p.FdFilestatGet(wasix.Fd(uint32(s[0])))
+		if errno != wasix.ErrnoSuccess {
+			return errno
+		}
+		return putFilestat(m, uint32(s[1]), st)
+	}
+	c["fd_filestat_set_size"] = func(_ context.Context, p *kernel.Process, _ api.Memory, s []uint64) wasix.Errno {
+		return p.FdFilestatSetSize(wasix.Fd(uint32(s[0])), s[1])
+	}
+	c["fd_filestat_set_times"] = func(_ context.Context, p *kernel.Process, _ api.Memory, s []uint64) wasix.Errno {
+		fst := uint32(s[3])
+		if fst > 0xffff {
+			return wasix.ErrnoInval
+		}
+		return p.FdFilestatSetTimes(wasix.Fd(uint32(s[0])), s[1], s[2], wasix.Fstflags(fst))
+	}
+	c["fd_prestat_get"] = fdPrestatGet
+	c["fd_prestat_dir_name"] = fdPrestatDirName
+	c["fd_readdir"] = fdReaddir
+	c["fd_renumber"] = func(_ context.Context, p *kernel.Process, _ api.Memory, s []uint64) wasix.Errno {
+		return p.FdRenumber(wasix.Fd(uint32(s[0])), wasix.Fd(uint32(s[1])))
+	}
+}
+
+// fd_read(fd, iovs, iovs_len, nread*)
+func fdRead(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	out := uint32(s[3])
+	if _, ok := span(m, out, 4); !ok {
+		return wasix.ErrnoFault
+	}
+	bufs, ok := iovecs(m, uint32(s[1]), uint32(s[2]), nil)
+	if !ok {
+		return wasix.ErrnoFault
+	}
+	n, errno := p.FdRead(ctx, wasix.Fd(uint32(s[0])), bufs)
+	if errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	return put32(m, out, n)
+}
+
+// fd_write(fd, iovs, iovs_len, nwritten*)
+func fdWrite(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	out := uint32(s[3])
+	if _, ok := span(m, out, 4); !ok {
+		return wasix.ErrnoFault
+	}
+	bufs, ok := iovecs(m, uint32(s[1]), uint32(s[2]), nil)
+	if !ok {
+		return wasix.ErrnoFault
+	}
+	n, errno := p.FdWrite(ctx, wasix.Fd(uint32(s[0])), bufs)
+	if errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	return put32(m, out, n)
+}
+
+// fd_pread(fd, iovs, iovs_len, offset, nread*)
+func fdPread(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	out := uint32(s[4])
+	if _, ok := span(m, out, 4); !ok {
+		return wasix.ErrnoFault
+	}
+	bufs, ok := iovecs(m, uint32(s[1]), uint32(s[2]), nil)
+	if !ok {
+		return wasix.ErrnoFault
+	}
+	n, errno := p.FdPread(wasix.Fd(uint32(s[0])), bufs, s[3])
+	if errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	return put32(m, out, n)
+}
+
+// fd_pwrite(fd, iovs, iovs_len, offset, nwritten*)
+func fdPwrite(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	out := uint32(s[4])
+	if _, ok := span(m, out, 4); !ok {
+		return wasix.ErrnoFault
+	}
+	bufs, ok := iovecs(m, uint32(s[1]), uint32(s[2]), nil)
+	if !ok {
+		return wasix.ErrnoFault
+	}
+	n, errno := p.FdPwrite(wasix.Fd(uint32(s[0])), bufs, s[3])
+	if errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	return put32(m, out, n)
+}
+
+// fd_seek(fd, offset, whence, newoffset*)
+func fdSeek(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	out := uint32(s[3])
+	if _, ok := span(m, out, 8); !ok {
+		return wasix.ErrnoFault
+	}
+	whence := uint32(s[2])
+	if whence > 0xff {
+		return wasix.ErrnoInval
+	}
+	n, errno := p.FdSeek(wasix.Fd(uint32(s[0])), int64(s[1]), wasix.Whence(whence))
+	if errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	return put64(m, out, n)
+}
+
+// fd_tell(fd, offset*)
+func fdTell(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	out := uint32(s[1])
+	if _, ok := span(m, out, 8); !ok {
+		return wasix.ErrnoFault
+	}
+	n, errno := p.FdTell(wasix.Fd(uint32(s[0])))
+	if errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	return put64(m, out, n)
+}
+
+// fd_prestat_get(fd, prestat*)
+func fdPrestatGet(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	name, errno := p.Prestat(wasix.Fd(uint32(s[0])))
+	if errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	b, ok := span(m, uint32(s[1]), uint32(unsafe.Sizeof(wasix.Prestat{})))
+	if !ok {
+		return wasix.ErrnoFault
+	}
+	clear(b)
+	b[0] = byte(wasix.PreopentypeDir)
+	le32(b[prestatPayload:], uint32(len(name)))
+	return wasix.ErrnoSuccess
+}
+
+// fd_prestat_dir_name(fd, path, path_len): the name without a NUL;
+// ENAMETOOLONG if the buffer is too small for it.
+func fdPrestatDirName(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	name, errno := p.Prestat(wasix.Fd(uint32(s[0])))
+	if errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	b, ok := span(m, uint32(s[1]), uint32(s[2]))
+	if !ok {
+		return wasix.ErrnoFault
+	}
+	if len(b) < len(name) {
+		return wasix.ErrnoNametoolong
+	}
+	copy(b, name)
+	return wasix.ErrnoSuccess
+}
+
+// prestatPayload is the offset of the payload of the prestat union: its
+// alignment, 4.
+const prestatPayload = 4
+
+// direntSize is the size of the fixed part of a wasi dirent.
+const direntSize = uint32(unsafe.Sizeof(wasix.Dirent{}))
+
+// fd_readdir(fd, buf, buf_len, cookie, bufused*): entries packed as
+// header then name, the last one cut at the end of the buffer; a full
+// buffer tells the guest that more may follow.
+func fdReaddir(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	out := uint32(s[4])
+	if _, ok := span(m, out, 4); !ok {
+		return wasix.ErrnoFault
+	}
+	buf, ok := span(m, uint32(s[1]), uint32(s[2]))
+	if !ok {
+		return wasix.ErrnoFault
+	}
+	ents, errno := p.FdReaddir(wasix.Fd(uint32(s[0])), s[3])
+	if errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	var d wasix.Dirent
+	var hdr [direntSize]byte
+	used := 0
+	for _, e := range ents {
+		if used == len(buf) {
+			break
+		}
+		clear(hdr[:])
+		le64(hdr[unsafe.Offsetof(d.DNext):], e.Next)
+		le64(hdr[unsafe.Offsetof(d.DIno):], e.Ino)
+		le32(hdr[unsafe.Offsetof(d.DNamlen):], uint32(len(e.Name)))
+		hdr[unsafe.Offsetof(d.DType)] = byte(e.Type)
+		used += copy(buf[used:], hdr[:])
+		used += copy(buf[used:], e.Name)
+	}
+	return put32(m, out, uint32(used))
+}
