@@ -145,13 +145,13 @@ func (p *Process) PathSymlink(target string, fd wasix.Fd, path string) wasix.Err
 
 // OpenRequest is what path_open and path_open2 ask for.
 type OpenRequest struct {
-	Follow      bool // lookupflags symlink_follow
-	Path        string
-	Oflags      wasix.Oflags
-	Base, Inh   wasix.Rights
-	Fdflags     wasix.Fdflags
-	Cloexec     bool // fdflagsext cloexec (path_open2)
-	Perm        uint32
+	Follow    bool // lookupflags symlink_follow
+	Path      string
+	Oflags    wasix.Oflags
+	Base, Inh wasix.Rights
+	Fdflags   wasix.Fdflags
+	Cloexec   bool // fdflagsext cloexec (path_open2)
+	Perm      uint32
 }
 
 // PathOpen opens a file or directory relative to dirfd (path_open). The
