@@ -380,3 +380,12 @@ func (p *Process) FdReaddir(fd wasix.Fd, cookie uint64) ([]Dirent, wasix.Errno) 
 	}
 	return out, wasix.ErrnoSuccess
 }
+
+// NotSocket answers the socket calls of preview1 until sockets exist:
+// EBADF for a descriptor that is not open, ENOTSOCK for any other.
+func (p *Process) NotSocket(fd wasix.Fd) wasix.Errno {
+	if _, errno := p.fds.get(fd, 0); errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	return wasix.ErrnoNotsock
+}
