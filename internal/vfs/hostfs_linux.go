@@ -58,6 +58,9 @@ func NewHostFS(dir string) (*HostFS, error) {
 	return h, nil
 }
 
+// hostFSHasAtime tells tests whether this HostFS reports access times.
+const hostFSHasAtime = true
+
 // Dir returns the host directory h was made from.
 func (h *HostFS) Dir() string { return h.dir }
 

@@ -20,8 +20,8 @@ import (
 // (ELOOP), as the Linux version does: the Namespace hands it names free of
 // symlinks, so one met here was swapped in. The check is made before the
 // access and so can race; os.Root still keeps the access inside. Inode
-// numbers are made up from names and times have the precision the os
-// package gives.
+// numbers come from the host where the platform has them and are made up
+// from names elsewhere; the access time reads as the modification time.
 type HostFS struct {
 	dir  string
 	root *os.Root
@@ -37,6 +37,9 @@ func NewHostFS(dir string) (*HostFS, error) {
 	}
 	return &HostFS{dir: dir, root: r, dev: newDev()}, nil
 }
+
+// hostFSHasAtime tells tests whether this HostFS reports access times.
+const hostFSHasAtime = false
 
 // Dir returns the host directory h was made from.
 func (h *HostFS) Dir() string { return h.dir }
@@ -79,6 +82,7 @@ func (h *HostFS) stat(name string, fi fs.FileInfo) Stat {
 	if st.Type == TypeDir {
 		st.Nlink = 2
 	}
+	hostIdentity(fi, &st)
 	return st
 }
 
@@ -92,10 +96,10 @@ func (h *HostFS) Open(name string, flags OpenFlags, perm uint32) (File, error) {
 	}
 	fi, err := h.root.Lstat(osName(name))
 	switch {
-	case err == nil && fi.Mode()&fs.ModeSymlink != 0:
-		return nil, syscall.ELOOP
 	case err == nil && flags&(OCreate|OExcl) == OCreate|OExcl:
 		return nil, syscall.EEXIST
+	case err == nil && fi.Mode()&fs.ModeSymlink != 0:
+		return nil, syscall.ELOOP
 	case err == nil && fi.IsDir() && flags&(OWrite|OTrunc|OCreate) != 0:
 		return nil, syscall.EISDIR
 	case err == nil && !fi.IsDir() && flags&ODirectory != 0:
@@ -188,7 +192,34 @@ func (h *HostFS) Rename(oldName, newName string) error {
 	if err := h.noSymlinks(newName); err != nil {
 		return err
 	}
-	return toErrno(h.root.Rename(osName(oldName), osName(newName)))
+	// os.Root reports clashes its own way on some systems: decide the
+	// POSIX answer first.
+	from, err := h.Lstat(oldName)
+	if err != nil {
+		return err
+	}
+	if to, err := h.Lstat(newName); err == nil && from.Ino != to.Ino {
+		switch {
+		case from.Type == TypeDir && to.Type != TypeDir:
+			return syscall.ENOTDIR
+		case from.Type != TypeDir && to.Type == TypeDir:
+			return syscall.EISDIR
+		case from.Type == TypeDir:
+			// os refuses to replace a directory: remove the (empty) target
+			// first, which makes this rename non-atomic here.
+			if err := toErrno(h.root.Remove(osName(newName))); err != nil {
+				if err == syscall.EEXIST {
+					err = syscall.ENOTEMPTY
+				}
+				return err
+			}
+		}
+	}
+	err = toErrno(h.root.Rename(osName(oldName), osName(newName)))
+	if err == syscall.EEXIST {
+		err = syscall.ENOTEMPTY // POSIX allows either; Linux and MemFS say this
+	}
+	return err
 }
 
 // Link makes newName a hard link to oldName.
@@ -329,9 +360,10 @@ func (f *otherFile) ReadDir() ([]Dirent, error) {
 	}
 	ents := make([]Dirent, len(des))
 	for i, d := range des {
-		hash := fnv.New64a()
-		hash.Write([]byte(joinName(f.name, d.Name())))
-		ents[i] = Dirent{Name: d.Name(), Ino: hash.Sum64(), Type: typeOfMode(d.Type())}
+		ents[i] = Dirent{Name: d.Name(), Type: typeOfMode(d.Type())}
+		if fi, err := d.Info(); err == nil {
+			ents[i].Ino = f.fs.stat(joinName(f.name, d.Name()), fi).Ino
+		}
 	}
 	return ents, nil
 }

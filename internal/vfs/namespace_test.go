@@ -223,11 +223,17 @@ func TestCrossMount(t *testing.T) {
 }
 
 func TestReadOnlyMount(t *testing.T) {
+	for _, m := range writableFSes() {
+		t.Run(m.name, func(t *testing.T) { testReadOnlyMount(t, m.make(t)) })
+	}
+}
+
+func testReadOnlyMount(t *testing.T, ro FS) {
+	rw := NewNamespace(ro)
+	nsWrite(t, rw, "f", "ro data")
+	ok(t, rw.Mkdir("/", "d", 0o755))
+	ok(t, rw.Symlink("f", "/", "l"))
 	ns := NewNamespace(NewMemFS())
-	ro := NewMemFS()
-	ok(t, ro.WriteFile("f", []byte("ro data"), 0o644))
-	ok(t, ro.Mkdir("d", 0o755))
-	ok(t, ro.Symlink("f", "l"))
 	ok(t, ns.Mount("/ro", ro, true))
 
 	if s, err := nsRead(t, ns, "/", "/ro/l"); err != nil || s != "ro data" {
@@ -265,7 +271,7 @@ func TestReadOnlyMount(t *testing.T) {
 		t.Fatalf("mounts %+v", ms)
 	}
 	// The FS itself is untouched and still writable outside the mount.
-	ok(t, ro.WriteFile("f", []byte("changed"), 0o644))
+	nsWrite(t, rw, "f", "changed")
 	if s, _ := nsRead(t, ns, "/", "/ro/f"); s != "changed" {
 		t.Fatalf("read-only view does not see changes: %q", s)
 	}

@@ -352,17 +352,19 @@ var suite = []struct {
 		a, m := int64(1_000_000_007), int64(2_000_000_011)
 		ok(t, ns.SetTimes("/", "f", &a, &m, true))
 		st := must(ns.Stat("/", "f", true))(t)
-		if st.Atim != a || st.Mtim != m {
+		_, host := ns.Mounts()[0].FS.(*HostFS)
+		atimeOK := func(st Stat) bool { return st.Atim == a || host && !hostFSHasAtime }
+		if !atimeOK(st) || st.Mtim != m {
 			t.Fatalf("times %d %d", st.Atim, st.Mtim)
 		}
 		ok(t, ns.SetTimes("/", "f", nil, nil, true))
-		if st2 := must(ns.Stat("/", "f", true))(t); st2.Atim != a || st2.Mtim != m {
+		if st2 := must(ns.Stat("/", "f", true))(t); !atimeOK(st2) || st2.Mtim != m {
 			t.Fatal("nil times changed something")
 		}
 		now := TimeNow
 		ok(t, ns.SetTimes("/", "f", nil, &now, true))
 		st = must(ns.Stat("/", "f", true))(t)
-		if st.Atim != a || st.Mtim < 1_700_000_000_000_000_000 {
+		if !atimeOK(st) || st.Mtim < 1_700_000_000_000_000_000 {
 			t.Fatalf("TimeNow: %+v", st)
 		}
 		f := must2(ns.Open("/", "f", OWrite, 0))(t)
