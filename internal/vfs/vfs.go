@@ -26,6 +26,13 @@
 // walk has already checked that every component but the last is a directory
 // and not a symlink, so an FS never follows a symlink on its own: meeting one
 // where a directory was expected (a race, or a caller bug) gives ELOOP.
+//
+// # Anchors
+//
+// Namespace calls take an anchor, the absolute guest path of the directory
+// a relative path starts from (a preopen, the cwd, or a directory fd, whose
+// path Namespace.Open returns). The anchor is a path, not a handle: if the
+// directory is renamed while open, later calls follow the old path.
 package vfs
 
 import (
