@@ -1,0 +1,260 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/wasix-go/wasix/host"
+)
+
+const runHelp = `Usage: wasix run [flags] FILE.wasm [--] [ARGS...]
+
+Runs FILE.wasm, a WASI (preview1) or WASIX program of any generation, with
+ARGS as its arguments. Flags come before FILE; everything after FILE goes to
+the program. The exit status is the program's; a trap prints the wasm stack
+and exits 134; Ctrl-C ends the program and exits 130.
+
+Flags (each may be written -flag or --flag, with its value after "=" or a space):
+  --dir DIR            Make the host directory DIR visible to the program under
+                       its own name: an absolute DIR at the same path, a relative
+                       one under "/" ("--dir data" is /data, "--dir ." is /).
+                       Repeatable.
+  --mapdir GUEST:HOST  Make the host directory HOST visible at the guest path
+                       GUEST. Repeatable.
+  --env KEY=VALUE      Set an environment variable of the program. Repeatable.
+                       Nothing of wasix's own environment is passed otherwise.
+  --env-inherit        Pass wasix's whole environment to the program (--env
+                       entries win).
+  --argv0 NAME         The program's name, argv[0] (default: FILE as given).
+  --cwd DIR            The program's working directory, a guest path
+                       (default: /).
+  --net                Allow networking. Accepted now; networking comes in a
+                       later version, and until then the program has none.
+  --command NAME=FILE.wasm
+                       Make FILE.wasm runnable by NAME from the program.
+                       Repeatable. Accepted and recorded now; running other
+                       programs comes in a later version.
+  --abi GEN            Run as ABI generation GEN instead of detecting it from
+                       the program's imports: preview1, wasix-2022, wasix-seed
+                       or wasix-current.
+  --trace[=FILE]       Write one line per call the program makes (name, decoded
+                       arguments, result, duration) to FILE, or to stderr.
+  --cache-dir DIR      Keep compiled code in DIR (default: the user cache
+                       directory's wasix, e.g. ~/.cache/wasix); --cache-dir=""
+                       turns the cache off.
+  --help               Print this help.
+
+Examples:
+  wasix run examples/hello/hello.wasm
+  wasix run --dir . --env HOME=/ prog.wasm -- -v input.txt
+  wasix run --mapdir /data:./testdata --cwd /data --trace prog.wasm
+`
+
+// errHelp is returned by parseRunFlags for --help.
+var errHelp = errors.New("help")
+
+// runOptions is the parsed command line of wasix run.
+type runOptions struct {
+	mounts     []host.Mount
+	env        []string
+	envInherit bool
+	argv0      string
+	cwd        string
+	net        bool
+	// commands maps names to .wasm files for later use.
+	// TODO(processes): register them at /bin/NAME and for proc_exec/spawn.
+	commands map[string]string
+	abi      host.ABI
+	trace    traceFlag
+	cacheDir string
+}
+
+// listFlag is a repeatable flag whose values are checked by parse.
+type listFlag struct {
+	parse func(string) error
+	err   *error // where the last failure is kept, to print it alone
+}
+
+func (l listFlag) String() string { return "" }
+
+func (l listFlag) Set(s string) error {
+	if err := l.parse(s); err != nil {
+		*l.err = err
+		return err
+	}
+	return nil
+}
+
+// traceFlag is --trace (to stderr) or --trace=FILE.
+type traceFlag struct {
+	on   bool
+	file string
+}
+
+func (t *traceFlag) String() string { return "" }
+
+// IsBoolFlag lets --trace stand without a value.
+func (t *traceFlag) IsBoolFlag() bool { return true }
+
+func (t *traceFlag) Set(s string) error {
+	t.on = true
+	if s != "true" {
+		t.file = s
+	}
+	return nil
+}
+
+// parseRunFlags parses the flags of wasix run and returns the arguments
+// after them: FILE.wasm and the program's arguments.
+func parseRunFlags(args []string) (*runOptions, []string, error) {
+	o := &runOptions{commands: map[string]string{}, cacheDir: defaultCacheDir()}
+	var lastErr error
+	fs := flag.NewFlagSet("wasix run", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+
+	fs.Var(listFlag{err: &lastErr, parse: func(s string) error {
+		if s == "" {
+			return errors.New("--dir wants a host directory, got an empty string")
+		}
+		guest := s
+		if !path.IsAbs(filepath.ToSlash(guest)) {
+			guest = "/" + guest
+		}
+		o.mounts = append(o.mounts, host.Mount{GuestPath: path.Clean(filepath.ToSlash(guest)), HostDir: s, Name: s})
+		return nil
+	}}, "dir", "")
+	fs.Var(listFlag{err: &lastErr, parse: func(s string) error {
+		guest, hostDir, ok := strings.Cut(s, ":")
+		if !ok || guest == "" || hostDir == "" {
+			return fmt.Errorf("--mapdir wants GUEST:HOST, got %q", s)
+		}
+		g := guest
+		if !path.IsAbs(g) {
+			g = "/" + g
+		}
+		o.mounts = append(o.mounts, host.Mount{GuestPath: path.Clean(g), HostDir: hostDir, Name: guest})
+		return nil
+	}}, "mapdir", "")
+	fs.Var(listFlag{err: &lastErr, parse: func(s string) error {
+		if !splitEnv(s) {
+			return fmt.Errorf("--env wants KEY=VALUE, got %q", s)
+		}
+		o.env = append(o.env, s)
+		return nil
+	}}, "env", "")
+	fs.BoolVar(&o.envInherit, "env-inherit", false, "")
+	fs.StringVar(&o.argv0, "argv0", "", "")
+	fs.StringVar(&o.cwd, "cwd", "", "")
+	fs.BoolVar(&o.net, "net", false, "")
+	fs.Var(listFlag{err: &lastErr, parse: func(s string) error {
+		name, file, ok := strings.Cut(s, "=")
+		if !ok || name == "" || file == "" || strings.Contains(name, "/") {
+			return fmt.Errorf("--command wants NAME=FILE.wasm, got %q", s)
+		}
+		o.commands[name] = file
+		return nil
+	}}, "command", "")
+	fs.Var(listFlag{err: &lastErr, parse: func(s string) error {
+		switch host.ABI(s) {
+		case host.ABIPreview1, host.ABIWasix2022, host.ABIWasixSeed, host.ABIWasixCurrent:
+			o.abi = host.ABI(s)
+			return nil
+		}
+		return fmt.Errorf("--abi wants preview1, wasix-2022, wasix-seed or wasix-current, got %q", s)
+	}}, "abi", "")
+	fs.Var(&o.trace, "trace", "")
+	fs.StringVar(&o.cacheDir, "cache-dir", o.cacheDir, "")
+
+	if err := fs.Parse(args); err != nil {
+		switch {
+		case errors.Is(err, flag.ErrHelp):
+			return nil, nil, errHelp
+		case lastErr != nil:
+			return nil, nil, lastErr
+		}
+		return nil, nil, explainFlagError(err)
+	}
+	return o, fs.Args(), nil
+}
+
+// explainFlagError rewrites the flag package's messages in the CLI's terms.
+func explainFlagError(err error) error {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		return fmt.Errorf("unknown flag %s; \"wasix run --help\" lists the flags (flags go before FILE.wasm)", name)
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return fmt.Errorf("flag %s needs a value, as in %s=VALUE", name, name)
+	}
+	return err
+}
+
+// config builds the run's configuration. The returned function closes a
+// trace file.
+func (o *runOptions) config(file string, args []string, stdin io.Reader, stdout, stderr io.Writer) (host.Config, func(), error) {
+	argv0 := file
+	if o.argv0 != "" {
+		argv0 = o.argv0
+	}
+	var env []string
+	if o.envInherit {
+		env = append(env, os.Environ()...)
+	}
+	env = append(env, o.env...) // later entries win in getenv of wasi-libc and Go
+	cfg := host.Config{
+		Args:   append([]string{argv0}, args...),
+		Env:    dedupEnv(env),
+		Stdin:  stdin,
+		Stdout: stdout,
+		Stderr: stderr,
+		Mounts: o.mounts,
+		Cwd:    o.cwd,
+		ABI:    o.abi,
+	}
+	if o.cwd != "" && !path.IsAbs(o.cwd) {
+		return cfg, nil, fmt.Errorf("--cwd wants an absolute guest path, got %q", o.cwd)
+	}
+	closeTrace := func() {}
+	if o.trace.on {
+		cfg.Trace = stderr
+		if o.trace.file != "" {
+			f, err := os.Create(o.trace.file)
+			if err != nil {
+				return cfg, nil, fmt.Errorf("--trace: %v", err)
+			}
+			w := bufio.NewWriter(f)
+			cfg.Trace = w
+			closeTrace = func() { w.Flush(); f.Close() }
+		}
+	}
+	return cfg, closeTrace, nil
+}
+
+// dedupEnv keeps the last entry of each key, in the order of first
+// appearance, so that --env overrides an inherited variable.
+func dedupEnv(env []string) []string {
+	last := map[string]int{}
+	for i, kv := range env {
+		k, _, _ := strings.Cut(kv, "=")
+		last[k] = i
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, kv := range env {
+		k, _, _ := strings.Cut(kv, "=")
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, env[last[k]])
+	}
+	return out
+}

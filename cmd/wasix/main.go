@@ -1,0 +1,156 @@
+// Command wasix runs WebAssembly programs built for WASI preview1 or WASIX.
+//
+//	wasix run [flags] FILE.wasm [--] [ARGS...]
+//	wasix version
+//	wasix help
+//
+// Run "wasix help" for the flags.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+
+	"github.com/wasix-go/wasix/host"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// Exit statuses of the CLI itself, apart from a guest's own.
+const (
+	exitUsage   = 2   // bad command line
+	exitFailure = 1   // the program could not be started
+	exitTrap    = 134 // the program trapped, as a C program killed by SIGABRT
+	exitCancel  = 130 // interrupted by Ctrl-C, as a shell reports SIGINT
+)
+
+const usage = `wasix runs WebAssembly programs built for WASI (preview1) or WASIX.
+
+Usage:
+  wasix run [flags] FILE.wasm [--] [ARGS...]   run a program
+  wasix version                                print the version
+  wasix help                                   print this help
+
+`
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, "Run \"wasix help\" for the flags of wasix run.\n")
+		return exitUsage
+	}
+	switch args[0] {
+	case "run":
+		return runCmd(args[1:], stdin, stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, versionString())
+		return 0
+	case "help", "--help", "-help", "-h":
+		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, runHelp)
+		return 0
+	}
+	fmt.Fprintf(stderr, "wasix: unknown command %q; the commands are run, version and help\n", args[0])
+	return exitUsage
+}
+
+// versionString names this build and the wazero it runs on.
+func versionString() string {
+	v, wz := "(devel)", "unknown"
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Version != "" {
+			v = bi.Main.Version
+		}
+		for _, d := range bi.Deps {
+			if d.Path == "github.com/tetratelabs/wazero" {
+				wz = d.Version
+			}
+		}
+	}
+	return fmt.Sprintf("wasix %s (wazero %s; ABIs: preview1, wasi_unstable, wasix-2022, wasix-seed, wasix-current)", v, wz)
+}
+
+func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	o, rest, err := parseRunFlags(args)
+	if errors.Is(err, errHelp) {
+		fmt.Fprint(stdout, runHelp)
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "wasix run: %v\n", err)
+		return exitUsage
+	}
+	if len(rest) == 0 {
+		fmt.Fprint(stderr, "wasix run: which program? Usage: wasix run [flags] FILE.wasm [--] [ARGS...]\n")
+		return exitUsage
+	}
+	file, guestArgs := rest[0], rest[1:]
+	if len(guestArgs) > 0 && guestArgs[0] == "--" {
+		guestArgs = guestArgs[1:]
+	}
+	wasm, err := os.ReadFile(file)
+	if err != nil {
+		fmt.Fprintf(stderr, "wasix run: %v\n", err)
+		return exitFailure
+	}
+
+	cfg, closeTrace, err := o.config(file, guestArgs, stdin, stdout, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "wasix run: %v\n", err)
+		return exitUsage
+	}
+	defer closeTrace()
+
+	// Ctrl-C cancels the run, which ends the program.
+	// TODO(threads): deliver SIGINT to the guest instead, once signals are
+	// implemented, and cancel only if it does not handle it.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+
+	rt, err := host.NewRuntime(ctx, host.RuntimeConfig{CacheDir: o.cacheDir})
+	if err != nil {
+		fmt.Fprintf(stderr, "wasix run: %v\n", err)
+		return exitFailure
+	}
+	defer rt.Close(context.Background())
+
+	code, err := rt.Run(ctx, wasm, cfg)
+	var trap *host.TrapError
+	switch {
+	case err == nil:
+		return int(code)
+	case errors.As(err, &trap):
+		fmt.Fprintf(stderr, "wasix run: %s trapped: %v\n", file, trap)
+		return exitTrap
+	case ctx.Err() != nil:
+		fmt.Fprintf(stderr, "wasix run: %s interrupted\n", file)
+		return exitCancel
+	}
+	fmt.Fprintf(stderr, "wasix run: %s: %v\n", file, err)
+	return exitFailure
+}
+
+// defaultCacheDir is where compiled code is kept unless --cache-dir says
+// otherwise; empty (no cache) if the user has no cache directory.
+func defaultCacheDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "wasix")
+}
+
+// splitEnv reports whether s is KEY=VALUE with a non-empty KEY.
+func splitEnv(s string) bool {
+	k, _, ok := strings.Cut(s, "=")
+	return ok && k != ""
+}

@@ -1,0 +1,110 @@
+package host
+
+import (
+	"io"
+	"io/fs"
+)
+
+// RuntimeConfig configures a Runtime. The zero value is ready to use.
+type RuntimeConfig struct {
+	// CacheDir, if not empty, keeps compiled machine code in this
+	// directory so that later runtimes (and later runs of the CLI) skip
+	// compilation. Empty keeps the cache in memory, for this Runtime only.
+	CacheDir string
+
+	// MaxMemoryPages bounds every linear memory of every guest, in 64 KiB
+	// pages; 0 leaves WebAssembly's own limit of 65536 pages (4 GiB).
+	MaxMemoryPages uint32
+
+	// MaxFDs bounds the descriptors one process may hold open; 0 means
+	// 1024. It is a property of the kernel all processes of a Runtime
+	// share, so it lives here rather than in Config.
+	MaxFDs int
+
+	// AllowClockSet lets guests set the realtime clock with
+	// clock_time_set. The host's clock is never changed: the runtime keeps
+	// an offset, which every process of the Runtime sees, as they would on
+	// one machine. Without it the call fails with EPERM.
+	AllowClockSet bool
+}
+
+// ABI names a generation of the interface a program was built against.
+// The empty ABI detects it from the program's imports.
+type ABI string
+
+// The ABI generations a program may be run as.
+const (
+	ABIAuto         ABI = ""
+	ABIPreview1     ABI = "preview1"      // wasi_snapshot_preview1 only
+	ABIWasix2022    ABI = "wasix-2022"    // wasix_32v1 as shipped in late 2022
+	ABIWasixSeed    ABI = "wasix-seed"    // the snapshot this project's bindings use
+	ABIWasixCurrent ABI = "wasix-current" // today's wasix_32v1
+)
+
+// Config configures one run of a program.
+type Config struct {
+	// Args is the argument vector, the program's name first. Empty gives
+	// the program no arguments at all, not even a name.
+	Args []string
+
+	// Env holds KEY=VALUE strings. Nothing of the host's environment is
+	// passed unless the embedder copies it here.
+	Env []string
+
+	// Stdin is read for descriptor 0; nil reads as an empty stream.
+	Stdin io.Reader
+	// Stdout and Stderr receive descriptors 1 and 2; nil discards.
+	Stdout, Stderr io.Writer
+
+	// Mounts attach directories to the guest's filesystem, in order (a
+	// later mount at the same path replaces an earlier one). Without any,
+	// the guest sees only the runtime's in-memory root with /dev, /tmp
+	// and /home.
+	Mounts []Mount
+
+	// Cwd is the absolute guest path of the working directory; empty
+	// means "/".
+	Cwd string
+
+	// PreopenRoot hands a plain WASI (preview1) program "/" as a preopened
+	// directory in addition to its mounts. WASIX programs always get it.
+	PreopenRoot bool
+
+	// ABI forces a generation instead of detecting it from the imports.
+	ABI ABI
+
+	// Trace, if not nil, receives one line per call the program makes:
+	// its name, decoded arguments, result and duration.
+	Trace io.Writer
+
+	// MaxMemoryPages bounds a memory the program imports (env.memory, as
+	// every WASIX program has), in 64 KiB pages; 0 leaves the program's
+	// own maximum. A memory the program defines itself is bounded by
+	// RuntimeConfig.MaxMemoryPages only.
+	MaxMemoryPages uint32
+}
+
+// Mount attaches a filesystem to the guest at GuestPath. Exactly one of
+// HostDir, FS and Memory says what is mounted.
+type Mount struct {
+	// GuestPath is the absolute path where the guest sees the mount.
+	GuestPath string
+
+	// HostDir is a directory of the host. Nothing outside it is reachable
+	// from the guest: "..", absolute symlinks and symlinks climbing out
+	// all stay beneath it.
+	HostDir string
+	// FS is a Go filesystem, mounted read-only whatever ReadOnly says.
+	FS fs.FS
+	// Memory mounts a fresh, empty in-memory directory.
+	Memory bool
+
+	// ReadOnly makes every change through the mount fail with EROFS.
+	ReadOnly bool
+
+	// Name is what a plain WASI program sees as the preopen's name
+	// (wasi-libc matches relative paths against it); empty means
+	// GuestPath. The CLI's --dir passes the directory as the user wrote
+	// it, as wasmtime does.
+	Name string
+}

@@ -1,0 +1,300 @@
+package host
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
+	"github.com/tetratelabs/wazero/sys"
+
+	"github.com/wasix-go/wasix/internal/abi"
+	"github.com/wasix-go/wasix/internal/kernel"
+	"github.com/wasix-go/wasix/internal/vfs"
+)
+
+// Runtime runs WASI and WASIX programs. It holds one wazero runtime, the
+// host modules of every ABI generation and one kernel, which all programs
+// run by the Runtime share: pids, the in-memory root filesystem, the
+// clock offset. A Runtime is safe for concurrent use; Close it when done.
+type Runtime struct {
+	rt    wazero.Runtime
+	cache wazero.CompilationCache
+	host  *abi.Host
+	kern  *kernel.Kernel
+}
+
+// NewRuntime returns a Runtime configured by cfg.
+func NewRuntime(ctx context.Context, cfg RuntimeConfig) (*Runtime, error) {
+	var cache wazero.CompilationCache
+	if cfg.CacheDir != "" {
+		var err error
+		if cache, err = wazero.NewCompilationCacheWithDir(cfg.CacheDir); err != nil {
+			return nil, fmt.Errorf("compilation cache: %w", err)
+		}
+	} else {
+		cache = wazero.NewCompilationCache()
+	}
+	rc := wazero.NewRuntimeConfig().
+		// WASIX programs import a shared memory and use atomics.
+		WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesThreads).
+		// Cancelling the context of a run ends the program.
+		WithCloseOnContextDone(true).
+		WithCompilationCache(cache)
+	if cfg.MaxMemoryPages != 0 {
+		rc = rc.WithMemoryLimitPages(cfg.MaxMemoryPages)
+	}
+	rt := wazero.NewRuntimeWithConfig(ctx, rc)
+	return &Runtime{
+		rt:    rt,
+		cache: cache,
+		host:  abi.NewHost(rt),
+		kern:  kernel.New(kernel.Config{AllowClockSet: cfg.AllowClockSet, MaxFDs: cfg.MaxFDs}),
+	}, nil
+}
+
+// Close ends every program still running and releases the compiled code.
+func (r *Runtime) Close(ctx context.Context) error {
+	err := r.rt.Close(ctx)
+	_ = r.host.Close(ctx)
+	if cerr := r.cache.Close(ctx); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// Module is a compiled program, ready to be run any number of times.
+type Module struct {
+	compiled wazero.CompiledModule
+	imports  []api.FunctionDefinition
+	memory   *abi.MemoryImport
+	gen      abi.Generation
+	genErr   error // why detection failed; an explicit ABI may still do
+}
+
+// ABI returns the generation detected from the program's imports, or
+// ABIAuto if none fits them.
+func (m *Module) ABI() ABI {
+	if m.genErr != nil {
+		return ABIAuto
+	}
+	return ABI(m.gen.String())
+}
+
+// Close releases the compiled code.
+func (m *Module) Close(ctx context.Context) error { return m.compiled.Close(ctx) }
+
+// Compile validates and compiles a program once, for RunModule.
+func (r *Runtime) Compile(ctx context.Context, wasm []byte) (*Module, error) {
+	mem, err := abi.ImportedMemory(wasm)
+	if err != nil {
+		return nil, err
+	}
+	compiled, err := r.rt.CompileModule(ctx, wasm)
+	if err != nil {
+		return nil, err
+	}
+	m := &Module{compiled: compiled, imports: compiled.ImportedFunctions(), memory: mem}
+	m.gen, m.genErr = abi.Detect(m.imports, 0)
+	if mem != nil && mem.Module != abi.ModuleEnv {
+		compiled.Close(ctx)
+		return nil, fmt.Errorf("the program imports its memory from %s.%s; only %s.memory is provided",
+			mem.Module, mem.Name, abi.ModuleEnv)
+	}
+	return m, nil
+}
+
+// Run compiles wasm, runs it as cfg says, and returns the exit code of the
+// program. The error is not nil when the program could not start, when it
+// trapped (a *TrapError, with the wasm stack), or when ctx ended it (the
+// error is then ctx's).
+func (r *Runtime) Run(ctx context.Context, wasm []byte, cfg Config) (uint32, error) {
+	m, err := r.Compile(ctx, wasm)
+	if err != nil {
+		return 0, err
+	}
+	defer m.Close(ctx)
+	return r.RunModule(ctx, m, cfg)
+}
+
+// TrapError reports a program that stopped on a trap (unreachable, an out
+// of bounds access, a stack overflow, ...). Its message carries wazero's
+// description and the wasm stack trace.
+type TrapError struct {
+	Err error
+}
+
+// Error returns the trap's description and stack.
+func (e *TrapError) Error() string { return e.Err.Error() }
+
+// Unwrap returns wazero's error.
+func (e *TrapError) Unwrap() error { return e.Err }
+
+// RunModule runs a compiled program as cfg says; see Run.
+func (r *Runtime) RunModule(ctx context.Context, m *Module, cfg Config) (uint32, error) {
+	gen := m.gen
+	if cfg.ABI != ABIAuto {
+		want, err := abi.ParseGeneration(string(cfg.ABI))
+		if err != nil {
+			return 0, err
+		}
+		if gen, err = abi.Detect(m.imports, want); err != nil {
+			return 0, err
+		}
+	} else if m.genErr != nil {
+		return 0, m.genErr
+	}
+
+	ns, closeMounts, err := r.namespace(cfg.Mounts)
+	if err != nil {
+		return 0, err
+	}
+	defer closeMounts()
+
+	cwd := "/"
+	if cfg.Cwd != "" {
+		cwd = path.Clean("/" + cfg.Cwd)
+	}
+	p, err := r.kern.NewProcess(kernel.ProcConfig{
+		Args:               cfg.Args,
+		Env:                cfg.Env,
+		Stdin:              cfg.Stdin,
+		Stdout:             cfg.Stdout,
+		Stderr:             cfg.Stderr,
+		Namespace:          ns,
+		Cwd:                cwd,
+		Preopens:           preopens(gen, cfg, cwd),
+		BidirectionalPipes: gen == abi.Wasix2022,
+	})
+	if err != nil {
+		return 0, err
+	}
+	defer p.Close()
+
+	var tracer *abi.Tracer
+	if cfg.Trace != nil {
+		tracer = abi.NewTracer(cfg.Trace)
+	}
+	link, err := r.host.Link(ctx, abi.LinkConfig{Gen: gen, Memory: m.memory, MaxMemoryPages: cfg.MaxMemoryPages, Tracer: tracer})
+	if err != nil {
+		return 0, err
+	}
+	defer link.Close(ctx)
+
+	// Handlers find the process in the context of the call; the resolver
+	// links the imports to this generation's modules.
+	pctx := kernel.WithProcess(experimental.WithImportResolver(ctx, link.Resolver()), p)
+	mod, err := r.rt.InstantiateModule(pctx, m.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
+	if err != nil {
+		// A start function may exit or trap; anything else is a link error.
+		var ee *sys.ExitError
+		if errors.As(err, &ee) {
+			return r.exit(ctx, p, err)
+		}
+		return 0, err
+	}
+	defer mod.Close(ctx)
+
+	start := mod.ExportedFunction("_start")
+	if start == nil {
+		return 0, errors.New("the program exports no _start function: it is not a command (a library or reactor?)")
+	}
+	_, err = start.Call(pctx)
+	return r.exit(ctx, p, err)
+}
+
+// exit turns the end of a program into its exit code and error.
+func (r *Runtime) exit(ctx context.Context, p *kernel.Process, err error) (uint32, error) {
+	if err == nil {
+		// Returning from _start is exit(0), unless the process already
+		// recorded another status.
+		if code, ok := p.ExitCode(); ok {
+			return code, nil
+		}
+		return 0, nil
+	}
+	var ee *sys.ExitError
+	if errors.As(err, &ee) {
+		code := ee.ExitCode()
+		if (code == sys.ExitCodeContextCanceled || code == sys.ExitCodeDeadlineExceeded) && ctx.Err() != nil {
+			return code, ctx.Err()
+		}
+		return code, nil
+	}
+	if ctx.Err() != nil {
+		return 0, ctx.Err()
+	}
+	return 0, &TrapError{Err: err}
+}
+
+// namespace returns a copy of the kernel's mount table with cfg's mounts
+// added, and a function closing the host directories it opened.
+func (r *Runtime) namespace(mounts []Mount) (*vfs.Namespace, func(), error) {
+	ns := r.kern.Namespace().Clone()
+	var opened []*vfs.HostFS
+	closeAll := func() {
+		for _, h := range opened {
+			h.Close()
+		}
+	}
+	for _, m := range mounts {
+		if !path.IsAbs(m.GuestPath) {
+			closeAll()
+			return nil, nil, fmt.Errorf("mount %q: the guest path must be absolute", m.GuestPath)
+		}
+		var fsys vfs.FS
+		ro := m.ReadOnly
+		switch {
+		case m.HostDir != "" && m.FS == nil && !m.Memory:
+			h, err := vfs.NewHostFS(m.HostDir)
+			if err != nil {
+				closeAll()
+				return nil, nil, fmt.Errorf("mount %s at %s: %w", m.HostDir, m.GuestPath, err)
+			}
+			opened = append(opened, h)
+			fsys = h
+		case m.FS != nil && m.HostDir == "" && !m.Memory:
+			fsys, ro = vfs.FromIOFS(m.FS), true
+		case m.Memory && m.HostDir == "" && m.FS == nil:
+			fsys = vfs.NewMemFS()
+		default:
+			closeAll()
+			return nil, nil, fmt.Errorf("mount at %s: set exactly one of HostDir, FS and Memory", m.GuestPath)
+		}
+		if err := ns.Mount(m.GuestPath, fsys, ro); err != nil {
+			closeAll()
+			return nil, nil, fmt.Errorf("mount at %s: %w", m.GuestPath, err)
+		}
+	}
+	return ns, closeAll, nil
+}
+
+// preopens lists the directories a program finds open from descriptor 3.
+// WASIX libc resolves every path from "/" and asks the runtime for the
+// working directory, so WASIX programs get "/" and the working directory.
+// wasi-libc knows only its preopens, so plain WASI programs get each mount
+// under its name, as wasmtime gives them, and "/" only if asked.
+func preopens(gen abi.Generation, cfg Config, cwd string) []kernel.Preopen {
+	var out []kernel.Preopen
+	if gen != abi.Preview1 {
+		out = append(out, kernel.Preopen{GuestPath: "/", Name: "/"})
+		if cwd != "/" {
+			out = append(out, kernel.Preopen{GuestPath: cwd, Name: cwd})
+		}
+		return out
+	}
+	if cfg.PreopenRoot {
+		out = append(out, kernel.Preopen{GuestPath: "/", Name: "/"})
+	}
+	for _, m := range cfg.Mounts {
+		name := m.Name
+		if name == "" {
+			name = m.GuestPath
+		}
+		out = append(out, kernel.Preopen{GuestPath: path.Clean(m.GuestPath), Name: name})
+	}
+	return out
+}

@@ -1,0 +1,175 @@
+package abi
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/tetratelabs/wazero/api"
+)
+
+// Import module names a guest may link against.
+const (
+	ModulePreview1 = "wasi_snapshot_preview1"
+	ModuleUnstable = "wasi_unstable"
+	ModuleWasix    = "wasix_32v1"
+	ModuleEnv      = "env"
+)
+
+// wasixPreference is the order in which generations win a tie: when every
+// wasix_32v1 import of a program has the same name and core signature in
+// several generations, the program cannot tell them apart and the newest
+// reading is the likeliest. The seed sits between the two shipped
+// generations because it is a superset of neither but closer to current.
+var wasixPreference = []Generation{WasixCurrent, WasixSeed, Wasix2022}
+
+// ParseGeneration returns the generation named s as the --abi flag spells
+// it ("preview1", "wasix-2022", "wasix-seed", "wasix-current").
+func ParseGeneration(s string) (Generation, error) {
+	for _, g := range []Generation{Preview1, Wasix2022, WasixSeed, WasixCurrent} {
+		if g.String() == s {
+			return g, nil
+		}
+	}
+	return 0, fmt.Errorf("unknown ABI %q: want preview1, wasix-2022, wasix-seed or wasix-current", s)
+}
+
+// Detect picks the generation a program was built for from the functions
+// it imports, or checks the imports against override when it is not zero.
+//
+// A program importing nothing from wasix_32v1 is Preview1. Otherwise each
+// wasix_32v1 import narrows the candidates to the generations that define
+// that name with the identical core signature; of those left at the end
+// the preferred one wins (current, then seed, then 2022). Imports of the
+// preview1 modules are checked against preview1. The error for an import
+// no candidate satisfies names it with its signature and says what each
+// generation lacks or expects instead.
+func Detect(imports []api.FunctionDefinition, override Generation) (Generation, error) {
+	var wasix []api.FunctionDefinition
+	for _, fn := range imports {
+		module, name, _ := fn.Import()
+		switch module {
+		case ModulePreview1, ModuleUnstable:
+			if err := checkImport(SpecOf(Preview1), fn); err != nil {
+				return 0, err
+			}
+		case ModuleWasix:
+			wasix = append(wasix, fn)
+		default:
+			return 0, fmt.Errorf("the program imports %s.%s%s, but this runtime provides only the modules %s, %s, %s and the memory %s.memory",
+				module, name, signature(fn.ParamTypes(), fn.ResultTypes()), ModulePreview1, ModuleUnstable, ModuleWasix, ModuleEnv)
+		}
+	}
+
+	if override != 0 {
+		if override == Preview1 {
+			if len(wasix) > 0 {
+				m, n, _ := wasix[0].Import()
+				return 0, fmt.Errorf("--abi preview1: the program imports %s.%s, a WASIX call", m, n)
+			}
+			return Preview1, nil
+		}
+		spec := SpecOf(override)
+		if spec == nil {
+			return 0, fmt.Errorf("unknown ABI generation %d", override)
+		}
+		for _, fn := range wasix {
+			if err := checkImport(spec, fn); err != nil {
+				return 0, fmt.Errorf("--abi %s: %w", override, err)
+			}
+		}
+		return override, nil
+	}
+
+	if len(wasix) == 0 {
+		return Preview1, nil
+	}
+	candidates := slices.Clone(wasixPreference)
+	for _, fn := range wasix {
+		var keep []Generation
+		for _, g := range candidates {
+			if checkImport(SpecOf(g), fn) == nil {
+				keep = append(keep, g)
+			}
+		}
+		if len(keep) == 0 {
+			return 0, noGeneration(fn, candidates)
+		}
+		candidates = keep
+	}
+	return candidates[0], nil
+}
+
+// checkImport reports whether spec defines fn's name with fn's signature.
+func checkImport(spec *Spec, fn api.FunctionDefinition) error {
+	module, name, _ := fn.Import()
+	got := signature(fn.ParamTypes(), fn.ResultTypes())
+	f := spec.Func(name)
+	if f == nil {
+		return fmt.Errorf("the program imports %s.%s%s, which %s does not define", module, name, got, spec.Gen)
+	}
+	if want := signature(f.Params, f.Results); want != got {
+		return fmt.Errorf("the program imports %s.%s%s, but %s defines it as %s%s", module, name, got, spec.Gen, name, want)
+	}
+	return nil
+}
+
+// noGeneration explains why no generation satisfies fn: which generations
+// lack the name, which expect another signature, and, when the name fits a
+// generation that earlier imports already ruled out, that the program mixes
+// generations.
+func noGeneration(fn api.FunctionDefinition, candidates []Generation) error {
+	module, name, _ := fn.Import()
+	var lines []string
+	var fits []Generation
+	for _, g := range wasixPreference {
+		spec := SpecOf(g)
+		f := spec.Func(name)
+		switch {
+		case f == nil:
+			lines = append(lines, fmt.Sprintf("%s lacks it", g))
+		case signature(f.Params, f.Results) != signature(fn.ParamTypes(), fn.ResultTypes()):
+			lines = append(lines, fmt.Sprintf("%s expects %s%s", g, name, signature(f.Params, f.Results)))
+		default:
+			fits = append(fits, g)
+		}
+	}
+	msg := fmt.Sprintf("the program imports %s.%s%s: %s", module, name,
+		signature(fn.ParamTypes(), fn.ResultTypes()), strings.Join(lines, "; "))
+	if len(fits) > 0 {
+		msg += fmt.Sprintf("; it fits %s, but the program's other imports fit only %s", joinGens(fits), joinGens(candidates))
+	}
+	return fmt.Errorf("%s", msg)
+}
+
+func joinGens(gs []Generation) string {
+	s := make([]string, len(gs))
+	for i, g := range gs {
+		s[i] = g.String()
+	}
+	return strings.Join(s, ", ")
+}
+
+// signature spells a core signature as "(i32, i64) -> i32", or "(i32)" for
+// a function without results.
+func signature(params, results []api.ValueType) string {
+	var b strings.Builder
+	b.WriteByte('(')
+	for i, p := range params {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(api.ValueTypeName(p))
+	}
+	b.WriteByte(')')
+	if len(results) > 0 {
+		b.WriteString(" -> ")
+		for i, r := range results {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(api.ValueTypeName(r))
+		}
+	}
+	return b.String()
+}
