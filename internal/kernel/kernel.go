@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/wasix-go/wasix/internal/hostnet"
 	"github.com/wasix-go/wasix/internal/vfs"
 )
 
@@ -31,6 +32,9 @@ type Config struct {
 	// laid out with /tmp, /home and friends. A vfs.DevFS is mounted at /dev
 	// in both cases.
 	Root vfs.FS
+	// Net is the network guests may use through sockets, with its policy;
+	// nil turns networking off (socket calls fail with EACCES).
+	Net *hostnet.Network
 }
 
 // Kernel is the shared state of one runtime: the root namespace, the pid
