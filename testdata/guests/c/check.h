@@ -10,6 +10,9 @@
  * is "# passed N, failed M" and check_done() returns the exit status the
  * program should end with (0 when nothing failed, 1 otherwise).
  *
+ * Control bytes in what or detail are escaped (\n, \xNN), so a record is
+ * always exactly one line.
+ *
  * Every line is written with a single fd_write call, straight to fd 1, with
  * no stdio buffering, so output ordering is exact even if the program dies
  * in the middle (a trap, proc_raise, proc_exit).
@@ -79,9 +82,26 @@ struct check_line {
     unsigned len;
 };
 
-static void check_putc(struct check_line *l, char c) {
+static void check_putc_raw(struct check_line *l, char c) {
     if (l->len < CHECK_LINE_MAX - 1)
         l->buf[l->len++] = c;
+}
+
+/* check_putc keeps every record on one line: control bytes are escaped. */
+static void check_putc(struct check_line *l, char c) {
+    if ((unsigned char)c >= 0x20 && c != 0x7f) {
+        check_putc_raw(l, c);
+        return;
+    }
+    static const char hex[] = "0123456789abcdef";
+    check_putc_raw(l, '\\');
+    if (c == '\n') {
+        check_putc_raw(l, 'n');
+    } else {
+        check_putc_raw(l, 'x');
+        check_putc_raw(l, hex[((unsigned char)c) >> 4]);
+        check_putc_raw(l, hex[c & 15]);
+    }
 }
 
 static void check_puts(struct check_line *l, const char *s) {
@@ -147,7 +167,7 @@ static void check_vformat(struct check_line *l, const char *fmt, va_list ap) {
 }
 
 static void check_emit(struct check_line *l) {
-    check_putc(l, '\n');
+    check_putc_raw(l, '\n');
     if (l->buf[l->len - 1] != '\n') /* line was cut at CHECK_LINE_MAX */
         l->buf[l->len - 1] = '\n';
     check_write_fd1(l->buf, l->len);
