@@ -124,8 +124,8 @@ func TestEveryPreview1CallHasAHandler(t *testing.T) {
 			t.Errorf("seed has no %s", name)
 		}
 	}
-	if handlerFor(Wasix2022, "sock_accept") != nil {
-		t.Error("2022 sock_accept has another signature")
+	if _, ok := genCalls[Wasix2022]["sock_accept"]; !ok {
+		t.Error("2022 sock_accept has another signature: it needs a handler of its own")
 	}
 	if handlerFor(Preview1, "fd_pipe") != nil || handlerFor(WasixCurrent, "thread_spawn_v2") != nil {
 		t.Error("handler where none belongs")

@@ -1,0 +1,492 @@
+package kernel
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/wasix-go/wasix"
+	"github.com/wasix-go/wasix/internal/hostnet"
+	"github.com/wasix-go/wasix/internal/vfs"
+)
+
+// rightsSocket is what a socket descriptor may do.
+const rightsSocket = rightsStream | wasix.RightsSockShutdown | wasix.RightsSockAccept |
+	wasix.RightsSockConnect | wasix.RightsSockListen
+
+// The timeouts a socket keeps for its blocking calls (sock_set_opt_time).
+const (
+	toRecv = iota
+	toSend
+	toConnect
+	toAccept
+	numTimeouts
+)
+
+// socket is a descriptor object over a non-blocking host socket. The
+// blocking behaviour a guest sees (a descriptor without the nonblock flag)
+// is made here: an operation that would block waits on q, which the host
+// socket's watchers poke on every readiness edge.
+type socket struct {
+	h   *hostnet.Socket
+	q   waitq
+	ino uint64
+
+	mu         sync.Mutex
+	connecting bool  // a non-blocking connect has not been seen to end
+	connErr    error // how the last connect ended, for sock_status
+	timeouts   [numTimeouts]time.Duration
+}
+
+func newSocketObj(h *hostnet.Socket) *socket { return &socket{h: h, ino: nextPipeIno()} }
+
+func (s *socket) read(ctx context.Context, bufs [][]byte, nonblock bool) (int, error) {
+	n, _, _, err := s.recv(ctx, bufs, 0, false, nonblock)
+	return n, err
+}
+
+func (s *socket) write(ctx context.Context, bufs [][]byte, nonblock bool) (int, error) {
+	return s.send(ctx, bufs, nil, nonblock)
+}
+
+func (s *socket) stat() (vfs.Stat, error) {
+	return vfs.Stat{Ino: s.ino, Type: vfs.TypeSocket, Nlink: 1, Mode: 0o600}, nil
+}
+
+func (s *socket) filetype() wasix.Filetype {
+	if s.h.Type == hostnet.Dgram {
+		return wasix.FiletypeSocketDgram
+	}
+	return wasix.FiletypeSocketStream
+}
+
+func (s *socket) poll(write bool) (bool, uint64, bool) { return s.h.Ready(write) }
+
+// waiters starts the host socket's watchers (once) and returns the queue
+// they poke.
+func (s *socket) waiters() []*waitq {
+	s.h.Watch(false, s.q.notify)
+	s.h.Watch(true, s.q.notify)
+	return []*waitq{&s.q}
+}
+
+func (s *socket) close() error { return s.h.Close() }
+
+func (s *socket) timeout(i int) time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.timeouts[i]
+}
+
+// retry runs op until it stops failing with EAGAIN. Non-blocking, it
+// returns at once; blocking, it waits for the next readiness edge between
+// attempts, up to the timeout (then EAGAIN, as SO_RCVTIMEO does) or the end
+// of ctx (EINTR). The first attempt is made before registering, so the
+// common case costs nothing more than the host call.
+func (s *socket) retry(ctx context.Context, write, nonblock bool, timeout time.Duration, op func() error) error {
+	err := op()
+	if err != syscall.EAGAIN || nonblock {
+		return err
+	}
+	s.h.Watch(write, s.q.notify)
+	ch := make(chan struct{}, 1)
+	s.q.add(ch)
+	defer s.q.remove(ch)
+	var tc <-chan time.Time
+	if timeout > 0 {
+		t := time.NewTimer(timeout)
+		defer t.Stop()
+		tc = t.C
+	}
+	for {
+		if err = op(); err != syscall.EAGAIN {
+			return err
+		}
+		select {
+		case <-ch:
+		case <-tc:
+			return syscall.EAGAIN
+		case <-ctx.Done():
+			return syscall.EINTR
+		}
+	}
+}
+
+// recv receives into bufs. waitall keeps a blocking stream receive going
+// until bufs are full or the stream ends.
+func (s *socket) recv(ctx context.Context, bufs [][]byte, fl hostnet.RecvFlags, waitall, nonblock bool) (int, bool, hostnet.Addr, error) {
+	var n int
+	var trunc bool
+	var from hostnet.Addr
+	total := 0
+	for _, b := range bufs {
+		total += len(b)
+	}
+	err := s.retry(ctx, false, nonblock, s.timeout(toRecv), func() error {
+		var err error
+		n, trunc, from, err = s.h.Recv(bufs, fl)
+		return err
+	})
+	if err != nil || !waitall || nonblock || s.h.Type != hostnet.Stream || fl&hostnet.RecvPeek != 0 {
+		return n, trunc, from, err
+	}
+	got := n
+	for got < total && n > 0 {
+		rest := advance(bufs, got)
+		err = s.retry(ctx, false, false, s.timeout(toRecv), func() error {
+			var err error
+			n, _, _, err = s.h.Recv(rest, 0)
+			return err
+		})
+		if err != nil {
+			break // what was read is returned; the error comes next time
+		}
+		got += n
+	}
+	return got, false, from, nil
+}
+
+// send sends bufs (to the address to, if not nil). A blocking stream send
+// goes on until everything is written, as write(2) on a blocking socket.
+func (s *socket) send(ctx context.Context, bufs [][]byte, to *hostnet.Addr, nonblock bool) (int, error) {
+	total := 0
+	for _, b := range bufs {
+		total += len(b)
+	}
+	sent := 0
+	for {
+		rest := advance(bufs, sent)
+		var n int
+		err := s.retry(ctx, true, nonblock, s.timeout(toSend), func() error {
+			var err error
+			n, err = s.h.Send(rest, to)
+			return err
+		})
+		sent += n
+		if err != nil {
+			if sent > 0 {
+				return sent, nil
+			}
+			return 0, err
+		}
+		if sent >= total || nonblock || s.h.Type != hostnet.Stream {
+			return sent, nil
+		}
+	}
+}
+
+// advance returns the part of bufs after the first skip bytes.
+func advance(bufs [][]byte, skip int) [][]byte {
+	for len(bufs) > 0 && skip >= len(bufs[0]) {
+		skip -= len(bufs[0])
+		bufs = bufs[1:]
+	}
+	if len(bufs) == 0 || skip == 0 {
+		return bufs
+	}
+	out := make([][]byte, len(bufs))
+	copy(out, bufs)
+	out[0] = out[0][skip:]
+	return out
+}
+
+// netErrno turns an error of the network layer into an errno: a policy
+// denial is EACCES.
+func netErrno(err error) wasix.Errno {
+	switch {
+	case err == nil:
+		return wasix.ErrnoSuccess
+	case errors.Is(err, hostnet.ErrDenied):
+		return wasix.ErrnoAcces
+	case errors.Is(err, hostnet.ErrUnsupported):
+		return wasix.ErrnoNotsup
+	case errors.Is(err, hostnet.ErrNotFound):
+		return wasix.ErrnoNoent
+	}
+	return ToErrno(err)
+}
+
+// sock returns the socket behind fd: EBADF if fd is not open, ENOTSOCK if
+// it is not a socket, ENOTCAPABLE without the rights need.
+func (p *Process) sock(fd wasix.Fd, need wasix.Rights) (*socket, fdEntry, wasix.Errno) {
+	e, errno := p.fds.get(fd, 0)
+	if errno != wasix.ErrnoSuccess {
+		return nil, e, errno
+	}
+	s, ok := e.of.obj.(*socket)
+	if !ok {
+		return nil, e, wasix.ErrnoNotsock
+	}
+	if e.base&need != need {
+		return nil, e, wasix.ErrnoNotcapable
+	}
+	return s, e, wasix.ErrnoSuccess
+}
+
+// network returns the runtime's network; nil when networking is off.
+func (p *Process) network() *hostnet.Network { return p.k.cfg.Net }
+
+func (p *Process) addSocket(h *hostnet.Socket, flags wasix.Fdflags) (wasix.Fd, wasix.Errno) {
+	return p.add(newOpenFile(newSocketObj(h), flags), rightsSocket, rightsSocket, false)
+}
+
+// SockOpen opens a socket (sock_open). Protocol 0, or the one the type
+// implies (TCP for stream, UDP for datagrams), are accepted. Without
+// networking it fails with EACCES.
+func (p *Process) SockOpen(fam hostnet.Family, typ hostnet.SockType, proto uint16) (wasix.Fd, wasix.Errno) {
+	if p.network() == nil {
+		return 0, wasix.ErrnoAcces
+	}
+	switch {
+	case fam != hostnet.Inet4 && fam != hostnet.Inet6 && fam != hostnet.Unix:
+		return 0, wasix.ErrnoAfnosupport
+	case typ != hostnet.Stream && typ != hostnet.Dgram:
+		return 0, wasix.ErrnoNotsup
+	case proto == 0, typ == hostnet.Stream && proto == 6 && fam != hostnet.Unix,
+		typ == hostnet.Dgram && proto == 17 && fam != hostnet.Unix:
+	default:
+		return 0, wasix.ErrnoProtonosupport
+	}
+	h, err := hostnet.Open(fam, typ, 0)
+	if err != nil {
+		return 0, netErrno(err)
+	}
+	fd, errno := p.addSocket(h, 0)
+	return fd, errno
+}
+
+// SockPair makes two connected local sockets (sock_pair). They reach no
+// network, so the policy is not asked.
+func (p *Process) SockPair(fam hostnet.Family, typ hostnet.SockType, proto uint16) (wasix.Fd, wasix.Fd, wasix.Errno) {
+	if fam != hostnet.Unix && fam != hostnet.Unspec {
+		return 0, 0, wasix.ErrnoAfnosupport
+	}
+	if typ != hostnet.Stream && typ != hostnet.Dgram {
+		return 0, 0, wasix.ErrnoNotsup
+	}
+	if proto != 0 {
+		return 0, 0, wasix.ErrnoProtonosupport
+	}
+	a, b, err := hostnet.Pair(typ)
+	if err != nil {
+		return 0, 0, netErrno(err)
+	}
+	fa, errno := p.addSocket(a, 0)
+	if errno != wasix.ErrnoSuccess {
+		b.Close()
+		return 0, 0, errno
+	}
+	fb, errno := p.addSocket(b, 0)
+	if errno != wasix.ErrnoSuccess {
+		p.FdClose(fa)
+		return 0, 0, errno
+	}
+	return fa, fb, wasix.ErrnoSuccess
+}
+
+// SockBind binds a socket after the policy allowed the address (sock_bind).
+func (p *Process) SockBind(fd wasix.Fd, a hostnet.Addr) wasix.Errno {
+	s, _, errno := p.sock(fd, 0)
+	if errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	if err := p.network().Policy().Check(hostnet.OpBind, a); err != nil {
+		return netErrno(err)
+	}
+	return netErrno(s.h.Bind(a))
+}
+
+// SockListen makes a stream socket listen (sock_listen). An unbound socket
+// would be bound by the host to every interface, so that needs the policy
+// to allow binding the unspecified address.
+func (p *Process) SockListen(fd wasix.Fd, backlog int) wasix.Errno {
+	s, _, errno := p.sock(fd, wasix.RightsSockListen)
+	if errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	if s.h.Type != hostnet.Stream {
+		return wasix.ErrnoNotsup
+	}
+	if la, err := s.h.LocalAddr(); err == nil && la.Family != hostnet.Unix && la.IP.Port() == 0 {
+		if err := p.network().Policy().Check(hostnet.OpBind, la); err != nil {
+			return netErrno(err)
+		}
+	}
+	return netErrno(s.h.Listen(max(backlog, 1)))
+}
+
+// SockAccept takes a connection from a listening socket (sock_accept and
+// sock_accept_v2), waiting for one unless the socket is non-blocking. The
+// new descriptor gets flags (only nonblock is meaningful).
+func (p *Process) SockAccept(ctx context.Context, fd wasix.Fd, flags wasix.Fdflags) (wasix.Fd, hostnet.Addr, wasix.Errno) {
+	s, e, errno := p.sock(fd, wasix.RightsSockAccept)
+	if errno != wasix.ErrnoSuccess {
+		return 0, hostnet.Addr{}, errno
+	}
+	if flags&^(wasix.FdflagsNonblock|wasix.FdflagsAppend|wasix.FdflagsDsync|wasix.FdflagsRsync|wasix.FdflagsSync) != 0 {
+		return 0, hostnet.Addr{}, wasix.ErrnoInval
+	}
+	var c *hostnet.Socket
+	var peer hostnet.Addr
+	err := s.retry(ctx, false, e.of.nonblock(), s.timeout(toAccept), func() error {
+		var err error
+		c, peer, err = s.h.Accept()
+		return err
+	})
+	if err != nil {
+		return 0, hostnet.Addr{}, netErrno(err)
+	}
+	nfd, errno := p.addSocket(c, flags&wasix.FdflagsNonblock)
+	return nfd, peer, errno
+}
+
+// SockConnect connects a socket after the policy allowed the address
+// (sock_connect). A non-blocking stream socket answers EINPROGRESS; its
+// descriptor becomes writable when the connection is made or has failed,
+// which sock_status and the last_error option then tell.
+func (p *Process) SockConnect(ctx context.Context, fd wasix.Fd, a hostnet.Addr) wasix.Errno {
+	s, e, errno := p.sock(fd, wasix.RightsSockConnect)
+	if errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	if err := p.network().Policy().Check(hostnet.OpConnect, a); err != nil {
+		return netErrno(err)
+	}
+	err := s.h.Connect(a)
+	if err != syscall.EINPROGRESS && err != syscall.EAGAIN {
+		s.setConnected(err)
+		return netErrno(err)
+	}
+	s.mu.Lock()
+	s.connecting, s.connErr = true, nil
+	s.mu.Unlock()
+	if e.of.nonblock() {
+		return wasix.ErrnoInprogress
+	}
+	err = s.retry(ctx, true, false, s.timeout(toConnect), func() error {
+		if ok, _, _ := s.h.Ready(true); !ok {
+			return syscall.EAGAIN
+		}
+		return nil
+	})
+	if err == syscall.EAGAIN {
+		err = syscall.ETIMEDOUT
+	}
+	if err == nil {
+		err = s.h.TakeError()
+	}
+	s.setConnected(err)
+	return netErrno(err)
+}
+
+func (s *socket) setConnected(err error) {
+	s.mu.Lock()
+	s.connecting, s.connErr = false, err
+	s.mu.Unlock()
+}
+
+// SockStatus tells whether a connection is being made, is made or has
+// failed (sock_status).
+func (p *Process) SockStatus(fd wasix.Fd) (wasix.SockStatusType, wasix.Errno) {
+	s, _, errno := p.sock(fd, 0)
+	if errno != wasix.ErrnoSuccess {
+		return 0, errno
+	}
+	s.mu.Lock()
+	connecting := s.connecting
+	s.mu.Unlock()
+	if connecting {
+		if ok, _, _ := s.h.Ready(true); !ok {
+			return wasix.SockStatusOpening, wasix.ErrnoSuccess
+		}
+		s.setConnected(s.h.TakeError())
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.connErr != nil {
+		return wasix.SockStatusFailed, wasix.ErrnoSuccess
+	}
+	return wasix.SockStatusOpened, wasix.ErrnoSuccess
+}
+
+// RecvFlags are the options of SockRecv.
+type RecvFlags struct {
+	Peek, WaitAll, Trunc, DontWait bool
+}
+
+// SockRecv receives from a socket (sock_recv, sock_recv_from): the bytes
+// read, whether a datagram was cut, and the sender.
+func (p *Process) SockRecv(ctx context.Context, fd wasix.Fd, bufs [][]byte, f RecvFlags) (uint32, bool, hostnet.Addr, wasix.Errno) {
+	s, e, errno := p.sock(fd, wasix.RightsFdRead)
+	if errno != wasix.ErrnoSuccess {
+		return 0, false, hostnet.Addr{}, errno
+	}
+	var fl hostnet.RecvFlags
+	if f.Peek {
+		fl |= hostnet.RecvPeek
+	}
+	if f.Trunc {
+		fl |= hostnet.RecvTrunc
+	}
+	n, trunc, from, err := s.recv(ctx, bufs, fl, f.WaitAll, f.DontWait || e.of.nonblock())
+	if err != nil {
+		return 0, false, hostnet.Addr{}, netErrno(err)
+	}
+	if from.Family == hostnet.Unspec {
+		if pa, err := s.h.PeerAddr(); err == nil {
+			from = pa
+		}
+	}
+	return uint32(n), trunc, from, wasix.ErrnoSuccess
+}
+
+// SockSend sends on a socket (sock_send, and sock_send_to with an
+// address, which the policy must allow).
+func (p *Process) SockSend(ctx context.Context, fd wasix.Fd, bufs [][]byte, to *hostnet.Addr) (uint32, wasix.Errno) {
+	s, e, errno := p.sock(fd, wasix.RightsFdWrite)
+	if errno != wasix.ErrnoSuccess {
+		return 0, errno
+	}
+	if to != nil {
+		if err := p.network().Policy().Check(hostnet.OpConnect, *to); err != nil {
+			return 0, netErrno(err)
+		}
+	}
+	n, err := s.send(ctx, bufs, to, e.of.nonblock())
+	return uint32(n), netErrno(err)
+}
+
+// SockShutdown shuts down one or both directions (sock_shutdown).
+func (p *Process) SockShutdown(fd wasix.Fd, how wasix.Sdflags) wasix.Errno {
+	s, _, errno := p.sock(fd, wasix.RightsSockShutdown)
+	if errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	if how&^(wasix.SdflagsRd|wasix.SdflagsWr) != 0 || how == 0 {
+		return wasix.ErrnoInval
+	}
+	return netErrno(s.h.Shutdown(how&wasix.SdflagsRd != 0, how&wasix.SdflagsWr != 0))
+}
+
+// SockAddrLocal returns the address a socket is bound to (sock_addr_local).
+func (p *Process) SockAddrLocal(fd wasix.Fd) (hostnet.Addr, wasix.Errno) {
+	s, _, errno := p.sock(fd, 0)
+	if errno != wasix.ErrnoSuccess {
+		return hostnet.Addr{}, errno
+	}
+	a, err := s.h.LocalAddr()
+	return a, netErrno(err)
+}
+
+// SockAddrPeer returns the address a socket is connected to
+// (sock_addr_peer); ENOTCONN if none.
+func (p *Process) SockAddrPeer(fd wasix.Fd) (hostnet.Addr, wasix.Errno) {
+	s, _, errno := p.sock(fd, 0)
+	if errno != wasix.ErrnoSuccess {
+		return hostnet.Addr{}, errno
+	}
+	a, err := s.h.PeerAddr()
+	return a, netErrno(err)
+}
