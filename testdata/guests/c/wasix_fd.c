@@ -382,7 +382,12 @@ static void test_pipe(void) {
     expect(readable(rfd, 50000000ull) == 0, "an empty pipe does not poll readable", "it does");
     e = write_str(wfd, "ping");
     char buf[32];
-    unsigned n = read_some(rfd, buf, sizeof(buf) - 1, &e);
+    unsigned n = 0;
+    buf[0] = 0;
+    if (readable(rfd, 1000000000ull) == 1) /* never block if the data went nowhere */
+        n = read_some(rfd, buf, sizeof(buf) - 1, &e);
+    else
+        e = __WASI_ERRNO_AGAIN;
     expect(e == 0 && n == 4 && strcmp(buf, "ping") == 0, "data written to the second fd is read from the first",
            "errno %E read %u '%s'", e, n, buf);
     /* one-way: writing the read end fails; then reading the write end
@@ -397,10 +402,12 @@ static void test_pipe(void) {
     if (__wasi_fd_fdstat_get(rfd, &fs) == 0)
         note("pipe read end: filetype %u", fs.fs_filetype);
     expect_ok(__wasi_fd_close(wfd), "close the write end");
-    uint64_t t0 = mono();
-    n = read_some(rfd, buf, sizeof(buf) - 1, &e);
-    expect(e == 0 && n == 0 && mono() - t0 < 2000000000ull, "reading a pipe whose write end is closed gives EOF",
-           "errno %E read %u", e, n);
+    int ready = readable(rfd, 1000000000ull); /* end-of-file polls readable */
+    n = 99;
+    if (ready == 1)
+        n = read_some(rfd, buf, sizeof(buf) - 1, &e);
+    expect(ready == 1 && e == 0 && n == 0, "reading a pipe whose write end is closed gives EOF",
+           "readable %d errno %E read %u", ready, e, n);
     (void)__wasi_fd_close(rfd);
 
 }
