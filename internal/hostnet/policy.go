@@ -48,7 +48,6 @@ type Policy struct {
 	// OnDeny, if not nil, is told of every denial with its reason, for
 	// the trace.
 	OnDeny func(op Op, target, reason string)
-
 }
 
 // Rule matches the targets of some operations: an address range with a

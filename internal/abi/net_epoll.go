@@ -1,0 +1,70 @@
+package abi
+
+import (
+	"context"
+	"encoding/binary"
+
+	"github.com/tetratelabs/wazero/api"
+	"github.com/wasix-go/wasix"
+	"github.com/wasix-go/wasix/internal/kernel"
+)
+
+// epoll_event of today's WASIX: events u32 at 0, epoll_data (24 bytes,
+// returned to the guest as given) at 8; 32 bytes in all.
+const epollEventSize = 32
+
+func init() {
+	c := genCalls[WasixCurrent]
+	c["epoll_create"] = epollCreate
+	c["epoll_ctl"] = epollCtl
+	c["epoll_wait"] = epollWait
+}
+
+// epoll_create(ro_fd*)
+func epollCreate(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	out := uint32(s[0])
+	if _, ok := span(m, out, 4); !ok {
+		return wasix.ErrnoFault
+	}
+	fd, errno := p.EpollCreate()
+	if errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	return put32(m, out, uint32(fd))
+}
+
+// epoll_ctl(epfd, op, fd, event*): the event may be null for a delete.
+func epollCtl(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	op, evPtr := uint32(s[1]), uint32(s[3])
+	var ev kernel.EpollEvent
+	if !(op == kernel.EpollCtlDel && evPtr == 0) {
+		b, ok := span(m, evPtr, epollEventSize)
+		if !ok {
+			return wasix.ErrnoFault
+		}
+		ev.Events = binary.LittleEndian.Uint32(b)
+		copy(ev.Data[:], b[8:32])
+	}
+	return p.EpollCtl(wasix.Fd(uint32(s[0])), op, wasix.Fd(uint32(s[2])), ev)
+}
+
+// epoll_wait(epfd, events*, maxevents, timeout, ro_n*)
+func epollWait(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	n := uint32(s[2])
+	out, ok1 := span64(m, uint32(s[1]), uint64(n)*epollEventSize)
+	_, ok2 := span(m, uint32(s[4]), 4)
+	if !ok1 || !ok2 {
+		return wasix.ErrnoFault
+	}
+	evs, errno := p.EpollWait(ctx, wasix.Fd(uint32(s[0])), int(min(n, 1<<20)), s[3])
+	if errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	for i, ev := range evs {
+		b := out[i*epollEventSize : (i+1)*epollEventSize]
+		clear(b[:8])
+		le32(b, ev.Events)
+		copy(b[8:], ev.Data[:])
+	}
+	return put32(m, uint32(s[4]), uint32(len(evs)))
+}
