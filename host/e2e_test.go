@@ -1,0 +1,205 @@
+package host_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wasix-go/wasix/host"
+)
+
+// cacheDir is shared by the tests of this package so that each guest is
+// compiled once however many runtimes run it.
+var cacheDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "wasix-host-test")
+	if err != nil {
+		panic(err)
+	}
+	cacheDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// guest reads a guest program of testdata/guests/bin, skipping the test if
+// it has not been built yet.
+func guest(t testing.TB, name string) []byte {
+	t.Helper()
+	p := filepath.Join("..", "testdata", "guests", "bin", name)
+	b, err := os.ReadFile(p)
+	if os.IsNotExist(err) {
+		t.Skipf("%s is not built yet", p)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// newRuntime returns a fresh Runtime (so the first process is pid 1),
+// closed at the end of the test.
+func newRuntime(t testing.TB, cfg host.RuntimeConfig) *host.Runtime {
+	t.Helper()
+	if cfg.CacheDir == "" {
+		cfg.CacheDir = cacheDir
+	}
+	rt, err := host.NewRuntime(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rt.Close(context.Background()) })
+	return rt
+}
+
+// result is what one run printed and returned.
+type result struct {
+	code   uint32
+	err    error
+	stdout string
+	stderr string
+}
+
+func runGuest(t *testing.T, rt *host.Runtime, wasm []byte, cfg host.Config) result {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	cfg.Stdout, cfg.Stderr = &out, &errOut
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	code, err := rt.Run(ctx, wasm, cfg)
+	return result{code, err, out.String(), errOut.String()}
+}
+
+// checkTAP fails the test for every "not ok" line and for a summary line
+// reporting failures, and logs the whole output if anything failed.
+func checkTAP(t *testing.T, r result, wantCode uint32) {
+	t.Helper()
+	bad := r.err != nil || r.code != wantCode
+	for line := range strings.SplitSeq(r.stdout, "\n") {
+		if strings.HasPrefix(line, "not ok") {
+			t.Errorf("%s", line)
+			bad = true
+		}
+	}
+	if r.err != nil {
+		t.Errorf("error: %v", r.err)
+	}
+	if r.code != wantCode {
+		t.Errorf("exit code %d, want %d", r.code, wantCode)
+	}
+	if bad {
+		t.Logf("stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	}
+}
+
+func TestHello(t *testing.T) {
+	wasm, err := os.ReadFile("../examples/hello/hello.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runGuest(t, newRuntime(t, host.RuntimeConfig{}), wasm, host.Config{Args: []string{"hello", "x"}})
+	checkTAP(t, r, 0)
+	for _, want := range []string{"hello from WASIX", "cwd: /\n", "thread id: 1", `"a line through a pipe"`, `args: ["hello" "x"]`} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
+
+// TestPreview1Guests runs the C guests that exercise preview1 in a
+// writable directory, once on a host directory and once in memory.
+func TestPreview1Guests(t *testing.T) {
+	for _, name := range []string{"p1_fs.wasm", "p1_fault.wasm", "wasix_fd.wasm"} {
+		for _, kind := range []string{"hostdir", "memory"} {
+			t.Run(name+"/"+kind, func(t *testing.T) {
+				wasm := guest(t, name)
+				m := host.Mount{GuestPath: "/work"}
+				if kind == "hostdir" {
+					m.HostDir = t.TempDir()
+				} else {
+					m.Memory = true
+				}
+				r := runGuest(t, newRuntime(t, host.RuntimeConfig{}), wasm, host.Config{
+					Args:   []string{name, "/work"},
+					Mounts: []host.Mount{m},
+				})
+				checkTAP(t, r, 0)
+			})
+		}
+	}
+}
+
+func TestP1Misc(t *testing.T) {
+	wasm := guest(t, "p1_misc.wasm")
+	r := runGuest(t, newRuntime(t, host.RuntimeConfig{}), wasm, host.Config{
+		Args:   []string{"p1_misc.wasm", "alpha", "beta gamma", "", "δ"},
+		Env:    []string{"FOO=bar"},
+		Mounts: []host.Mount{{GuestPath: "/work", HostDir: t.TempDir()}},
+	})
+	checkTAP(t, r, 0)
+}
+
+func TestP1Exit(t *testing.T) {
+	wasm := guest(t, "p1_exit.wasm")
+	rt := newRuntime(t, host.RuntimeConfig{})
+	for _, c := range []struct {
+		arg  string
+		code uint32
+	}{{"0", 0}, {"7", 7}, {"255", 255}, {"300", 300}, {"4294967295", 4294967295}} {
+		r := runGuest(t, rt, wasm, host.Config{Args: []string{"p1_exit.wasm", c.arg}})
+		if r.err != nil || r.code != c.code {
+			t.Errorf("exit %s: got code %d, error %v; want %d", c.arg, r.code, r.err, c.code)
+		}
+	}
+}
+
+func TestP1Raise(t *testing.T) {
+	wasm := guest(t, "p1_raise.wasm")
+	r := runGuest(t, newRuntime(t, host.RuntimeConfig{}), wasm, host.Config{Args: []string{"p1_raise.wasm"}})
+	checkTAP(t, r, 128+15)
+	if !strings.HasSuffix(r.stdout, "# raising SIGTERM\n") {
+		t.Errorf("the program went on after the raise:\n%s", r.stdout)
+	}
+}
+
+// TestEscape mounts an empty directory next to a canary file and checks
+// that the guest reaches the canary by none of its routes, and leaves
+// nothing behind outside the mount.
+func TestEscape(t *testing.T) {
+	wasm := guest(t, "escape.wasm")
+	dir := t.TempDir()
+	canary := filepath.Join(dir, "canary.txt")
+	const content = "WASIX-CANARY do not touch\n"
+	if err := os.WriteFile(canary, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	box := filepath.Join(dir, "box")
+	if err := os.Mkdir(box, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := runGuest(t, newRuntime(t, host.RuntimeConfig{}), wasm, host.Config{
+		Args:   []string{"escape.wasm", canary, "/sandbox"},
+		Mounts: []host.Mount{{GuestPath: "/sandbox", HostDir: box}},
+	})
+	checkTAP(t, r, 0)
+	if b, err := os.ReadFile(canary); err != nil || string(b) != content {
+		t.Errorf("the canary changed: %q, %v", b, err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if !slices.Equal(names, []string{"box", "canary.txt"}) {
+		t.Errorf("the guest left %v beside the mount", names)
+	}
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Runs Go's own test suites of some standard packages as wasip1 programs
+# under `wasix run`, and prints a pass/fail line per package.
+#
+#   scripts/gostd.sh                 the default packages (below)
+#   scripts/gostd.sh strings bufio   just these
+#
+# Environment: GOSTD_RUN (a -run pattern), GOSTD_TIMEOUT (go test -timeout,
+# default 10m), GOSTD_LOGS (a directory to keep each package's output in).
+# Exit status: 0 when every package passed.
+#
+# go test builds each package's test binary for GOOS=wasip1 GOARCH=wasm and
+# runs it through -exec, a wrapper invoked as Go's own
+# misc/wasm/go_wasip1_wasm_exec is: with the binary's path and its
+# arguments, from the package's source directory. The wrapper mounts the
+# host's "/" at "/" and passes PWD and PATH, as Go's wrapper does for
+# wasmtime, so the tests find their testdata by the paths the host uses.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+pkgs=("$@")
+if [ ${#pkgs[@]} -eq 0 ]; then
+	pkgs=(os syscall time io/fs path/filepath io bufio strings encoding/json)
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+logs=${GOSTD_LOGS:-$work/logs}
+mkdir -p "$logs"
+
+(cd "$root" && go build -o "$work/wasix" ./cmd/wasix)
+cat >"$work/go_wasip1_wasm_exec" <<WRAP
+#!/usr/bin/env bash
+exec "$work/wasix" run --dir=/ --cwd "\$PWD" --env PWD="\$PWD" --env PATH="\$PATH" \\
+	--cache-dir "$work/cache" "\$1" -- "\${@:2}"
+WRAP
+chmod +x "$work/go_wasip1_wasm_exec"
+
+fail=0
+printf '%-16s %-6s %8s  %s\n' PACKAGE RESULT TIME FAILED-TESTS
+for p in "${pkgs[@]}"; do
+	log="$logs/$(echo "$p" | tr / _).log"
+	start=$(date +%s)
+	args=(-exec "$work/go_wasip1_wasm_exec" -timeout "${GOSTD_TIMEOUT:-10m}")
+	if [ -n "${GOSTD_RUN:-}" ]; then
+		args+=(-run "$GOSTD_RUN")
+	fi
+	if GOOS=wasip1 GOARCH=wasm go test "${args[@]}" "$p" >"$log" 2>&1; then
+		result=ok
+	else
+		result=FAIL
+		fail=1
+	fi
+	secs=$(( $(date +%s) - start ))
+	failed=$(grep -oE '^\s*--- FAIL: [^ ]+' "$log" | awk '{print $3}' | tr '\n' ' ' || true)
+	printf '%-16s %-6s %7ss  %s\n' "$p" "$result" "$secs" "$failed"
+	if [ "$result" = FAIL ] && [ -z "$failed" ]; then
+		# No test failed by name: the binary crashed or did not build.
+		tail -n 5 "$log" | sed 's/^/    /'
+	fi
+done
+if [ -z "${GOSTD_LOGS:-}" ] && [ $fail -ne 0 ]; then
+	echo "(set GOSTD_LOGS=DIR to keep the full output)"
+fi
+exit $fail
