@@ -2,6 +2,7 @@ package host_test
 
 import (
 	"bytes"
+	"errors"
 	"context"
 	"os"
 	"path/filepath"
@@ -202,4 +203,76 @@ func TestEscape(t *testing.T) {
 	if !slices.Equal(names, []string{"box", "canary.txt"}) {
 		t.Errorf("the guest left %v beside the mount", names)
 	}
+}
+
+// TestCancel checks that cancelling the context ends a program that never
+// calls the host, with the context's error.
+func TestCancel(t *testing.T) {
+	wasm, err := os.ReadFile("testdata/spin.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := newRuntime(t, host.RuntimeConfig{})
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err = rt.Run(ctx, wasm, host.Config{})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("got %v, want context.DeadlineExceeded", err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("the program ran %v after its deadline", d)
+	}
+}
+
+// TestDetectErrors checks the messages for imports no generation has.
+func TestDetectErrors(t *testing.T) {
+	rt := newRuntime(t, host.RuntimeConfig{})
+	_, err := rt.Run(context.Background(), importing("wasix_32v1", "no_such_call", []byte{i32}, []byte{i32}), host.Config{})
+	if err == nil || !strings.Contains(err.Error(), "wasix_32v1.no_such_call(i32) -> i32") ||
+		!strings.Contains(err.Error(), "wasix-2022 lacks it") {
+		t.Errorf("unknown call: %v", err)
+	}
+	_, err = rt.Run(context.Background(), importing("wasi_snapshot_preview1", "fd_write", []byte{i32}, []byte{i32}), host.Config{})
+	if err == nil || !strings.Contains(err.Error(), "preview1 defines it as fd_write(i32, i32, i32, i32) -> i32") {
+		t.Errorf("wrong signature: %v", err)
+	}
+}
+
+const i32 = 0x7f
+
+// importing assembles a module that imports one function with the given
+// core signature (value type codes) and exports an empty _start.
+func importing(module, name string, params, results []byte) []byte {
+	vec := func(items ...[]byte) []byte {
+		b := []byte{byte(len(items))}
+		for _, it := range items {
+			b = append(b, it...)
+		}
+		return b
+	}
+	str := func(s string) []byte { return append([]byte{byte(len(s))}, s...) }
+	section := func(id byte, body []byte) []byte { return append([]byte{id, byte(len(body))}, body...) }
+	cat := func(parts ...[]byte) []byte {
+		var b []byte
+		for _, p := range parts {
+			b = append(b, p...)
+		}
+		return b
+	}
+	types := vec(cat([]byte{0x60}, vec(bytesOf(params)...), vec(bytesOf(results)...)), []byte{0x60, 0, 0})
+	imports := vec(cat(str(module), str(name), []byte{0, 0}))
+	funcs := vec([]byte{1})
+	exports := vec(cat(str("_start"), []byte{0, 1}))
+	code := vec([]byte{2, 0, 0x0b})
+	return cat([]byte("\x00asm\x01\x00\x00\x00"), section(1, types), section(2, imports),
+		section(3, funcs), section(7, exports), section(10, code))
+}
+
+func bytesOf(b []byte) [][]byte {
+	out := make([][]byte, len(b))
+	for i := range b {
+		out[i] = b[i : i+1]
+	}
+	return out
 }

@@ -41,8 +41,9 @@ func NewRuntime(ctx context.Context, cfg RuntimeConfig) (*Runtime, error) {
 	rc := wazero.NewRuntimeConfig().
 		// WASIX programs import a shared memory and use atomics.
 		WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesThreads).
-		// Cancelling the context of a run ends the program.
-		WithCloseOnContextDone(true).
+		// Cancelling the context of a run ends the program, at the price
+		// of a check in every loop and function entry.
+		WithCloseOnContextDone(!cfg.NoComputeInterrupts).
 		WithCompilationCache(cache)
 	if cfg.MaxMemoryPages != 0 {
 		rc = rc.WithMemoryLimitPages(cfg.MaxMemoryPages)

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/wasix-go/wasix/host"
 )
@@ -32,6 +33,9 @@ const (
 	exitTrap    = 134 // the program trapped, as a C program killed by SIGABRT
 	exitCancel  = 130 // interrupted by Ctrl-C, as a shell reports SIGINT
 )
+
+// interruptGrace is how long wasix waits for a program to end after Ctrl-C.
+const interruptGrace = time.Second
 
 const usage = `wasix runs WebAssembly programs built for WASI (preview1) or WASIX.
 
@@ -110,20 +114,48 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	defer closeTrace()
 
-	// Ctrl-C cancels the run, which ends the program.
+	// Ctrl-C cancels the run. The runtime is built without the checks that
+	// let cancellation stop a program that is computing (they slow it down
+	// several times), so if the program has not ended soon after, or on a
+	// second Ctrl-C, wasix exits without waiting.
 	// TODO(threads): deliver SIGINT to the guest instead, once signals are
-	// implemented, and cancel only if it does not handle it.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	// implemented, and end the run only if the guest does not handle it.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt)
+	defer signal.Stop(sigs)
 
-	rt, err := host.NewRuntime(ctx, host.RuntimeConfig{CacheDir: o.cacheDir})
+	rt, err := host.NewRuntime(ctx, host.RuntimeConfig{CacheDir: o.cacheDir, NoComputeInterrupts: true})
 	if err != nil {
 		fmt.Fprintf(stderr, "wasix run: %v\n", err)
 		return exitFailure
 	}
 	defer rt.Close(context.Background())
 
-	code, err := rt.Run(ctx, wasm, cfg)
+	type outcome struct {
+		code uint32
+		err  error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		code, err := rt.Run(ctx, wasm, cfg)
+		done <- outcome{code, err}
+	}()
+	var res outcome
+	select {
+	case res = <-done:
+	case <-sigs:
+		cancel()
+		select {
+		case res = <-done:
+		case <-sigs:
+			res.err = context.Canceled
+		case <-time.After(interruptGrace):
+			res.err = context.Canceled
+		}
+	}
+	code, err := res.code, res.err
 	var trap *host.TrapError
 	switch {
 	case err == nil:
@@ -131,7 +163,7 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case errors.As(err, &trap):
 		fmt.Fprintf(stderr, "wasix run: %s trapped: %v\n", file, trap)
 		return exitTrap
-	case ctx.Err() != nil:
+	case ctx.Err() != nil || errors.Is(err, context.Canceled):
 		fmt.Fprintf(stderr, "wasix run: %s interrupted\n", file)
 		return exitCancel
 	}
