@@ -2,8 +2,8 @@ package host_test
 
 import (
 	"bytes"
-	"errors"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
