@@ -1,0 +1,153 @@
+package host_test
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+
+	"github.com/wasix-go/wasix/host"
+)
+
+// The benchmarks run testdata/bench.wasm, which makes one host call b.N
+// times in a loop, under this runtime and under wazero's own
+// wasi_snapshot_preview1, so ns/op is the cost of one call (plus the run's
+// set-up spread over b.N). The file benchmarks move 64 MiB through a
+// guest and through plain Go. scripts/bench.sh prints the ratios.
+
+func benchWasm(b *testing.B) []byte {
+	wasm, err := os.ReadFile("testdata/bench.wasm")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return wasm
+}
+
+// runWasix runs bench.wasm with args under this runtime, b.N times over if
+// perOp; the compiled module is reused.
+func runWasix(b *testing.B, cfg host.Config, args func() []string, perOp bool) {
+	ctx := context.Background()
+	rt := newRuntime(b, host.RuntimeConfig{NoComputeInterrupts: true})
+	mod, err := rt.Compile(ctx, benchWasm(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer mod.Close(ctx)
+	runs := 1
+	if perOp {
+		runs = b.N
+	}
+	b.ResetTimer()
+	for range runs {
+		cfg.Args = args()
+		code, err := rt.RunModule(ctx, mod, cfg)
+		if err != nil || code != 0 {
+			b.Fatalf("exit %d, %v", code, err)
+		}
+	}
+}
+
+// runWazero does the same as runWasix under wazero's own preview1.
+func runWazero(b *testing.B, fsc wazero.FSConfig, args func() []string, perOp bool) {
+	ctx := context.Background()
+	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig())
+	defer rt.Close(ctx)
+	wasi_snapshot_preview1.MustInstantiate(ctx, rt)
+	compiled, err := rt.CompileModule(ctx, benchWasm(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	runs := 1
+	if perOp {
+		runs = b.N
+	}
+	b.ResetTimer()
+	for range runs {
+		cfg := wazero.NewModuleConfig().WithName("").WithArgs(args()...).WithFSConfig(fsc).
+			WithStdout(io.Discard).WithSysNanotime()
+		mod, err := rt.InstantiateModule(ctx, compiled, cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		mod.Close(ctx)
+	}
+}
+
+func BenchmarkClockTimeGet(b *testing.B) {
+	b.Run("wasix", func(b *testing.B) {
+		args := func() []string { return []string{"bench", "clock", strconv.Itoa(b.N)} }
+		runWasix(b, host.Config{}, args, false)
+	})
+	b.Run("wazero", func(b *testing.B) {
+		args := func() []string { return []string{"bench", "clock", strconv.Itoa(b.N)} }
+		runWazero(b, wazero.NewFSConfig(), args, false)
+	})
+}
+
+func BenchmarkFdWriteDevNull(b *testing.B) {
+	b.Run("wasix", func(b *testing.B) {
+		args := func() []string { return []string{"bench", "write", strconv.Itoa(b.N), "dev/null"} }
+		runWasix(b, host.Config{PreopenRoot: true}, args, false)
+	})
+	b.Run("wazero", func(b *testing.B) {
+		args := func() []string { return []string{"bench", "write", strconv.Itoa(b.N), "null"} }
+		runWazero(b, wazero.NewFSConfig().WithDirMount("/dev", "/dev"), args, false)
+	})
+}
+
+// fileMiB is the size of the file benchmarks, in MiB.
+const fileMiB = 64
+
+func BenchmarkFile64MiB(b *testing.B) {
+	dir := b.TempDir()
+	buf := make([]byte, 1<<20)
+	args := func(mode string) func() []string {
+		return func() []string { return []string{"bench", mode, strconv.Itoa(fileMiB), "f.bin"} }
+	}
+	mount := []host.Mount{{GuestPath: "/data", HostDir: dir}}
+
+	b.Run("write/wasix", func(b *testing.B) {
+		b.SetBytes(fileMiB << 20)
+		runWasix(b, host.Config{Mounts: mount}, args("fwrite"), true)
+	})
+	b.Run("write/native", func(b *testing.B) {
+		b.SetBytes(fileMiB << 20)
+		for range b.N {
+			f, err := os.Create(filepath.Join(dir, "f.bin"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			for range fileMiB {
+				if _, err := f.Write(buf); err != nil {
+					b.Fatal(err)
+				}
+			}
+			f.Close()
+		}
+	})
+	b.Run("read/wasix", func(b *testing.B) {
+		b.SetBytes(fileMiB << 20)
+		runWasix(b, host.Config{Mounts: mount}, args("fread"), true)
+	})
+	b.Run("read/native", func(b *testing.B) {
+		b.SetBytes(fileMiB << 20)
+		for range b.N {
+			f, err := os.Open(filepath.Join(dir, "f.bin"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			for {
+				n, err := f.Read(buf)
+				if n == 0 || err != nil {
+					break
+				}
+			}
+			f.Close()
+		}
+	})
+}
