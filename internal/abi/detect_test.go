@@ -2,6 +2,7 @@ package abi
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -156,5 +157,17 @@ func TestImportedMemory(t *testing.T) {
 	}
 	if _, err := ImportedMemory([]byte("junk")); err == nil {
 		t.Error("junk accepted")
+	}
+}
+
+func TestUnstableWhence(t *testing.T) {
+	var got []uint64
+	fn := unstable("fd_seek", func(_ context.Context, _ api.Module, s []uint64) { got = append(got, s[2]) })
+	for _, w := range []uint64{0, 1, 2, 7} {
+		fn(context.Background(), nil, []uint64{3, 0, w, 0})
+	}
+	// snapshot 0 cur, end, set -> preview1 cur, end, set; junk passes through.
+	if want := []uint64{1, 2, 0, 7}; !slices.Equal(got, want) {
+		t.Errorf("whence mapped to %v, want %v", got, want)
 	}
 }

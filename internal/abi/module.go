@@ -274,7 +274,7 @@ func (h *Host) memory(ctx context.Context, mi *MemoryImport, maxPages uint32) (a
 // calls have the same core signatures but in a few places other values and
 // layouts: the whence codes of fd_seek are ordered differently, filestat
 // has a 32-bit nlink (56 bytes instead of 64), and a clock subscription of
-// poll_oneoff carries an extra identifier (not translated: ENOSYS).
+// poll_oneoff carries an extra identifier (56 bytes instead of 48).
 func unstable(name string, fn api.GoModuleFunc) api.GoModuleFunc {
 	if fn == nil {
 		return nil
@@ -298,9 +298,48 @@ func unstable(name string, fn api.GoModuleFunc) api.GoModuleFunc {
 	case "path_filestat_get":
 		return filestat0(fn, 4)
 	case "poll_oneoff":
-		return nil
+		return pollOneoff0(fn)
 	}
 	return fn
+}
+
+// Subscription sizes of poll_oneoff in snapshot 0 and preview1.
+const (
+	subscription0Size = 56
+	subscription1Size = 48
+)
+
+// pollOneoff0 calls the preview1 poll_oneoff on snapshot 0 subscriptions.
+// They are rewritten in place into the smaller preview1 form for the call
+// and the guest's bytes restored afterwards; events have the same layout.
+func pollOneoff0(fn api.GoModuleFunc) api.GoModuleFunc {
+	return func(ctx context.Context, mod api.Module, stack []uint64) {
+		in, n := uint32(stack[0]), uint32(stack[3])
+		size := uint64(n) * subscription0Size
+		if size > 1<<24 { // no guest polls this much; leave it to the handler's checks
+			fn(ctx, mod, stack)
+			return
+		}
+		buf, ok := mod.Memory().Read(in, uint32(size))
+		if !ok {
+			fn(ctx, mod, stack)
+			return
+		}
+		saved := append([]byte(nil), buf...)
+		for i := uint32(0); i < n; i++ {
+			src := saved[i*subscription0Size : (i+1)*subscription0Size]
+			dst := buf[i*subscription1Size : (i+1)*subscription1Size]
+			copy(dst[0:16], src[0:16]) // userdata, tag
+			clear(dst[16:])
+			if src[8] == 0 { // clock: drop the identifier at 16
+				copy(dst[16:48], src[24:56])
+			} else { // fd_read, fd_write: the fd at 16
+				copy(dst[16:20], src[16:20])
+			}
+		}
+		fn(ctx, mod, stack)
+		copy(buf, saved)
+	}
 }
 
 // filestat0 calls a preview1 filestat handler whose out-pointer is param

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/sys"
 	"github.com/wasix-go/wasix"
 	"github.com/wasix-go/wasix/internal/kernel"
 )
@@ -75,10 +76,19 @@ func (t *Tracer) wrap(f *Func, h api.GoModuleFunc, implemented bool) api.GoModul
 		start := time.Now()
 		trapped := true
 		defer func() {
-			if trapped {
-				fmt.Fprintf(&b, " = trap %s", micros(time.Since(start)))
-				t.line(b.String())
+			if !trapped {
+				return
 			}
+			// The call ended the program (proc_raise of a fatal signal)
+			// or trapped; say so, then let the panic go on its way.
+			r := recover()
+			if ee, ok := r.(*sys.ExitError); ok {
+				fmt.Fprintf(&b, " = ? (exit %d) %s", ee.ExitCode(), micros(time.Since(start)))
+			} else {
+				fmt.Fprintf(&b, " = trap (%v) %s", r, micros(time.Since(start)))
+			}
+			t.line(b.String())
+			panic(r)
 		}()
 		h(ctx, mod, stack)
 		elapsed := time.Since(start)
@@ -103,9 +113,14 @@ func (t *Tracer) wrap(f *Func, h api.GoModuleFunc, implemented bool) api.GoModul
 // args formats the parameters of one call: integers in decimal, pointers
 // in hex, and a string argument as its text read from guest memory.
 func (t *Tracer) args(b *strings.Builder, f *Func, mod api.Module, stack []uint64) {
+	skipLen := false // the length of a string shown just before
 	for i, name := range f.ParamNames {
 		if i >= len(stack) || i >= len(f.Params) {
 			break
+		}
+		if skipLen {
+			skipLen = false
+			continue
 		}
 		if i > 0 {
 			b.WriteString(", ")
@@ -115,12 +130,14 @@ func (t *Tracer) args(b *strings.Builder, f *Func, mod api.Module, stack []uint6
 		if isPtr && !notString[base] && i+1 < len(f.ParamNames) && f.ParamNames[i+1] == base+".len" {
 			if s, ok := traceString(mod, uint32(v), uint32(stack[i+1])); ok {
 				fmt.Fprintf(b, "%s=%s", base, s)
+				skipLen = true
 				continue
 			}
 		}
 		switch {
 		case isPtr || strings.HasPrefix(name, "out") || pointerNames[name] ||
-			(i+1 < len(f.ParamNames) && f.ParamNames[i+1] == name+"_len"):
+			(i+1 < len(f.ParamNames) && f.ParamNames[i+1] == name+"_len") ||
+			strings.Contains(name, "rights") || strings.HasSuffix(name, "flags"):
 			fmt.Fprintf(b, "%s=%#x", name, uint32(v))
 		case f.Params[i] == api.ValueTypeI32:
 			fmt.Fprintf(b, "%s=%d", name, int32(v))
