@@ -608,3 +608,14 @@ func TestToErrno(t *testing.T) {
 		t.Fatal("mapping")
 	}
 }
+
+func TestTruncRight(t *testing.T) {
+	p := newProc(t, Config{}, ProcConfig{})
+	dir, errno := p.PathOpen(ctx, 3, OpenRequest{Path: "tmp", Oflags: wasix.OflagsDirectory,
+		Base: rightsDirBase &^ wasix.RightsPathFilestatSetSize, Inh: rw})
+	must(t, errno)
+	_, errno = p.PathOpen(ctx, dir, OpenRequest{Path: "t", Oflags: wasix.OflagsCreat | wasix.OflagsTrunc, Base: rw})
+	must(t, errno)
+	_, errno = p.PathOpen(ctx, dir, OpenRequest{Path: "t", Oflags: wasix.OflagsTrunc, Base: wasix.RightsFdRead})
+	want(t, errno, wasix.ErrnoNotcapable)
+}

@@ -174,10 +174,13 @@ func (p *Process) PathOpen(ctx context.Context, dirfd wasix.Fd, req OpenRequest)
 	if req.Oflags&wasix.OflagsCreat != 0 && de.base&wasix.RightsPathCreateFile == 0 {
 		return 0, wasix.ErrnoNotcapable
 	}
-	if req.Oflags&wasix.OflagsTrunc != 0 && de.base&wasix.RightsPathFilestatSetSize == 0 {
+	base, inh := req.Base&de.inh, req.Inh&de.inh
+	// Truncation needs path_filestat_set_size on the directory, or a new
+	// descriptor that may write anyway: Go's os.Root opens its directory
+	// without the former and then creates files with O_TRUNC.
+	if req.Oflags&wasix.OflagsTrunc != 0 && de.base&wasix.RightsPathFilestatSetSize == 0 && base&wasix.RightsFdWrite == 0 {
 		return 0, wasix.ErrnoNotcapable
 	}
-	base, inh := req.Base&de.inh, req.Inh&de.inh
 
 	var flags vfs.OpenFlags
 	if base&wasix.RightsFdRead != 0 {
