@@ -85,10 +85,12 @@ type Config struct {
 	// its name, decoded arguments, result and duration.
 	Trace io.Writer
 
-	// MaxMemoryPages bounds a memory the program imports (env.memory, as
-	// every WASIX program has), in 64 KiB pages; 0 leaves the program's
-	// own maximum. A memory the program defines itself is bounded by
-	// RuntimeConfig.MaxMemoryPages only.
+	// MaxMemoryPages bounds the program's memory, in 64 KiB pages; 0
+	// leaves the program's own maximum (and RuntimeConfig.MaxMemoryPages).
+	// An imported memory (env.memory, as every WASIX program has) gets it
+	// as its declared maximum; a memory the program defines fails to grow
+	// past it, as at its own maximum. The whole amount is reserved as
+	// address space at start (only pages touched use memory).
 	MaxMemoryPages uint32
 }
 

@@ -276,3 +276,22 @@ func bytesOf(b []byte) [][]byte {
 	}
 	return out
 }
+
+// TestMaxMemoryPages runs hello (a Go program, which defines its memory
+// and grows it) under a limit too small for it and one large enough.
+func TestMaxMemoryPages(t *testing.T) {
+	wasm, err := os.ReadFile("../examples/hello/hello.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := newRuntime(t, host.RuntimeConfig{})
+	if r := runGuest(t, rt, wasm, host.Config{MaxMemoryPages: 2}); r.err == nil || !strings.Contains(r.err.Error(), "the limit is 2") {
+		t.Errorf("2 pages: %v", r.err)
+	}
+	if r := runGuest(t, rt, wasm, host.Config{MaxMemoryPages: 40}); r.err == nil && r.code == 0 {
+		t.Errorf("40 pages: the program ran: %q", r.stdout)
+	}
+	if r := runGuest(t, rt, wasm, host.Config{MaxMemoryPages: 1024}); r.err != nil || r.code != 0 {
+		t.Errorf("1024 pages: %d %v\n%s", r.code, r.err, r.stderr)
+	}
+}

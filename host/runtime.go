@@ -71,7 +71,8 @@ func (r *Runtime) Close(ctx context.Context) error {
 type Module struct {
 	compiled wazero.CompiledModule
 	imports  []api.FunctionDefinition
-	memory   *abi.MemoryImport
+	memory   *abi.MemoryImport // imported
+	defined  *abi.MemoryImport // defined by the program
 	gen      abi.Generation
 	genErr   error // why detection failed; an explicit ABI may still do
 }
@@ -90,7 +91,7 @@ func (m *Module) Close(ctx context.Context) error { return m.compiled.Close(ctx)
 
 // Compile validates and compiles a program once, for RunModule.
 func (r *Runtime) Compile(ctx context.Context, wasm []byte) (*Module, error) {
-	mem, err := abi.ImportedMemory(wasm)
+	mem, defined, err := abi.Memories(wasm)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +99,7 @@ func (r *Runtime) Compile(ctx context.Context, wasm []byte) (*Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Module{compiled: compiled, imports: compiled.ImportedFunctions(), memory: mem}
+	m := &Module{compiled: compiled, imports: compiled.ImportedFunctions(), memory: mem, defined: defined}
 	m.gen, m.genErr = abi.Detect(m.imports, 0)
 	if mem != nil && mem.Module != abi.ModuleEnv {
 		compiled.Close(ctx)
@@ -187,7 +188,14 @@ func (r *Runtime) RunModule(ctx context.Context, m *Module, cfg Config) (uint32,
 
 	// Handlers find the process in the context of the call; the resolver
 	// links the imports to this generation's modules.
-	pctx := kernel.WithProcess(experimental.WithImportResolver(ctx, link.Resolver()), p)
+	ictx := experimental.WithImportResolver(ctx, link.Resolver())
+	if cfg.MaxMemoryPages != 0 {
+		if d := m.defined; d != nil && d.Min > cfg.MaxMemoryPages {
+			return 0, fmt.Errorf("the program's memory needs %d pages at start; the limit is %d", d.Min, cfg.MaxMemoryPages)
+		}
+		ictx = experimental.WithMemoryAllocator(ictx, abi.LimitAllocator(cfg.MaxMemoryPages))
+	}
+	pctx := kernel.WithProcess(ictx, p)
 	mod, err := r.rt.InstantiateModule(pctx, m.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
 	if err != nil {
 		// A start function may exit or trap; anything else is a link error.

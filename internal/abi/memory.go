@@ -3,6 +3,8 @@ package abi
 import (
 	"errors"
 	"fmt"
+
+	"github.com/tetratelabs/wazero/experimental"
 )
 
 // MemoryImport is the memory a guest imports, as its binary declares it.
@@ -19,9 +21,17 @@ type MemoryImport struct {
 // ImportedMemory returns the first memory wasm imports, or nil if it
 // imports none. It reads only the section headers and the import section.
 func ImportedMemory(wasm []byte) (*MemoryImport, error) {
+	imported, _, err := Memories(wasm)
+	return imported, err
+}
+
+// Memories returns the first memory wasm imports and the first it defines
+// (Module and Name empty), each nil if there is none. It reads only the
+// section headers, the import section and the memory section.
+func Memories(wasm []byte) (imported, defined *MemoryImport, err error) {
 	r := &reader{b: wasm}
 	if len(wasm) < 8 || string(wasm[:4]) != "\x00asm" {
-		return nil, errors.New("not a WebAssembly binary")
+		return nil, nil, errors.New("not a WebAssembly binary")
 	}
 	r.pos = 8
 	for r.pos < len(r.b) {
@@ -29,15 +39,51 @@ func ImportedMemory(wasm []byte) (*MemoryImport, error) {
 		size := r.u32()
 		end := r.pos + int(size)
 		if r.err != nil || end > len(r.b) || end < r.pos {
-			return nil, errors.New("malformed WebAssembly binary")
+			return nil, nil, errors.New("malformed WebAssembly binary")
 		}
-		if id == 2 {
-			return r.imports(end)
+		switch id {
+		case 2:
+			if imported, err = r.imports(end); err != nil {
+				return nil, nil, err
+			}
+		case 5:
+			if n := r.u32(); n > 0 {
+				flags, min, max := r.limits()
+				if r.err != nil {
+					return nil, nil, errors.New("malformed memory section")
+				}
+				defined = &MemoryImport{Min: uint32(min), Max: uint32(max), HasMax: flags&1 != 0, Shared: flags&2 != 0}
+			}
 		}
 		r.pos = end
 	}
-	return nil, nil
+	return imported, defined, nil
 }
+
+// LimitAllocator returns a memory allocator that gives each memory a
+// fixed buffer of at most maxPages pages, reserved at once (the Go runtime
+// maps large allocations lazily, so untouched pages cost nothing) and never
+// moved, which shared memories require. Growth past it fails as
+// memory.grow does at a memory's maximum.
+func LimitAllocator(maxPages uint32) experimental.MemoryAllocator {
+	limit := uint64(maxPages) << 16
+	return experimental.MemoryAllocatorFunc(func(_, max uint64) experimental.LinearMemory {
+		return &fixedMemory{buf: make([]byte, 0, min(max, limit))}
+	})
+}
+
+// fixedMemory is a linear memory that never moves.
+type fixedMemory struct{ buf []byte }
+
+func (m *fixedMemory) Reallocate(size uint64) []byte {
+	if size > uint64(cap(m.buf)) {
+		return nil
+	}
+	m.buf = m.buf[:size]
+	return m.buf
+}
+
+func (m *fixedMemory) Free() { m.buf = nil }
 
 // imports scans the import section for the first memory.
 func (r *reader) imports(end int) (*MemoryImport, error) {
