@@ -1,0 +1,361 @@
+package abi
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
+	"github.com/wasix-go/wasix/internal/hostnet"
+	"github.com/wasix-go/wasix/internal/kernel"
+)
+
+// The networking tests run the guests of testdata/guests/net on loopback
+// only: the kernel's policy is LoopbackOnly, and every address is
+// 127.0.0.1 or ::1.
+
+var netGuestDir = filepath.Join("..", "..", "testdata", "guests", "net", "bin")
+
+// netRuntime is one wazero runtime with its host modules, shared by the
+// guests of the tests (compiling netguest.wasm takes a while).
+var netRuntime struct {
+	once     sync.Once
+	rt       wazero.Runtime
+	h        *Host
+	mu       sync.Mutex
+	compiled map[string]wazero.CompiledModule
+}
+
+func compiledGuest(t testing.TB, name string) (wazero.Runtime, *Host, wazero.CompiledModule, []byte) {
+	t.Helper()
+	ctx := context.Background()
+	netRuntime.once.Do(func() {
+		cache, _ := wazero.NewCompilationCacheWithDir(filepath.Join(os.TempDir(), "wasix-go-test-cache"))
+		rc := wazero.NewRuntimeConfig().
+			WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesThreads).
+			WithCloseOnContextDone(true)
+		if cache != nil {
+			rc = rc.WithCompilationCache(cache)
+		}
+		netRuntime.rt = wazero.NewRuntimeWithConfig(ctx, rc)
+		netRuntime.h = NewHost(netRuntime.rt)
+		netRuntime.compiled = map[string]wazero.CompiledModule{}
+	})
+	wasm, err := os.ReadFile(filepath.Join(netGuestDir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	netRuntime.mu.Lock()
+	defer netRuntime.mu.Unlock()
+	c := netRuntime.compiled[name]
+	if c == nil {
+		if c, err = netRuntime.rt.CompileModule(ctx, wasm); err != nil {
+			t.Fatal(err)
+		}
+		netRuntime.compiled[name] = c
+	}
+	return netRuntime.rt, netRuntime.h, c, wasm
+}
+
+// guest is a running guest program.
+type guest struct {
+	t      testing.TB
+	lines  chan string
+	stderr syncBuffer
+	done   chan error
+	ended  chan struct{}
+	cancel context.CancelFunc
+	trace  *syncBuffer
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// startGuest runs the guest name with args under a loopback-only policy
+// (or pol, if not nil).
+func startGuest(t testing.TB, name string, pol *hostnet.Policy, args ...string) *guest {
+	t.Helper()
+	rt, h, compiled, wasm := compiledGuest(t, name)
+	if pol == nil {
+		pol = &hostnet.Policy{LoopbackOnly: true}
+	}
+	g := &guest{t: t, done: make(chan error, 1), ended: make(chan struct{}), trace: &syncBuffer{}}
+	pol.OnDeny = func(op hostnet.Op, target, reason string) {
+		fmt.Fprintf(g.trace, "net: %s %s denied: %s\n", op, target, reason)
+	}
+	k := kernel.New(kernel.Config{Net: hostnet.NewNetwork(*pol)})
+	pr, pw := io.Pipe()
+	g.lines = make(chan string, 4096)
+	go func() {
+		// Drain stdout at once, so that the guest never blocks on it.
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			g.lines <- sc.Text()
+		}
+		close(g.lines)
+	}()
+	p, err := k.NewProcess(kernel.ProcConfig{Args: append([]string{name}, args...), Stdout: pw, Stderr: &g.stderr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen, err := Detect(compiled.ImportedFunctions(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem, err := ImportedMemory(wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	g.cancel = cancel
+	link, err := h.Link(ctx, LinkConfig{Gen: gen, Memory: mem})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		defer pw.Close()
+		defer p.Close()
+		defer link.Close(context.Background())
+		pctx := kernel.WithProcess(experimental.WithImportResolver(ctx, link.Resolver()), p)
+		mod, err := rt.InstantiateModule(pctx, compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
+		if err == nil {
+			_, err = mod.ExportedFunction("_start").Call(pctx)
+			mod.Close(context.Background())
+		}
+		if code, ok := p.ExitCode(); ok && code != 0 {
+			err = fmt.Errorf("exit code %d: %v", code, err)
+		} else if ok {
+			err = nil
+		}
+		if err != nil && strings.Contains(err.Error(), "exit_code(0)") {
+			err = nil
+		}
+		g.done <- err
+		close(g.ended)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-g.ended:
+		case <-time.After(5 * time.Second):
+		}
+	})
+	return g
+}
+
+// line reads one line of the guest's stdout.
+func (g *guest) line() string {
+	g.t.Helper()
+	select {
+	case s := <-g.lines:
+		if s == "" {
+			g.t.Fatalf("guest ended without output; stderr: %s", g.stderr.String())
+		}
+		return s
+	case <-time.After(30 * time.Second):
+		g.t.Fatalf("no output from the guest; stderr: %s", g.stderr.String())
+	}
+	return ""
+}
+
+// listening reads the "listening ADDR" line and returns ADDR.
+func (g *guest) listening() string {
+	g.t.Helper()
+	l := g.line()
+	addr, ok := strings.CutPrefix(l, "listening ")
+	if !ok {
+		g.t.Fatalf("expected listening ADDR, got %q", l)
+	}
+	return addr
+}
+
+// wait waits for the guest to end and fails the test on an error.
+func (g *guest) wait() {
+	g.t.Helper()
+	select {
+	case err := <-g.done:
+		if err != nil {
+			g.t.Fatalf("guest: %v; stderr: %s", err, g.stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		g.t.Fatalf("guest did not end; stderr: %s", g.stderr.String())
+	}
+}
+
+func echoRoundTrip(t testing.TB, network, addr, msg string) {
+	t.Helper()
+	c, err := net.DialTimeout(network, addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(c, msg); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, len(msg))
+	if _, err := io.ReadFull(c, buf); err != nil {
+		t.Fatal(err)
+	}
+	if string(buf) != msg {
+		t.Fatalf("echo %q, want %q", buf, msg)
+	}
+}
+
+func TestNetGoEcho(t *testing.T) {
+	g := startGuest(t, "netguest.wasm", nil, "echo", "127.0.0.1:0", "2")
+	addr := g.listening()
+	echoRoundTrip(t, "tcp", addr, "hello, guest")
+	echoRoundTrip(t, "tcp", addr, strings.Repeat("x", 1<<20))
+	g.wait()
+}
+
+func TestNetGoEchoIPv6(t *testing.T) {
+	if ln, err := net.Listen("tcp6", "[::1]:0"); err != nil {
+		t.Skip("no IPv6 loopback:", err)
+	} else {
+		ln.Close()
+	}
+	g := startGuest(t, "netguest.wasm", nil, "echo", "[::1]:0", "1")
+	addr := g.listening()
+	if !strings.HasPrefix(addr, "[::1]:") {
+		t.Fatalf("listening on %s", addr)
+	}
+	echoRoundTrip(t, "tcp6", addr, "hello over IPv6")
+	g.wait()
+}
+
+func TestNetGoDial(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err == nil {
+			io.Copy(c, c)
+			c.Close()
+		}
+	}()
+	g := startGuest(t, "netguest.wasm", nil, "dial", ln.Addr().String(), "ping")
+	if l := g.line(); l != "reply ping from "+ln.Addr().String() {
+		t.Fatalf("got %q", l)
+	}
+	g.wait()
+}
+
+func TestNetGoUDP(t *testing.T) {
+	g := startGuest(t, "netguest.wasm", nil, "udp", "127.0.0.1:0", "2")
+	addr := g.listening()
+	c, err := net.Dial("udp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, msg := range []string{"one", "two"} {
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		if _, err := io.WriteString(c, msg); err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]byte, 100)
+		n, err := c.Read(buf)
+		if err != nil || string(buf[:n]) != msg {
+			t.Fatalf("udp echo %q, %v", buf[:n], err)
+		}
+	}
+	g.wait()
+}
+
+func TestNetGoPolicyDenies(t *testing.T) {
+	g := startGuest(t, "netguest.wasm", nil, "dial", "192.0.2.1:80", "x")
+	err := <-g.done
+	if err == nil || !strings.Contains(strings.ToLower(g.stderr.String()), "permission denied") {
+		t.Fatalf("dial outside loopback: %v; stderr %q", err, g.stderr.String())
+	}
+	if !strings.Contains(g.trace.String(), "net: connect 192.0.2.1:80 denied: loopback-only mode") {
+		t.Fatalf("no trace line for the denial: %q", g.trace.String())
+	}
+	g2 := startGuest(t, "netguest.wasm", &hostnet.Policy{Deny: mustRules(t, "127.0.0.0/8:1-1023")}, "echo", "127.0.0.1:80", "1")
+	if err := <-g2.done; err == nil || !strings.Contains(strings.ToLower(g2.stderr.String()), "permission denied") {
+		t.Fatalf("bind to a denied port: %v; stderr %q", err, g2.stderr.String())
+	}
+}
+
+func mustRules(t testing.TB, s string) []hostnet.Rule {
+	r, err := hostnet.ParseRules(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestNetGoHTTPServer(t *testing.T) {
+	const n = 1000
+	g := startGuest(t, "netguest.wasm", nil, "http", "127.0.0.1:0", fmt.Sprint(n))
+	addr := g.listening()
+	c := &http.Client{Timeout: 10 * time.Second}
+	for i := 0; i < n; i++ {
+		resp, err := c.Get(fmt.Sprintf("http://%s/r%d", addr, i))
+		if err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || string(body) != fmt.Sprintf("hello from /r%d\n", i) {
+			t.Fatalf("request %d: %q, %v", i, body, err)
+		}
+	}
+	g.wait()
+}
+
+func TestNetGoHTTPClient(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "hi "+r.URL.Path+"\n")
+	}))
+	defer srv.Close()
+	g := startGuest(t, "netguest.wasm", nil, "get", srv.URL+"/x")
+	if l := g.line(); l != "status 200 body hi /x" {
+		t.Fatalf("got %q", l)
+	}
+	g.wait()
+}
+
+func TestNetGoResolve(t *testing.T) {
+	g := startGuest(t, "netguest.wasm", nil, "resolve", "localhost")
+	l := g.line()
+	if !strings.Contains(l, "127.0.0.1") && !strings.Contains(l, "::1") {
+		t.Fatalf("localhost resolves to %q", l)
+	}
+	g.wait()
+	g = startGuest(t, "netguest.wasm", nil, "resolve", "example.com")
+	if err := <-g.done; err == nil {
+		t.Fatal("resolving a name outside loopback-only mode succeeded")
+	}
+}
