@@ -359,3 +359,106 @@ func TestNetGoResolve(t *testing.T) {
 		t.Fatal("resolving a name outside loopback-only mode succeeded")
 	}
 }
+
+func TestNetCEcho(t *testing.T) {
+	g := startGuest(t, "netc.wasm", nil, "echo", "127.0.0.1", "2")
+	port := g.listening()
+	echoRoundTrip(t, "tcp", "127.0.0.1:"+port, "hello, C guest")
+	echoRoundTrip(t, "tcp", "127.0.0.1:"+port, strings.Repeat("y", 1<<20))
+	g.wait()
+}
+
+func TestNetCEchoIPv6(t *testing.T) {
+	if ln, err := net.Listen("tcp6", "[::1]:0"); err != nil {
+		t.Skip("no IPv6 loopback:", err)
+	} else {
+		ln.Close()
+	}
+	g := startGuest(t, "netc.wasm", nil, "echo", "::1", "1")
+	port := g.listening()
+	echoRoundTrip(t, "tcp6", "[::1]:"+port, "hello, C guest over IPv6")
+	g.wait()
+}
+
+// The guest blocks in epoll_wait (then poll) before the host sends: the
+// wait must wake on the data, not on a timer.
+func TestNetCEpollAndPollWake(t *testing.T) {
+	g := startGuest(t, "netc.wasm", nil, "epoll", "1")
+	port := g.listening()
+	c, err := net.Dial("tcp", "127.0.0.1:"+port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	time.Sleep(50 * time.Millisecond)
+	c.Write([]byte("first"))
+	if l := g.line(); l != "epoll woke" {
+		t.Fatalf("got %q", l)
+	}
+	buf := make([]byte, 5)
+	if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "first" {
+		t.Fatalf("%q %v", buf, err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	c.Write([]byte("again"))
+	if l := g.line(); l != "poll woke" {
+		t.Fatalf("got %q", l)
+	}
+	if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "again" {
+		t.Fatalf("%q %v", buf, err)
+	}
+	c.(*net.TCPConn).CloseWrite()
+	g.wait()
+}
+
+func TestNetCDialNonblocking(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err == nil {
+			io.Copy(c, c)
+			c.Close()
+		}
+	}()
+	port := fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
+	g := startGuest(t, "netc.wasm", nil, "dial", port, "ping")
+	if l := g.line(); !strings.HasPrefix(l, "reply ping in progress=") {
+		t.Fatalf("got %q", l)
+	}
+	g.wait()
+}
+
+func TestNetCUDP(t *testing.T) {
+	g := startGuest(t, "netc.wasm", nil, "udp", "1")
+	port := g.listening()
+	c, err := net.Dial("udp", "127.0.0.1:"+port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	c.Write([]byte("datagram"))
+	buf := make([]byte, 100)
+	n, err := c.Read(buf)
+	if err != nil || string(buf[:n]) != "datagram" {
+		t.Fatalf("%q %v", buf[:n], err)
+	}
+	g.wait()
+}
+
+func TestNetCPairAndBadArgs(t *testing.T) {
+	g := startGuest(t, "netc.wasm", nil, "pair")
+	if l := g.line(); l != "pair ok" {
+		t.Fatalf("got %q", l)
+	}
+	g.wait()
+	g = startGuest(t, "netc.wasm", nil, "bad")
+	if l := g.line(); l != "bad ok" {
+		t.Fatalf("got %q; stderr %s", l, g.stderr.String())
+	}
+	g.wait()
+}
