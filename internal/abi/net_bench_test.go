@@ -1,0 +1,128 @@
+package abi
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"testing"
+	"time"
+)
+
+// The networking benchmarks compare a guest with the same program run
+// natively, on loopback: scripts/bench_net.sh prints the ratios.
+
+const echoChunk = 64 << 10
+
+// benchEcho streams b.N chunks through the echo server at addr, writing
+// and reading concurrently, and reports the throughput one way.
+func benchEcho(b *testing.B, addr string) {
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	out := make([]byte, echoChunk)
+	in := make([]byte, echoChunk)
+	b.SetBytes(echoChunk)
+	b.ResetTimer()
+	errc := make(chan error, 1)
+	go func() {
+		for i := 0; i < b.N; i++ {
+			if _, err := c.Write(out); err != nil {
+				errc <- err
+				return
+			}
+		}
+		errc <- nil
+	}()
+	if _, err := io.ReadFull(c, make([]byte, 0)); err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < b.N; i++ {
+		if _, err := io.ReadFull(c, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := <-errc; err != nil {
+		b.Fatal(err)
+	}
+	b.StopTimer()
+}
+
+// nativeEcho is the native peer of the guests' echo servers: the same
+// loop as netguest's, on Go's own net package.
+func nativeEcho(b *testing.B) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				io.CopyBuffer(c, c, make([]byte, 256<<10))
+				c.Close()
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+func BenchmarkNetTCPEcho(b *testing.B) {
+	b.Run("native", func(b *testing.B) { benchEcho(b, nativeEcho(b)) })
+	b.Run("guest-go", func(b *testing.B) {
+		g := startGuest(b, "netguest.wasm", nil, "echo", "127.0.0.1:0", "1")
+		benchEcho(b, g.listening())
+	})
+	b.Run("guest-c", func(b *testing.B) {
+		g := startGuest(b, "netc.wasm", nil, "echo", "127.0.0.1", "1")
+		benchEcho(b, "127.0.0.1:"+g.listening())
+	})
+}
+
+// benchHTTP sends b.N sequential keep-alive requests to the server at addr.
+func benchHTTP(b *testing.B, addr string) {
+	tr := &http.Transport{MaxIdleConnsPerHost: 1}
+	defer tr.CloseIdleConnections()
+	c := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	url := fmt.Sprintf("http://%s/bench", addr)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		resp, err := c.Get(url)
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+}
+
+// benchHandler is netguest's Handler, for the native side.
+func benchHandler(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain")
+	io.WriteString(w, "hello from "+r.URL.Path+"\n")
+}
+
+func BenchmarkNetHTTP(b *testing.B) {
+	b.Run("native", func(b *testing.B) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		srv := &http.Server{Handler: http.HandlerFunc(benchHandler)}
+		go srv.Serve(ln)
+		defer srv.Close()
+		benchHTTP(b, ln.Addr().String())
+	})
+	b.Run("guest-go", func(b *testing.B) {
+		g := startGuest(b, "netguest.wasm", nil, "http", "127.0.0.1:0", "1000000000")
+		benchHTTP(b, g.listening())
+	})
+}
