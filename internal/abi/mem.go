@@ -33,6 +33,9 @@ func span64(m api.Memory, ptr uint32, n uint64) ([]byte, bool) {
 	return span(m, ptr, uint32(n))
 }
 
+// The fixed-size accessors go through span too rather than trusting each
+// api.Memory implementation's own range check.
+
 func readU32(m api.Memory, ptr uint32) (uint32, bool) {
 	b, ok := span(m, ptr, 4)
 	if !ok {

@@ -15,8 +15,15 @@ import (
 // the host's plus the offset clock_time_set installed.
 func (k *Kernel) realtime() int64 { return time.Now().UnixNano() + k.realOffset.Load() }
 
-// monotonic returns nanoseconds since the kernel started.
-func (k *Kernel) monotonic() int64 { return int64(time.Since(k.start)) }
+// monoBase is the origin of the monotonic clock, shared by every kernel:
+// the zero point of a monotonic clock is arbitrary, and one base lets the
+// ABI read it without finding the process first.
+var monoBase = nanotime()
+
+// Monotonic returns the guest's monotonic clock in nanoseconds.
+func Monotonic() int64 { return nanotime() - monoBase }
+
+func (k *Kernel) monotonic() int64 { return Monotonic() }
 
 // ClockResGet returns the resolution of a clock in nanoseconds
 // (clock_res_get).

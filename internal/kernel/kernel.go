@@ -43,7 +43,7 @@ type Kernel struct {
 	cfg     Config
 	ns      *vfs.Namespace
 	nextPid atomic.Uint32
-	start   time.Time // origin of the monotonic clock
+	start   time.Time // when the kernel was made
 
 	// realOffset is added to the host's realtime clock (clock_time_set).
 	realOffset atomic.Int64
