@@ -1,0 +1,267 @@
+package abi
+
+import (
+	"context"
+	"encoding/binary"
+	"net/netip"
+
+	"github.com/tetratelabs/wazero/api"
+	"github.com/wasix-go/wasix"
+	"github.com/wasix-go/wasix/internal/hostnet"
+	"github.com/wasix-go/wasix/internal/kernel"
+)
+
+// The port_* calls keep the state of the runtime's virtual interface
+// (hostnet.Port): addresses, routes, gateway, hardware address. Their
+// records use the generation's addr, addr_cidr and route layouts.
+
+func init() {
+	for _, gen := range []Generation{Wasix2022, WasixSeed, WasixCurrent} {
+		g := netGen{gen: gen, l: hostnet.Small}
+		if gen == WasixCurrent {
+			g.l = hostnet.Wide
+		}
+		c := genCalls[gen]
+		c["port_addr_add"] = g.portAddrAdd
+		c["port_addr_remove"] = g.portAddrRemove
+		c["port_addr_list"] = g.portAddrList
+		c["port_gateway_set"] = g.portGatewaySet
+		c["port_route_add"] = g.portRouteAdd
+		c["port_route_remove"] = g.portRouteRemove
+		c["port_route_list"] = g.portRouteList
+	}
+	w := wasixCalls
+	w["port_bridge"] = func(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+		if _, ok := span(m, uint32(s[0]), uint32(s[1])); !ok {
+			return wasix.ErrnoFault
+		}
+		if _, ok := span(m, uint32(s[2]), uint32(s[3])); !ok {
+			return wasix.ErrnoFault
+		}
+		return p.PortBridge()
+	}
+	w["port_unbridge"] = func(_ context.Context, p *kernel.Process, _ api.Memory, _ []uint64) wasix.Errno {
+		return p.PortBridge()
+	}
+	w["port_dhcp_acquire"] = func(_ context.Context, p *kernel.Process, _ api.Memory, _ []uint64) wasix.Errno {
+		return p.PortDHCPAcquire()
+	}
+	w["port_addr_clear"] = func(_ context.Context, p *kernel.Process, _ api.Memory, _ []uint64) wasix.Errno {
+		port, errno := p.NetPort()
+		if errno == wasix.ErrnoSuccess {
+			port.ClearAddrs()
+		}
+		return errno
+	}
+	w["port_route_clear"] = func(_ context.Context, p *kernel.Process, _ api.Memory, _ []uint64) wasix.Errno {
+		port, errno := p.NetPort()
+		if errno == wasix.ErrnoSuccess {
+			port.ClearRoutes()
+		}
+		return errno
+	}
+	w["port_mac"] = func(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+		b, ok := span(m, uint32(s[0]), 6)
+		if !ok {
+			return wasix.ErrnoFault
+		}
+		port, errno := p.NetPort()
+		if errno == wasix.ErrnoSuccess {
+			mac := port.MAC()
+			copy(b, mac[:])
+		}
+		return errno
+	}
+}
+
+func (g netGen) cidr(m api.Memory, ptr uint32) (netip.Prefix, wasix.Errno) {
+	b, ok := span(m, ptr, g.l.CidrSize())
+	if !ok {
+		return netip.Prefix{}, wasix.ErrnoFault
+	}
+	c, ok := g.l.DecodeCidr(b)
+	if !ok {
+		return netip.Prefix{}, wasix.ErrnoInval
+	}
+	return c, wasix.ErrnoSuccess
+}
+
+func (g netGen) addr(m api.Memory, ptr uint32) (netip.Addr, wasix.Errno) {
+	b, ok := span(m, ptr, g.l.AddrSize())
+	if !ok {
+		return netip.Addr{}, wasix.ErrnoFault
+	}
+	a, ok := g.l.DecodeAddr(b)
+	if !ok {
+		return netip.Addr{}, wasix.ErrnoInval
+	}
+	return a, wasix.ErrnoSuccess
+}
+
+// port_addr_add(addr_cidr*)
+func (g netGen) portAddrAdd(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	c, errno := g.cidr(m, uint32(s[0]))
+	if errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	port, errno := p.NetPort()
+	if errno == wasix.ErrnoSuccess {
+		port.AddAddr(c)
+	}
+	return errno
+}
+
+// port_addr_remove(addr*): ENOENT (as Linux's EADDRNOTAVAIL would be
+// less clear) when the interface does not have the address.
+func (g netGen) portAddrRemove(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	a, errno := g.addr(m, uint32(s[0]))
+	if errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	port, errno := p.NetPort()
+	if errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	if !port.RemoveAddr(a) {
+		return wasix.ErrnoAddrnotavail
+	}
+	return wasix.ErrnoSuccess
+}
+
+// port_addr_list(addrs*, naddrs*): *naddrs is the room on entry and the
+// count on return; EOVERFLOW when the room was too small (the count then
+// says how much is needed).
+func (g netGen) portAddrList(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	room, ok := readU32(m, uint32(s[1]))
+	if !ok {
+		return wasix.ErrnoFault
+	}
+	arr, ok := span64(m, uint32(s[0]), uint64(room)*uint64(g.l.CidrSize()))
+	if !ok {
+		return wasix.ErrnoFault
+	}
+	port, errno := p.NetPort()
+	if errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	addrs := port.Addrs()
+	size := g.l.CidrSize()
+	for i, a := range addrs[:min(len(addrs), int(room))] {
+		g.l.EncodeCidr(arr[uint32(i)*size:uint32(i+1)*size], a)
+	}
+	put32(m, uint32(s[1]), uint32(len(addrs)))
+	if len(addrs) > int(room) {
+		return wasix.ErrnoOverflow
+	}
+	return wasix.ErrnoSuccess
+}
+
+// port_gateway_set(addr*)
+func (g netGen) portGatewaySet(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	a, errno := g.addr(m, uint32(s[0]))
+	if errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	port, errno := p.NetPort()
+	if errno == wasix.ErrnoSuccess {
+		port.SetGateway(a)
+	}
+	return errno
+}
+
+// optTimestamp reads an option_timestamp (tag u8 at 0, value at 8).
+func optTimestamp(m api.Memory, ptr uint32) (*uint64, wasix.Errno) {
+	b, ok := span(m, ptr, 16)
+	if !ok {
+		return nil, wasix.ErrnoFault
+	}
+	switch b[0] {
+	case 0:
+		return nil, wasix.ErrnoSuccess
+	case 1:
+		v := binary.LittleEndian.Uint64(b[8:])
+		return &v, wasix.ErrnoSuccess
+	}
+	return nil, wasix.ErrnoInval
+}
+
+// port_route_add(cidr*, via_router*, preferred_until*, expires_at*)
+func (g netGen) portRouteAdd(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	c, errno := g.cidr(m, uint32(s[0]))
+	if errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	via, errno := g.addr(m, uint32(s[1]))
+	if errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	pref, errno := optTimestamp(m, uint32(s[2]))
+	if errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	exp, errno := optTimestamp(m, uint32(s[3]))
+	if errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	port, errno := p.NetPort()
+	if errno == wasix.ErrnoSuccess {
+		port.AddRoute(hostnet.Route{Cidr: c, Via: via, PreferredUntil: pref, ExpiresAt: exp})
+	}
+	return errno
+}
+
+// port_route_remove(addr*): the routes to the network at that address.
+func (g netGen) portRouteRemove(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	a, errno := g.addr(m, uint32(s[0]))
+	if errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	port, errno := p.NetPort()
+	if errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	if !port.RemoveRoute(a) {
+		return wasix.ErrnoNoent
+	}
+	return wasix.ErrnoSuccess
+}
+
+// port_route_list(routes*, nroutes*), with port_addr_list's convention.
+func (g netGen) portRouteList(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	room, ok := readU32(m, uint32(s[1]))
+	if !ok {
+		return wasix.ErrnoFault
+	}
+	size := g.l.RouteSize()
+	arr, ok := span64(m, uint32(s[0]), uint64(room)*uint64(size))
+	if !ok {
+		return wasix.ErrnoFault
+	}
+	port, errno := p.NetPort()
+	if errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	routes := port.Routes()
+	cs, as := g.l.CidrSize(), g.l.AddrSize()
+	pref := (cs + as + 7) &^ 7 // option_timestamp is 8-aligned
+	for i, r := range routes[:min(len(routes), int(room))] {
+		b := arr[uint32(i)*size : uint32(i+1)*size]
+		clear(b)
+		g.l.EncodeCidr(b[:cs], r.Cidr)
+		if r.Via.IsValid() {
+			g.l.EncodeAddr(b[cs:cs+as], r.Via)
+		}
+		for j, t := range []*uint64{r.PreferredUntil, r.ExpiresAt} {
+			if t != nil {
+				o := pref + uint32(j)*16
+				b[o] = 1
+				le64(b[o+8:], *t)
+			}
+		}
+	}
+	put32(m, uint32(s[1]), uint32(len(routes)))
+	if len(routes) > int(room) {
+		return wasix.ErrnoOverflow
+	}
+	return wasix.ErrnoSuccess
+}
