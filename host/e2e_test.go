@@ -91,6 +91,10 @@ func checkTAP(t *testing.T, r result, wantCode uint32) {
 	if r.err != nil {
 		t.Errorf("error: %v", r.err)
 	}
+	if wantCode == 0 && !strings.Contains(r.stdout, "# passed ") {
+		t.Errorf("no summary line: the program died early")
+		bad = true
+	}
 	if r.code != wantCode {
 		t.Errorf("exit code %d, want %d", r.code, wantCode)
 	}
@@ -105,7 +109,9 @@ func TestHello(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := runGuest(t, newRuntime(t, host.RuntimeConfig{}), wasm, host.Config{Args: []string{"hello", "x"}})
-	checkTAP(t, r, 0)
+	if r.err != nil || r.code != 0 {
+		t.Errorf("exit code %d, error %v\n%s", r.code, r.err, r.stderr)
+	}
 	for _, want := range []string{"hello from WASIX", "cwd: /\n", "thread id: 1", `"a line through a pipe"`, `args: ["hello" "x"]`} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
@@ -133,6 +139,28 @@ func TestPreview1Guests(t *testing.T) {
 				checkTAP(t, r, 0)
 			})
 		}
+	}
+}
+
+// TestLegacyWasix runs the programs of the 2022 and seed generations,
+// which import everything from wasix_32v1.
+func TestLegacyWasix(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		args []string
+	}{
+		{"wasix2022_pipe.wasm", nil},
+		{"wasix2022_pipe_shm.wasm", nil},
+		{"wasixseed_basic.wasm", []string{"/work"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			wasm := guest(t, c.name)
+			r := runGuest(t, newRuntime(t, host.RuntimeConfig{}), wasm, host.Config{
+				Args:   append([]string{c.name}, c.args...),
+				Mounts: []host.Mount{{GuestPath: "/work", HostDir: t.TempDir()}},
+			})
+			checkTAP(t, r, 0)
+		})
 	}
 }
 
@@ -183,6 +211,15 @@ func TestEscape(t *testing.T) {
 	box := filepath.Join(dir, "box")
 	if err := os.Mkdir(box, 0o755); err != nil {
 		t.Fatal(err)
+	}
+	// Links made on the host, so that resolution is tested even if the
+	// runtime refuses to create them.
+	for name, target := range map[string]string{
+		"pre-up1": "..", "pre-abs": canary, "pre-etc": "/etc", "pre-root": "../../../../../../../../../..",
+	} {
+		if err := os.Symlink(target, filepath.Join(box, name)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	r := runGuest(t, newRuntime(t, host.RuntimeConfig{}), wasm, host.Config{
 		Args:   []string{"escape.wasm", canary, "/sandbox"},
