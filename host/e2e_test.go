@@ -332,3 +332,19 @@ func TestMaxMemoryPages(t *testing.T) {
 		t.Errorf("1024 pages: %d %v\n%s", r.code, r.err, r.stderr)
 	}
 }
+
+// TestWasiUnstable checks the translations of wasi_unstable (snapshot 0):
+// fd_seek's whence codes, the 56-byte filestat and poll_oneoff's larger
+// clock subscription. testdata/unstable.wat says what each exit code means.
+func TestWasiUnstable(t *testing.T) {
+	wasm, err := os.ReadFile("testdata/unstable.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runGuest(t, newRuntime(t, host.RuntimeConfig{}), wasm, host.Config{
+		Mounts: []host.Mount{{GuestPath: "/w", Memory: true}},
+	})
+	if r.err != nil || r.code != 0 {
+		t.Errorf("exit code %d (see testdata/unstable.wat), error %v", r.code, r.err)
+	}
+}
