@@ -91,9 +91,6 @@ func (p *Process) FdSeek(fd wasix.Fd, off int64, whence wasix.Whence) (uint64, w
 	default:
 		return 0, wasix.ErrnoInval
 	}
-	if o.typ == vfs.TypeDir {
-		return 0, wasix.ErrnoIsdir
-	}
 	n, err := o.f.Seek(off, w)
 	if err != nil {
 		return 0, ToErrno(err)
@@ -299,12 +296,16 @@ func (p *Process) FdClose(fd wasix.Fd) wasix.Errno {
 }
 
 // FdRenumber moves descriptor from to number to, closing what to held
-// (fd_renumber). Both must be open, as the spec's "replace" implies.
+// (fd_renumber). Unlike some runtimes it accepts a free to, below the
+// descriptor limit, since C libraries build dup2 on this call.
 func (p *Process) FdRenumber(from, to wasix.Fd) wasix.Errno {
 	t := &p.fds
 	t.mu.Lock()
-	n := uint64(len(t.entries))
-	if uint64(from) >= n || t.entries[from] == nil || uint64(to) >= n || t.entries[to] == nil {
+	if uint64(from) >= uint64(len(t.entries)) || t.entries[from] == nil {
+		t.mu.Unlock()
+		return wasix.ErrnoBadf
+	}
+	if uint64(to) >= uint64(t.max) {
 		t.mu.Unlock()
 		return wasix.ErrnoBadf
 	}
@@ -312,12 +313,20 @@ func (p *Process) FdRenumber(from, to wasix.Fd) wasix.Errno {
 		t.mu.Unlock()
 		return wasix.ErrnoSuccess
 	}
+	for uint64(len(t.entries)) <= uint64(to) {
+		t.entries = append(t.entries, nil)
+	}
 	old := t.entries[to]
 	t.entries[to] = t.entries[from]
 	t.entries[from] = nil
-	t.count--
+	if old != nil {
+		t.count--
+	}
 	t.mu.Unlock()
-	return ToErrno(old.of.release())
+	if old != nil {
+		return ToErrno(old.of.release())
+	}
+	return wasix.ErrnoSuccess
 }
 
 // Prestat reports the name of a preopened directory; EBADF for any other

@@ -277,7 +277,10 @@ func TestPreopensAndRenumber(t *testing.T) {
 	_, errno = p.Prestat(1)
 	want(t, errno, wasix.ErrnoBadf)
 	f := open(t, p, "tmp/x", wasix.OflagsCreat, rw)
-	want(t, p.FdRenumber(f, 77), wasix.ErrnoBadf)
+	want(t, p.FdRenumber(f, 1<<20), wasix.ErrnoBadf)
+	want(t, p.FdRenumber(77, f), wasix.ErrnoBadf)
+	must(t, p.FdRenumber(f, 40)) // a free target, as dup2 wants
+	must(t, p.FdRenumber(40, f))
 	must(t, p.FdRenumber(4, f))
 	if name, _ := p.Prestat(f); name != "." {
 		t.Fatal(name)
