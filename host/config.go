@@ -34,6 +34,11 @@ type RuntimeConfig struct {
 	// an offset, which every process of the Runtime sees, as they would on
 	// one machine. Without it the call fails with EPERM.
 	AllowClockSet bool
+
+	// Net turns networking on and says what programs may bind, connect
+	// to and resolve; nil (the default) leaves them without network, so
+	// that their socket calls fail with EACCES.
+	Net *NetConfig
 }
 
 // ABI names a generation of the interface a program was built against.

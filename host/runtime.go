@@ -29,6 +29,10 @@ type Runtime struct {
 
 // NewRuntime returns a Runtime configured by cfg.
 func NewRuntime(ctx context.Context, cfg RuntimeConfig) (*Runtime, error) {
+	network, err := cfg.Net.network()
+	if err != nil {
+		return nil, err
+	}
 	var cache wazero.CompilationCache
 	if cfg.CacheDir != "" {
 		var err error
@@ -53,7 +57,7 @@ func NewRuntime(ctx context.Context, cfg RuntimeConfig) (*Runtime, error) {
 		rt:    rt,
 		cache: cache,
 		host:  abi.NewHost(rt),
-		kern:  kernel.New(kernel.Config{AllowClockSet: cfg.AllowClockSet, MaxFDs: cfg.MaxFDs}),
+		kern:  kernel.New(kernel.Config{AllowClockSet: cfg.AllowClockSet, MaxFDs: cfg.MaxFDs, Net: network}),
 	}, nil
 }
 

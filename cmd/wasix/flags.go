@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/wasix-go/wasix/host"
+	"github.com/wasix-go/wasix/internal/hostnet"
 )
 
 const runHelp = `Usage: wasix run [flags] FILE.wasm [--] [ARGS...]
@@ -35,8 +36,20 @@ Flags (each may be written -flag or --flag, with its value after "=" or a space)
   --argv0 NAME         The program's name, argv[0] (default: FILE as given).
   --cwd DIR            The program's working directory, a guest path
                        (default: /).
-  --net                Allow networking. Accepted now; networking comes in a
-                       later version, and until then the program has none.
+  --net                Give the program the host's network (sockets, name
+                       lookups). Without it, socket calls fail with EACCES.
+  --net-allow RULES    Allow only what these comma-separated rules match
+                       (implies --net). Repeatable. A rule is [ops=]target,
+                       ops a "+"-joined subset of connect, bind, resolve
+                       (default: all), target one of 10.0.0.0/8,
+                       127.0.0.1:8080, 10.0.0.1:8000-8999, [::1]:80, *:443, *,
+                       a host name pattern (*.example.com) or unix:/host/path
+                       (unix socket paths are refused without such a rule).
+  --net-deny RULES     Refuse what these rules match, even if allowed
+                       (implies --net). Repeatable.
+  --net-loopback       Allow only 127.0.0.0/8, ::1 and "localhost" (implies
+                       --net). Refusals are EACCES; with --trace, each one
+                       also writes a "net: ... denied: REASON" line.
   --command NAME=FILE.wasm
                        Make FILE.wasm runnable by NAME from the program.
                        Repeatable. Accepted and recorded now; running other
@@ -68,6 +81,9 @@ type runOptions struct {
 	argv0      string
 	cwd        string
 	net        bool
+	netAllow   []string
+	netDeny    []string
+	netLoop    bool
 	// commands maps names to .wasm files for later use.
 	// TODO(processes): register them at /bin/NAME and for proc_exec/spawn.
 	commands map[string]string
@@ -155,6 +171,21 @@ func parseRunFlags(args []string) (*runOptions, []string, error) {
 	fs.StringVar(&o.cwd, "cwd", "", "")
 	fs.BoolVar(&o.net, "net", false, "")
 	fs.Var(listFlag{err: &lastErr, parse: func(s string) error {
+		if _, err := hostnet.ParseRules(s); err != nil {
+			return fmt.Errorf("--net-allow: %v", err)
+		}
+		o.netAllow = append(o.netAllow, s)
+		return nil
+	}}, "net-allow", "")
+	fs.Var(listFlag{err: &lastErr, parse: func(s string) error {
+		if _, err := hostnet.ParseRules(s); err != nil {
+			return fmt.Errorf("--net-deny: %v", err)
+		}
+		o.netDeny = append(o.netDeny, s)
+		return nil
+	}}, "net-deny", "")
+	fs.BoolVar(&o.netLoop, "net-loopback", false, "")
+	fs.Var(listFlag{err: &lastErr, parse: func(s string) error {
 		name, file, ok := strings.Cut(s, "=")
 		if !ok || name == "" || file == "" || strings.Contains(name, "/") {
 			return fmt.Errorf("--command wants NAME=FILE.wasm, got %q", s)
@@ -236,6 +267,15 @@ func (o *runOptions) config(file string, args []string, stdin io.Reader, stdout,
 		}
 	}
 	return cfg, closeTrace, nil
+}
+
+// netConfig returns the network of the run, nil without --net or one of
+// the --net-* flags; refusals are written to trace, if not nil.
+func (o *runOptions) netConfig(trace io.Writer) *host.NetConfig {
+	if !o.net && !o.netLoop && len(o.netAllow) == 0 && len(o.netDeny) == 0 {
+		return nil
+	}
+	return &host.NetConfig{LoopbackOnly: o.netLoop, Allow: o.netAllow, Deny: o.netDeny, Log: trace}
 }
 
 // dedupEnv keeps the last entry of each key, in the order of first
