@@ -63,6 +63,7 @@ func ttySet(p *kernel.Process, m api.Memory, ptr uint32, lf bool) wasix.Errno {
 	}
 	t := cur
 	t.Cols, t.Rows = binary.LittleEndian.Uint32(b[ttyCols:]), binary.LittleEndian.Uint32(b[ttyRows:])
+	t.Width, t.Height = binary.LittleEndian.Uint32(b[ttyWidth:]), binary.LittleEndian.Uint32(b[ttyHeight:])
 	t.Echo, t.LineBuffered = b[ttyEcho] != 0, b[ttyLineBuffered] != 0
 	if lf {
 		t.LineFeeds = b[ttyLineFeed] != 0

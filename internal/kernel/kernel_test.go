@@ -263,6 +263,11 @@ func TestPathCalls(t *testing.T) {
 	if p.Getcwd() != "/tmp" {
 		t.Fatal(p.Getcwd())
 	}
+	must(t, p.Chdir(".."))
+	if p.Getcwd() != "/" {
+		t.Fatal(p.Getcwd())
+	}
+	must(t, p.Chdir("tmp"))
 	want(t, p.Chdir("f"), wasix.ErrnoNotdir)
 	want(t, p.Chdir("nope"), wasix.ErrnoNoent)
 }
@@ -577,11 +582,11 @@ func TestTTYWithoutTerminal(t *testing.T) {
 	if s.StdinTTY || s.Cols != 80 || s.Rows != 25 || !s.Echo || !s.LineBuffered {
 		t.Fatalf("%+v", s)
 	}
-	s.Echo = false
+	s.Echo, s.Cols, s.Rows = false, 100, 40
 	must(t, p.TTYSet(s))
 	s, _ = p.TTYGet()
-	if s.Echo {
-		t.Fatal("echo kept")
+	if s.Echo || s.Cols != 100 || s.Rows != 40 {
+		t.Fatalf("not kept: %+v", s)
 	}
 }
 

@@ -188,8 +188,12 @@ func (p *Process) Getcwd() string {
 // Chdir changes the working directory to dir (absolute, or relative to the
 // current one), which must be a directory.
 func (p *Process) Chdir(dir string) wasix.Errno {
-	cwd := p.Getcwd()
-	r, err := p.ns.Resolve(cwd, dir, true)
+	// The working directory is no capability boundary: ".." may climb
+	// above it, so the walk starts at the root.
+	if !isAbs(dir) {
+		dir = p.Getcwd() + "/" + dir
+	}
+	r, err := p.ns.Resolve("/", dir, true)
 	if err != nil {
 		return ToErrno(err)
 	}

@@ -24,6 +24,7 @@ type ttyState struct {
 	echo     bool
 	line     bool
 	lf       bool
+	size     [4]uint32 // cols, rows, width, height without a terminal
 	saved    any // host termios to restore on Close, if changed
 	savedFd  int
 	restored bool
@@ -32,13 +33,19 @@ type ttyState struct {
 func (t *ttyState) initLocked() {
 	if !t.init {
 		t.init, t.echo, t.line, t.lf = true, true, true, true
+		t.size = [4]uint32{80, 25, 0, 0}
 	}
 }
 
 // TTYGet reports the terminal: whether each stdio stream is one, its size
-// (80x25 when unknown) and the echo and line-buffering modes.
+// (the terminal's when one is attached, else what tty_set stored, 80x25 at
+// first) and the echo and line-buffering modes.
 func (p *Process) TTYGet() (TTY, wasix.Errno) {
-	s := TTY{Cols: 80, Rows: 25, StdinTTY: p.stdin.term, StdoutTTY: p.stdout.term, StderrTTY: p.stderr.term}
+	s := TTY{StdinTTY: p.stdin.term, StdoutTTY: p.stdout.term, StderrTTY: p.stderr.term}
+	p.tty.mu.Lock()
+	defer p.tty.mu.Unlock()
+	p.tty.initLocked()
+	s.Cols, s.Rows, s.Width, s.Height = p.tty.size[0], p.tty.size[1], p.tty.size[2], p.tty.size[3]
 	for _, v := range []any{p.cfg.Stdout, p.cfg.Stdin, p.cfg.Stderr} {
 		if f, ok := v.(*os.File); ok && isTerminal(f) {
 			if c, r, w, h, ok := termSize(int(f.Fd())); ok {
@@ -47,9 +54,6 @@ func (p *Process) TTYGet() (TTY, wasix.Errno) {
 			}
 		}
 	}
-	p.tty.mu.Lock()
-	defer p.tty.mu.Unlock()
-	p.tty.initLocked()
 	s.Echo, s.LineBuffered, s.LineFeeds = p.tty.echo, p.tty.line, p.tty.lf
 	if f, ok := p.cfg.Stdin.(*os.File); ok && p.stdin.term {
 		if echo, line, ok := termModes(int(f.Fd())); ok {
@@ -61,13 +65,15 @@ func (p *Process) TTYGet() (TTY, wasix.Errno) {
 
 // TTYSet changes the echo and line-buffering modes: on the host terminal
 // when stdin is one (the original state is restored by Close), otherwise
-// in the process only. Sizes and the *_tty fields are not settable and are
-// ignored.
+// in the process only. The size is kept for tty_get to report while no
+// terminal is attached (a real terminal's size always wins); the *_tty
+// fields are not settable and are ignored.
 func (p *Process) TTYSet(s TTY) wasix.Errno {
 	p.tty.mu.Lock()
 	defer p.tty.mu.Unlock()
 	p.tty.initLocked()
 	p.tty.echo, p.tty.line, p.tty.lf = s.Echo, s.LineBuffered, s.LineFeeds
+	p.tty.size = [4]uint32{s.Cols, s.Rows, s.Width, s.Height}
 	if f, ok := p.cfg.Stdin.(*os.File); ok && p.stdin.term {
 		fd := int(f.Fd())
 		if p.tty.saved == nil {
