@@ -1,6 +1,6 @@
 ;; unstable.wat: checks the snapshot 0 layouts of wasi_unstable. With a
-;; writable preopen at fd 3 it creates "f", writes 5 bytes, seeks 2 back
-;; from the end with snapshot 0's whence code for END (1), reads the
+;; writable preopen at fd 3 it creates "f", writes 5 bytes, seeks with
+;; each of snapshot 0's whence codes (END 1, CUR 0, SET 2), reads the
 ;; filestat in snapshot 0's 56-byte layout, then polls a 1 ns relative
 ;; clock with a snapshot 0 subscription. Exit status: 0 if all is well,
 ;; otherwise the number of the first failed check.
@@ -33,6 +33,14 @@
     (if (call $fd_seek (local.get $fd) (i64.const -2) (i32.const 1) (i32.const 8))
       (then (call $fail (i32.const 12))))
     (if (i64.ne (i64.load (i32.const 8)) (i64.const 3)) (then (call $fail (i32.const 1))))
+    ;; CUR is 0: one forward is 4
+    (if (call $fd_seek (local.get $fd) (i64.const 1) (i32.const 0) (i32.const 8))
+      (then (call $fail (i32.const 15))))
+    (if (i64.ne (i64.load (i32.const 8)) (i64.const 4)) (then (call $fail (i32.const 9))))
+    ;; SET is 2: 0 is the start
+    (if (call $fd_seek (local.get $fd) (i64.const 0) (i32.const 2) (i32.const 8))
+      (then (call $fail (i32.const 16))))
+    (if (i64.ne (i64.load (i32.const 8)) (i64.const 0)) (then (call $fail (i32.const 17))))
     (i64.store (i32.const 312) (i64.const 0x5555555555555555))
     (if (call $fd_filestat_get (local.get $fd) (i32.const 256))
       (then (call $fail (i32.const 13))))

@@ -283,7 +283,7 @@ func unstable(name string, fn api.GoModuleFunc) api.GoModuleFunc {
 	case "fd_seek":
 		return func(ctx context.Context, mod api.Module, stack []uint64) {
 			// snapshot 0: cur=0, end=1, set=2; preview1: set=0, cur=1, end=2.
-			switch stack[2] {
+			switch uint32(stack[2]) { // the upper half of an i32 on the stack is junk
 			case 0:
 				stack[2] = 1
 			case 1:
