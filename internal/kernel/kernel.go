@@ -6,6 +6,31 @@
 // any other.
 //
 // Calls report failure with a wasix.Errno; ErrnoSuccess means none.
+//
+// # Decisions
+//
+//   - Descriptors: the lowest free number is used (POSIX), up to
+//     Config.MaxFDs per process (EMFILE beyond). Each descriptor has its own
+//     rights; fd_dup shares the open file description (offset, status
+//     flags, directory cursor) but not the rights or cloexec.
+//   - Rights: every call checks its right and reports ENOTCAPABLE without
+//     it, before looking at the kind of object. path_open intersects the
+//     requested rights with the directory's inheriting ones (no error) and
+//     with what the object can do. fd_read opens for reading, fd_write for
+//     writing; a directory asked for writing gives EISDIR.
+//   - Paths: relative to a directory descriptor, which is a capability:
+//     absolute paths and ".." above it give ENOTCAPABLE unless the
+//     directory is "/". The working directory is no such boundary.
+//   - Stdio: descriptors 0-2 wrap the configured reader and writers; they
+//     report character_device when the host stream is a terminal and
+//     unknown otherwise, so that isatty answers as on the host. Pipes and
+//     event counters report unknown too: wasi has no type for them.
+//   - Clocks: realtime and monotonic, 1 ns resolution; the CPU-time clocks
+//     give EINVAL everywhere (see clock.go).
+//   - Signals: no handlers yet; proc_raise applies the default action of
+//     the spec's signal list (terminate with status 128+sig, or ignore).
+//   - Ids: the first process is pid 1 with parent 0; the main thread's id
+//     is the pid, as wasix-libc expects.
 package kernel
 
 import (
