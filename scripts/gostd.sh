@@ -15,7 +15,18 @@
 # arguments, from the package's source directory. The wrapper mounts the
 # host's "/" at "/" and passes PWD and PATH, as Go's wrapper does for
 # wasmtime, so the tests find their testdata by the paths the host uses.
+#
+# Known failures, with the reason; they are marked "known" and do not make
+# the script fail. Go's own wasip1 limits need no entry: the tests concerned
+# skip themselves on wasip1 (no processes, signals, sockets, users, ...).
+#   os.TestRootRenameAfterOpen  an open directory is remembered by its path,
+#       so a directory renamed while open is lost (wazero has the same
+#       limit; Go's test skips it for GOWASIRUNTIME=wazero).
 set -euo pipefail
+
+declare -A known=(
+	[os.TestRootRenameAfterOpen]=1
+)
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 pkgs=("$@")
@@ -49,11 +60,23 @@ for p in "${pkgs[@]}"; do
 		result=ok
 	else
 		result=FAIL
-		fail=1
 	fi
 	secs=$(( $(date +%s) - start ))
 	failed=$(grep -oE '^\s*--- FAIL: [^ ]+' "$log" | awk '{print $3}' | tr '\n' ' ' || true)
+	if [ "$result" = FAIL ] && [ -n "$failed" ]; then
+		unknown=0
+		for f in $failed; do
+			[ -n "${known[$p.$f]:-}" ] || [ -n "${known[$p.${f%%/*}]:-}" ] || unknown=1
+		done
+		if [ $unknown -eq 0 ]; then
+			result=known
+			failed="$failed(known, see the top of $(basename "$0"))"
+		fi
+	fi
 	printf '%-16s %-6s %7ss  %s\n' "$p" "$result" "$secs" "$failed"
+	if [ "$result" = FAIL ]; then
+		fail=1
+	fi
 	if [ "$result" = FAIL ] && [ -z "$failed" ]; then
 		# No test failed by name: the binary crashed or did not build.
 		tail -n 5 "$log" | sed 's/^/    /'
