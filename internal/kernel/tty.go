@@ -25,7 +25,7 @@ type ttyState struct {
 	line     bool
 	lf       bool
 	size     [4]uint32 // cols, rows, width, height without a terminal
-	saved    any // host termios to restore on Close, if changed
+	saved    any       // host termios to restore on Close, if changed
 	savedFd  int
 	restored bool
 }
