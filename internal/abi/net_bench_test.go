@@ -78,10 +78,12 @@ func BenchmarkNetTCPEcho(b *testing.B) {
 	b.Run("guest-go", func(b *testing.B) {
 		g := startGuest(b, "netguest.wasm", nil, "echo", "127.0.0.1:0", "1")
 		benchEcho(b, g.listening())
+		g.wait()
 	})
 	b.Run("guest-c", func(b *testing.B) {
 		g := startGuest(b, "netc.wasm", nil, "echo", "127.0.0.1", "1")
 		benchEcho(b, "127.0.0.1:"+g.listening())
+		g.wait()
 	})
 }
 
@@ -122,7 +124,10 @@ func BenchmarkNetHTTP(b *testing.B) {
 		benchHTTP(b, ln.Addr().String())
 	})
 	b.Run("guest-go", func(b *testing.B) {
-		g := startGuest(b, "netguest.wasm", nil, "http", "127.0.0.1:0", "1000000000")
+		// The guest ends after b.N requests: a benchmark's guest cannot be
+		// stopped from outside (see compiledGuest).
+		g := startGuest(b, "netguest.wasm", nil, "http", "127.0.0.1:0", fmt.Sprint(b.N))
 		benchHTTP(b, g.listening())
+		g.wait()
 	})
 }

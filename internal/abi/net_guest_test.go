@@ -28,45 +28,54 @@ import (
 
 var netGuestDir = filepath.Join("..", "..", "testdata", "guests", "net", "bin")
 
-// netRuntime is one wazero runtime with its host modules, shared by the
-// guests of the tests (compiling netguest.wasm takes a while).
-var netRuntime struct {
-	once     sync.Once
+// netRuntime is a wazero runtime with its host modules, shared by the
+// guests of the tests (compiling netguest.wasm takes a while). Tests use
+// one whose guests a cancelled context stops; benchmarks one without those
+// checks in the compiled code, as the CLI runs programs, and let their
+// guests end by themselves.
+type netRuntime struct {
 	rt       wazero.Runtime
 	h        *Host
-	mu       sync.Mutex
 	compiled map[string]wazero.CompiledModule
 }
 
-func compiledGuest(t testing.TB, name string) (wazero.Runtime, *Host, wazero.CompiledModule, []byte) {
+var netRuntimes struct {
+	sync.Mutex
+	byFast map[bool]*netRuntime
+}
+
+func compiledGuest(t testing.TB, name string, fast bool) (wazero.Runtime, *Host, wazero.CompiledModule, []byte) {
 	t.Helper()
 	ctx := context.Background()
-	netRuntime.once.Do(func() {
-		cache, _ := wazero.NewCompilationCacheWithDir(filepath.Join(os.TempDir(), "wasix-go-test-cache"))
+	netRuntimes.Lock()
+	defer netRuntimes.Unlock()
+	if netRuntimes.byFast == nil {
+		netRuntimes.byFast = map[bool]*netRuntime{}
+	}
+	r := netRuntimes.byFast[fast]
+	if r == nil {
 		rc := wazero.NewRuntimeConfig().
 			WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesThreads).
-			WithCloseOnContextDone(true)
-		if cache != nil {
+			WithCloseOnContextDone(!fast)
+		if cache, err := wazero.NewCompilationCacheWithDir(filepath.Join(os.TempDir(), "wasix-go-test-cache")); err == nil {
 			rc = rc.WithCompilationCache(cache)
 		}
-		netRuntime.rt = wazero.NewRuntimeWithConfig(ctx, rc)
-		netRuntime.h = NewHost(netRuntime.rt)
-		netRuntime.compiled = map[string]wazero.CompiledModule{}
-	})
+		rt := wazero.NewRuntimeWithConfig(ctx, rc)
+		r = &netRuntime{rt: rt, h: NewHost(rt), compiled: map[string]wazero.CompiledModule{}}
+		netRuntimes.byFast[fast] = r
+	}
 	wasm, err := os.ReadFile(filepath.Join(netGuestDir, name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	netRuntime.mu.Lock()
-	defer netRuntime.mu.Unlock()
-	c := netRuntime.compiled[name]
+	c := r.compiled[name]
 	if c == nil {
-		if c, err = netRuntime.rt.CompileModule(ctx, wasm); err != nil {
+		if c, err = r.rt.CompileModule(ctx, wasm); err != nil {
 			t.Fatal(err)
 		}
-		netRuntime.compiled[name] = c
+		r.compiled[name] = c
 	}
-	return netRuntime.rt, netRuntime.h, c, wasm
+	return r.rt, r.h, c, wasm
 }
 
 // guest is a running guest program.
@@ -101,7 +110,8 @@ func (s *syncBuffer) String() string {
 // (or pol, if not nil).
 func startGuest(t testing.TB, name string, pol *hostnet.Policy, args ...string) *guest {
 	t.Helper()
-	rt, h, compiled, wasm := compiledGuest(t, name)
+	_, fast := t.(*testing.B)
+	rt, h, compiled, wasm := compiledGuest(t, name, fast)
 	if pol == nil {
 		pol = &hostnet.Policy{LoopbackOnly: true}
 	}
