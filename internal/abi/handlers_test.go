@@ -471,6 +471,11 @@ func TestWasixProcessCalls(t *testing.T) {
 		t.Fatal(e.mem.Bytes[:16])
 	}
 	e.want(e.call(WasixSeed, "clock_time_set", 0, 5), wasix.ErrnoPerm)
+	start := time.Now()
+	e.must(e.call(Wasix2022, "thread_sleep", uint64(20*time.Millisecond)))
+	if time.Since(start) < 20*time.Millisecond {
+		t.Fatal("thread_sleep returned early")
+	}
 	// dup2 and cloexec
 	e.must(e.call(WasixCurrent, "fd_dup2", 1, 20, 1, 0))
 	if e.u32(0) != 20 {
