@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -346,5 +348,42 @@ func TestWasiUnstable(t *testing.T) {
 	})
 	if r.err != nil || r.code != 0 {
 		t.Errorf("exit code %d (see testdata/unstable.wat), error %v", r.code, r.err)
+	}
+}
+
+// TestConcurrentRuns runs several programs at once on one Runtime: each
+// sees its own arguments and output.
+func TestConcurrentRuns(t *testing.T) {
+	wasm, err := os.ReadFile("../examples/hello/hello.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := newRuntime(t, host.RuntimeConfig{})
+	mod, err := rt.Compile(context.Background(), wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mod.Close(context.Background())
+	const n = 6
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			var out bytes.Buffer
+			arg := strconv.Itoa(i)
+			code, err := rt.RunModule(context.Background(), mod, host.Config{Args: []string{"hello", arg}, Stdout: &out})
+			switch {
+			case err != nil || code != 0:
+				errs <- fmt.Errorf("run %d: exit %d, %v", i, code, err)
+			case !strings.Contains(out.String(), `args: ["hello" "`+arg+`"]`):
+				errs <- fmt.Errorf("run %d printed %q", i, out.String())
+			default:
+				errs <- nil
+			}
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }
