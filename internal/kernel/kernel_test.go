@@ -627,3 +627,23 @@ func TestTruncRight(t *testing.T) {
 	_, errno = p.PathOpen(ctx, dir, OpenRequest{Path: "t", Oflags: wasix.OflagsTrunc, Base: wasix.RightsFdRead})
 	want(t, errno, wasix.ErrnoNotcapable)
 }
+
+func TestPipeSmallWritesAreAtomic(t *testing.T) {
+	p := newProc(t, Config{}, ProcConfig{})
+	r, w, _ := p.Pipe(false)
+	must(t, p.FdFdstatSetFlags(w, wasix.FdflagsNonblock))
+	n, errno := p.FdWrite(ctx, w, [][]byte{make([]byte, pipeCapacity-10)})
+	must(t, errno)
+	if n != pipeCapacity-10 {
+		t.Fatal(n)
+	}
+	// 20 bytes do not fit in the 10 left: nothing is written.
+	_, errno = p.FdWrite(ctx, w, [][]byte{make([]byte, 12), make([]byte, 8)})
+	want(t, errno, wasix.ErrnoAgain)
+	p.FdRead(ctx, r, [][]byte{make([]byte, 100)})
+	n, errno = p.FdWrite(ctx, w, [][]byte{make([]byte, 12), make([]byte, 8)})
+	must(t, errno)
+	if n != 20 {
+		t.Fatal(n)
+	}
+}

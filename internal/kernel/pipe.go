@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"bytes"
 	"context"
 	"sync"
 	"syscall"
@@ -11,6 +12,9 @@ import (
 
 // pipeCapacity is the buffer of one pipe direction, as on Linux.
 const pipeCapacity = 64 << 10
+
+// pipeAtomic is PIPE_BUF: writes up to this size are atomic.
+const pipeAtomic = 4096
 
 // pipeBuf is one direction of a pipe: a bounded byte queue with counts of
 // the ends that read and write it.
@@ -138,6 +142,19 @@ func (e *pipeEnd) write(ctx context.Context, bufs [][]byte, nonblock bool) (int,
 	if b == nil {
 		return 0, syscall.EBADF
 	}
+	total := 0
+	for _, p := range bufs {
+		total += len(p)
+	}
+	// A write of at most pipeAtomic bytes goes in whole or not at all, so
+	// that small writes of several writers never interleave.
+	need := 1
+	if total <= pipeAtomic {
+		need = total
+		if len(bufs) > 1 {
+			bufs = [][]byte{bytes.Join(bufs, nil)}
+		}
+	}
 	n := 0
 	for _, p := range bufs {
 		for len(p) > 0 {
@@ -148,7 +165,7 @@ func (e *pipeEnd) write(ctx context.Context, bufs [][]byte, nonblock bool) (int,
 				switch {
 				case b.readers == 0:
 					err = syscall.EPIPE
-				case b.n < pipeCapacity:
+				case pipeCapacity-b.n >= need:
 					m := b.put(p)
 					n += m
 					p = p[m:]
@@ -164,14 +181,12 @@ func (e *pipeEnd) write(ctx context.Context, bufs [][]byte, nonblock bool) (int,
 				err = werr
 			}
 			if err != nil {
-				if n > 0 && err == syscall.EAGAIN {
-					return n, nil
+				if n > 0 {
+					return n, nil // the error comes back on the next call
 				}
-				if n > 0 && err != syscall.EPIPE {
-					return n, nil
-				}
-				return n, err
+				return 0, err
 			}
+			need = 1
 		}
 	}
 	return n, nil

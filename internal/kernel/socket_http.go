@@ -1,0 +1,236 @@
+package kernel
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/wasix-go/wasix"
+	"github.com/wasix-go/wasix/internal/hostnet"
+)
+
+// An HTTP request of the seed's http_request is three pipes: the guest
+// writes the request body into the first (closing it ends the body), and
+// reads the response body from the second and the response headers, one
+// "Name: value" line each, from the third. A goroutine runs the request
+// with net/http; http_status waits for the response's status line.
+
+// httpCall is one request in flight.
+type httpCall struct {
+	done     chan struct{} // closed when the response head (or an error) is in
+	resp     *http.Response
+	err      error
+	finalURL string
+	url      string
+}
+
+// httpEnd is a pipe end that knows its request, for http_status.
+type httpEnd struct {
+	*pipeEnd
+	call *httpCall
+}
+
+// pipeReader reads a pipe end from Go, for a request body.
+type pipeReader struct {
+	ctx context.Context
+	e   *pipeEnd
+}
+
+func (r pipeReader) Read(b []byte) (int, error) {
+	n, err := r.e.read(r.ctx, [][]byte{b}, false)
+	if n == 0 && err == nil {
+		return 0, io.EOF
+	}
+	return n, err
+}
+
+func (r pipeReader) Close() error { return r.e.close() }
+
+// pipeWriter writes a pipe end from Go, for a response body.
+type pipeWriter struct {
+	ctx context.Context
+	e   *pipeEnd
+}
+
+func (w pipeWriter) Write(b []byte) (int, error) {
+	return w.e.write(w.ctx, [][]byte{b}, false)
+}
+
+// HTTPHandles are the descriptors of a request (http_handles).
+type HTTPHandles struct {
+	Request, Response, Headers wasix.Fd
+}
+
+// HTTPRequest starts a request (http_request). headers holds "Name: value"
+// lines; gzip lets the response come compressed (net/http then inflates
+// it). The host and every address it is dialled at must pass the policy,
+// redirects included.
+func (p *Process) HTTPRequest(ctx context.Context, rawURL, method, headers string, gzip bool) (HTTPHandles, wasix.Errno) {
+	n := p.network()
+	if n == nil {
+		return HTTPHandles{}, wasix.ErrnoAcces
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return HTTPHandles{}, wasix.ErrnoInval
+	}
+	if method == "" {
+		method = http.MethodGet
+	}
+	// A name the policy refuses fails here; addresses are checked as
+	// they are dialled.
+	if _, err := netip.ParseAddr(u.Hostname()); err != nil {
+		if err := n.Policy().CheckName(u.Hostname()); err != nil {
+			return HTTPHandles{}, netErrno(err)
+		}
+	}
+	hasBody := method != http.MethodGet && method != http.MethodHead
+	reqR, reqW := newPipe(false)
+	respR, respW := newPipe(false)
+	hdrR, hdrW := newPipe(false)
+	// The request context outlives this call: it ends when the process does.
+	bg := context.WithoutCancel(ctx)
+	var body io.ReadCloser
+	if hasBody {
+		body = pipeReader{bg, reqR}
+	} else {
+		reqR.close() // writes to the request descriptor give EPIPE
+	}
+	req, err := http.NewRequestWithContext(bg, method, u.String(), body)
+	if err != nil {
+		return HTTPHandles{}, wasix.ErrnoInval
+	}
+	for _, line := range strings.Split(headers, "\n") {
+		k, v, ok := strings.Cut(strings.TrimRight(line, "\r"), ":")
+		if ok && strings.TrimSpace(k) != "" {
+			req.Header.Add(strings.TrimSpace(k), strings.TrimSpace(v))
+		}
+	}
+	call := &httpCall{done: make(chan struct{}), url: u.String()}
+	client := &http.Client{Transport: &http.Transport{
+		DisableCompression: !gzip,
+		DialContext:        policyDialer(n),
+		Proxy:              nil,
+	}}
+	go func() {
+		defer respW.close()
+		defer hdrW.close()
+		resp, err := client.Do(req)
+		call.resp, call.err = resp, err
+		if err == nil {
+			call.finalURL = resp.Request.URL.String()
+		}
+		close(call.done)
+		if err != nil {
+			return
+		}
+		defer resp.Body.Close()
+		var hb strings.Builder
+		keys := make([]string, 0, len(resp.Header))
+		for k := range resp.Header {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			for _, v := range resp.Header[k] {
+				fmt.Fprintf(&hb, "%s: %s\n", k, v)
+			}
+		}
+		go func() {
+			io.WriteString(pipeWriter{bg, hdrW}, hb.String())
+			hdrW.close()
+		}()
+		io.Copy(pipeWriter{bg, respW}, resp.Body)
+	}()
+	var h HTTPHandles
+	var errno wasix.Errno
+	add := func(e *pipeEnd, rights wasix.Rights) wasix.Fd {
+		if errno != wasix.ErrnoSuccess {
+			e.close()
+			return 0
+		}
+		var fd wasix.Fd
+		fd, errno = p.add(newOpenFile(&httpEnd{e, call}, 0), rights, 0, false)
+		return fd
+	}
+	h.Request = add(reqW, rightsStream&^wasix.RightsFdRead)
+	h.Response = add(respR, rightsStream&^wasix.RightsFdWrite)
+	h.Headers = add(hdrR, rightsStream&^wasix.RightsFdWrite)
+	return h, errno
+}
+
+// HTTPStatus waits for the response of the request fd belongs to and
+// describes it (http_status): whether the status is 2xx, whether
+// redirects were followed, the body's size (0 when unknown) and the code.
+func (p *Process) HTTPStatus(ctx context.Context, fd wasix.Fd) (ok, redirected bool, size uint64, status uint16, errno wasix.Errno) {
+	e, errno := p.fds.get(fd, 0)
+	if errno != wasix.ErrnoSuccess {
+		return
+	}
+	he, isHTTP := e.of.obj.(*httpEnd)
+	if !isHTTP {
+		return false, false, 0, 0, wasix.ErrnoBadf
+	}
+	select {
+	case <-he.call.done:
+	case <-ctx.Done():
+		return false, false, 0, 0, wasix.ErrnoIntr
+	}
+	c := he.call
+	if c.err != nil {
+		return false, false, 0, 0, netErrno(unwrapURLError(c.err))
+	}
+	return c.resp.StatusCode/100 == 2, c.finalURL != c.url, uint64(max(c.resp.ContentLength, 0)),
+		uint16(c.resp.StatusCode), wasix.ErrnoSuccess
+}
+
+func unwrapURLError(err error) error {
+	if ue, ok := err.(*url.Error); ok {
+		return ue.Err
+	}
+	return err
+}
+
+// policyDialer dials for the host's HTTP and WebSocket clients, asking the
+// policy about the name and each address it resolves to.
+func policyDialer(n *hostnet.Network) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	var d net.Dialer
+	var mu sync.Mutex // OnDeny may be a plain writer
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		host, port, err := net.SplitHostPort(addr)
+		if err != nil {
+			return nil, err
+		}
+		ips, err := n.Resolve(ctx, host)
+		if err != nil {
+			return nil, err
+		}
+		var first error
+		for _, ip := range ips {
+			ap, err := netip.ParseAddrPort(net.JoinHostPort(ip.String(), port))
+			if err != nil {
+				return nil, err
+			}
+			mu.Lock()
+			err = n.Policy().CheckAddr(hostnet.OpConnect, ap)
+			mu.Unlock()
+			if err == nil {
+				var c net.Conn
+				if c, err = d.DialContext(ctx, network, ap.String()); err == nil {
+					return c, nil
+				}
+			}
+			if first == nil {
+				first = err
+			}
+		}
+		return nil, first
+	}
+}
