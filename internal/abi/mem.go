@@ -6,6 +6,7 @@ import (
 
 	"github.com/tetratelabs/wazero/api"
 	"github.com/wasix-go/wasix"
+	"github.com/wasix-go/wasix/internal/kernel"
 	"github.com/wasix-go/wasix/internal/vfs"
 )
 
@@ -133,20 +134,11 @@ func putFilestat(m api.Memory, ptr uint32, st vfs.Stat) wasix.Errno {
 	clear(b)
 	le64(b[unsafe.Offsetof(fs.Dev):], st.Dev)
 	le64(b[unsafe.Offsetof(fs.Ino):], st.Ino)
-	b[unsafe.Offsetof(fs.Filetype)] = byte(filetypeOf(st.Type))
+	b[unsafe.Offsetof(fs.Filetype)] = byte(kernel.FiletypeOf(st.Type))
 	le64(b[unsafe.Offsetof(fs.Nlink):], st.Nlink)
 	le64(b[unsafe.Offsetof(fs.Size):], uint64(max(st.Size, 0)))
 	le64(b[unsafe.Offsetof(fs.Atim):], uint64(max(st.Atim, 0)))
 	le64(b[unsafe.Offsetof(fs.Mtim):], uint64(max(st.Mtim, 0)))
 	le64(b[unsafe.Offsetof(fs.Ctim):], uint64(max(st.Ctim, 0)))
 	return wasix.ErrnoSuccess
-}
-
-// filetypeOf converts a vfs type to the wasi one; wasi has no FIFO.
-func filetypeOf(t vfs.FileType) wasix.Filetype {
-	switch t {
-	case vfs.TypeBlockDevice, vfs.TypeCharDevice, vfs.TypeDir, vfs.TypeRegular, vfs.TypeSocket, vfs.TypeSymlink:
-		return wasix.Filetype(t)
-	}
-	return wasix.FiletypeUnknown
 }

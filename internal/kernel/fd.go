@@ -385,7 +385,7 @@ func (p *Process) FdReaddir(fd wasix.Fd, cookie uint64) ([]Dirent, wasix.Errno) 
 	out := make([]Dirent, 0, uint64(len(e.of.dirents))-cookie)
 	for i := cookie; i < uint64(len(e.of.dirents)); i++ {
 		d := e.of.dirents[i]
-		out = append(out, Dirent{Next: i + 1, Ino: d.Ino, Type: filetypeOf(d.Type), Name: d.Name})
+		out = append(out, Dirent{Next: i + 1, Ino: d.Ino, Type: FiletypeOf(d.Type), Name: d.Name})
 	}
 	return out, wasix.ErrnoSuccess
 }

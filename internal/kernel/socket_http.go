@@ -121,7 +121,6 @@ func (p *Process) HTTPRequest(ctx context.Context, rawURL, method, headers strin
 	}}
 	go func() {
 		defer respW.close()
-		defer hdrW.close()
 		resp, err := client.Do(req)
 		call.resp, call.err = resp, err
 		if err == nil {
@@ -129,6 +128,7 @@ func (p *Process) HTTPRequest(ctx context.Context, rawURL, method, headers strin
 		}
 		close(call.done)
 		if err != nil {
+			hdrW.close()
 			return
 		}
 		defer resp.Body.Close()
@@ -143,7 +143,7 @@ func (p *Process) HTTPRequest(ctx context.Context, rawURL, method, headers strin
 				fmt.Fprintf(&hb, "%s: %s\n", k, v)
 			}
 		}
-		go func() {
+		go func() { // the guest may read the body first
 			io.WriteString(pipeWriter{bg, hdrW}, hb.String())
 			hdrW.close()
 		}()

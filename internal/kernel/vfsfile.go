@@ -100,7 +100,7 @@ func (o *fileObj) pwrite(bufs [][]byte, off int64) (int, error) {
 
 func (o *fileObj) stat() (vfs.Stat, error) { return o.f.Stat() }
 
-func (o *fileObj) filetype() wasix.Filetype { return filetypeOf(o.typ) }
+func (o *fileObj) filetype() wasix.Filetype { return FiletypeOf(o.typ) }
 
 // poll: files are always ready; for reading, nbytes is what is left
 // before the end of the file.
@@ -122,8 +122,9 @@ func (o *fileObj) poll(write bool) (bool, uint64, bool) {
 func (o *fileObj) waiters() []*waitq { return nil }
 func (o *fileObj) close() error      { return o.f.Close() }
 
-// filetypeOf converts a vfs type to the wasi one; wasi has no FIFO.
-func filetypeOf(t vfs.FileType) wasix.Filetype {
+// FiletypeOf converts a vfs type to the wasi one; wasi has no FIFO, which
+// is reported as unknown.
+func FiletypeOf(t vfs.FileType) wasix.Filetype {
 	switch t {
 	case vfs.TypeBlockDevice, vfs.TypeCharDevice, vfs.TypeDir, vfs.TypeRegular, vfs.TypeSocket, vfs.TypeSymlink:
 		return wasix.Filetype(t)

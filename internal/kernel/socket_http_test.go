@@ -1,0 +1,101 @@
+package kernel
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/coder/websocket"
+	"github.com/wasix-go/wasix"
+)
+
+func readAll(t *testing.T, p *Process, fd wasix.Fd) string {
+	t.Helper()
+	var sb strings.Builder
+	buf := make([]byte, 4096)
+	for {
+		n, errno := p.FdRead(context.Background(), fd, [][]byte{buf})
+		must(t, errno)
+		if n == 0 {
+			return sb.String()
+		}
+		sb.Write(buf[:n])
+	}
+}
+
+func TestHTTPRequest(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		w.Header().Set("X-Echo", r.Header.Get("X-In"))
+		w.WriteHeader(201)
+		io.WriteString(w, r.Method+" "+string(b))
+	}))
+	defer srv.Close()
+	p := netProc(t)
+	ctx := context.Background()
+	h, errno := p.HTTPRequest(ctx, srv.URL+"/x", "POST", "X-In: hi\n", false)
+	must(t, errno)
+	_, errno = p.FdWrite(ctx, h.Request, [][]byte{[]byte("body")})
+	must(t, errno)
+	must(t, p.FdClose(h.Request))
+	ok, redir, size, status, errno := p.HTTPStatus(ctx, h.Response)
+	must(t, errno)
+	if !ok || redir || status != 201 || size != 9 {
+		t.Fatalf("status ok=%v redirected=%v size=%d status=%d", ok, redir, size, status)
+	}
+	if got := readAll(t, p, h.Response); got != "POST body" {
+		t.Fatalf("body %q", got)
+	}
+	if got := readAll(t, p, h.Headers); !strings.Contains(got, "X-Echo: hi\n") {
+		t.Fatalf("headers %q", got)
+	}
+
+	_, errno = p.HTTPRequest(ctx, "http://192.0.2.1/", "GET", "", false)
+	want(t, errno, wasix.ErrnoSuccess) // a literal address is checked when dialled
+	h, _ = p.HTTPRequest(ctx, "http://192.0.2.1/", "GET", "", false)
+	_, _, _, _, errno = p.HTTPStatus(ctx, h.Response)
+	want(t, errno, wasix.ErrnoAcces)
+	_, errno = p.HTTPRequest(ctx, "http://example.com/", "GET", "", false)
+	want(t, errno, wasix.ErrnoAcces)
+}
+
+func TestWSConnect(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.CloseNow()
+		for {
+			typ, b, err := c.Read(r.Context())
+			if err != nil {
+				return
+			}
+			c.Write(r.Context(), typ, append([]byte("echo "), b...))
+		}
+	}))
+	defer srv.Close()
+	p := netProc(t)
+	ctx := context.Background()
+	fd, errno := p.WSConnect(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"))
+	must(t, errno)
+	st, errno := p.FdFdstatGet(fd)
+	must(t, errno)
+	if st.FsFiletype != wasix.FiletypeSocketStream {
+		t.Fatalf("filetype %v", st.FsFiletype)
+	}
+	_, errno = p.FdWrite(ctx, fd, [][]byte{[]byte("hi")})
+	must(t, errno)
+	buf := make([]byte, 64)
+	n, errno := p.FdRead(ctx, fd, [][]byte{buf})
+	must(t, errno)
+	if string(buf[:n]) != "echo hi" {
+		t.Fatalf("got %q", buf[:n])
+	}
+	must(t, p.FdClose(fd))
+	_, errno = p.WSConnect(ctx, "ws://192.0.2.1/")
+	want(t, errno, wasix.ErrnoAcces)
+}
