@@ -22,7 +22,7 @@ ARGS as its arguments. Flags come before FILE; everything after FILE goes to
 the program. The exit status is the program's; a trap prints the wasm stack
 and exits 134; Ctrl-C ends the program and exits 130.
 
-Flags (each may be written -flag or --flag, with its value after "=" or a space):
+Flags (each may be written -flag or --flag, with a value after "=" or a space):
   --dir DIR            Make the host directory DIR visible to the program under
                        its own name: an absolute DIR at the same path, a relative
                        one under "/" ("--dir data" is /data, "--dir ." is /).
@@ -58,7 +58,8 @@ Flags (each may be written -flag or --flag, with its value after "=" or a space)
                        the program's imports: preview1, wasix-2022, wasix-seed
                        or wasix-current.
   --trace[=FILE]       Write one line per call the program makes (name, decoded
-                       arguments, result, duration) to FILE, or to stderr.
+                       arguments, result, duration) to FILE, or to stderr. The
+                       file needs the "=": a word after --trace is FILE.wasm.
   --cache-dir DIR      Keep compiled code in DIR (default: the user cache
                        directory's wasix, e.g. ~/.cache/wasix); --cache-dir=""
                        turns the cache off.
