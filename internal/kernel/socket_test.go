@@ -109,3 +109,139 @@ func TestSocketNonblockingConnect(t *testing.T) {
 	_, _, _, errno = p.SockRecv(ctx, fd, [][]byte{buf}, RecvFlags{})
 	want(t, errno, wasix.ErrnoAgain)
 }
+
+func TestSocketUnixPathNeedsRule(t *testing.T) {
+	dir := t.TempDir()
+	path := dir + "/s"
+	p := netProc(t)
+	fd, errno := p.SockOpen(hostnet.Unix, hostnet.Stream, 0)
+	must(t, errno)
+	want(t, p.SockBind(fd, hostnet.Addr{Family: hostnet.Unix, Path: path}), wasix.ErrnoAcces)
+
+	rules, err := hostnet.ParseRules("unix:" + dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p = newProc(t, Config{Net: hostnet.NewNetwork(hostnet.Policy{Allow: rules})}, ProcConfig{})
+	fd, errno = p.SockOpen(hostnet.Unix, hostnet.Stream, 0)
+	must(t, errno)
+	must(t, p.SockBind(fd, hostnet.Addr{Family: hostnet.Unix, Path: path}))
+	must(t, p.SockListen(fd, 1))
+	go func() {
+		if c, err := net.Dial("unix", path); err == nil {
+			c.Write([]byte("unix"))
+			c.Close()
+		}
+	}()
+	c, _, errno := p.SockAccept(context.Background(), fd, 0)
+	must(t, errno)
+	buf := make([]byte, 8)
+	n, _, _, errno := p.SockRecv(context.Background(), c, [][]byte{buf}, RecvFlags{WaitAll: true})
+	must(t, errno)
+	if string(buf[:n]) != "unix" {
+		t.Fatalf("got %q", buf[:n])
+	}
+}
+
+func TestSocketOptionsAndPeek(t *testing.T) {
+	p := netProc(t)
+	ctx := context.Background()
+	fd, errno := p.SockOpen(hostnet.Inet4, hostnet.Dgram, 0)
+	must(t, errno)
+	must(t, p.SockBind(fd, loop4(0)))
+	la, _ := p.SockAddrLocal(fd)
+
+	must(t, p.SockSetOptFlag(fd, wasix.SockOptionBroadcast, true))
+	on, errno := p.SockGetOptFlag(fd, wasix.SockOptionBroadcast)
+	must(t, errno)
+	if !on {
+		t.Error("broadcast not set")
+	}
+	want(t, p.SockSetOptFlag(fd, wasix.SockOptionNoDelay, true), wasix.ErrnoNoprotoopt)
+	want(t, p.SockSetOptFlag(fd, wasix.SockOptionTtl, true), wasix.ErrnoInval)
+	want(t, p.SockSetOptFlag(fd, wasix.SockOption(200), true), wasix.ErrnoInval)
+	want(t, p.SockSetOptFlag(fd, wasix.SockOptionPromiscuous, true), wasix.ErrnoNotsup)
+	must(t, p.SockSetOptSize(fd, wasix.SockOptionTtl, 7))
+	if v, errno := p.SockGetOptSize(fd, wasix.SockOptionTtl); errno != wasix.ErrnoSuccess || v != 7 {
+		t.Errorf("ttl %d %v", v, errno)
+	}
+	to := uint64(20 * time.Millisecond)
+	must(t, p.SockSetOptTime(fd, wasix.SockOptionRecvTimeout, &to))
+	if got, _ := p.SockGetOptTime(fd, wasix.SockOptionRecvTimeout); got == nil || *got != to {
+		t.Errorf("recv timeout %v", got)
+	}
+	start := time.Now()
+	_, _, _, errno = p.SockRecv(ctx, fd, [][]byte{make([]byte, 4)}, RecvFlags{})
+	want(t, errno, wasix.ErrnoAgain)
+	if time.Since(start) < 15*time.Millisecond {
+		t.Error("the receive timeout did not wait")
+	}
+
+	// A datagram to itself: peek leaves it, truncation reports its length.
+	_, errno = p.SockSend(ctx, fd, [][]byte{[]byte("datagram")}, &la)
+	must(t, errno)
+	small := make([]byte, 4)
+	n, trunc, from, errno := p.SockRecv(ctx, fd, [][]byte{small}, RecvFlags{Peek: true})
+	must(t, errno)
+	if n != 4 || !trunc || from != la {
+		t.Errorf("peek: n=%d trunc=%v from=%v", n, trunc, from)
+	}
+	n, trunc, _, errno = p.SockRecv(ctx, fd, [][]byte{small}, RecvFlags{Trunc: true})
+	must(t, errno)
+	if n != 8 || !trunc || string(small) != "data" {
+		t.Errorf("trunc: n=%d trunc=%v %q", n, trunc, small)
+	}
+}
+
+func TestSockSendFile(t *testing.T) {
+	p := netProc(t)
+	ctx := context.Background()
+	a, b, errno := p.SockPair(hostnet.Unix, hostnet.Stream, 0)
+	must(t, errno)
+	f := open(t, p, "/tmp/sendfile", wasix.OflagsCreat, rightsFileBase)
+	_, errno = p.FdWrite(ctx, f, [][]byte{[]byte("0123456789")})
+	must(t, errno)
+	n, errno := p.SockSendFile(ctx, a, f, 2, 100)
+	must(t, errno)
+	if n != 8 {
+		t.Fatalf("sent %d", n)
+	}
+	buf := make([]byte, 8)
+	got, _, _, errno := p.SockRecv(ctx, b, [][]byte{buf}, RecvFlags{WaitAll: true})
+	must(t, errno)
+	if string(buf[:got]) != "23456789" {
+		t.Fatalf("got %q", buf[:got])
+	}
+}
+
+func TestEpollPipesAndEventfd(t *testing.T) {
+	p := netProc(t)
+	ctx := context.Background()
+	ep, errno := p.EpollCreate()
+	must(t, errno)
+	r, w, errno := p.Pipe(false)
+	must(t, errno)
+	ev := EpollEvent{Events: EpollIn | EpollET}
+	ev.Data[0] = 7
+	must(t, p.EpollCtl(ep, EpollCtlAdd, r, ev))
+	want(t, p.EpollCtl(ep, EpollCtlAdd, r, ev), wasix.ErrnoExist)
+	want(t, p.EpollCtl(ep, EpollCtlAdd, ep, ev), wasix.ErrnoInval)
+	if evs, _ := p.EpollWait(ctx, ep, 4, 0); len(evs) != 0 {
+		t.Fatalf("ready before data: %v", evs)
+	}
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		p.FdWrite(ctx, w, [][]byte{[]byte("x")})
+	}()
+	evs, errno := p.EpollWait(ctx, ep, 4, ^uint64(0))
+	must(t, errno)
+	if len(evs) != 1 || evs[0].Events&EpollIn == 0 || evs[0].Data[0] != 7 {
+		t.Fatalf("events %v", evs)
+	}
+	// Edge-triggered: no second report without new data.
+	if evs, _ := p.EpollWait(ctx, ep, 4, uint64(10*time.Millisecond)); len(evs) != 0 {
+		t.Fatalf("edge-triggered item reported twice: %v", evs)
+	}
+	must(t, p.EpollCtl(ep, EpollCtlDel, r, EpollEvent{}))
+	want(t, p.EpollCtl(ep, EpollCtlDel, r, EpollEvent{}), wasix.ErrnoNoent)
+}
