@@ -245,22 +245,27 @@ func TestEscape(t *testing.T) {
 }
 
 // TestCancel checks that cancelling the context ends a program that never
-// calls the host, with the context's error.
+// calls the host (spin) and one blocked in a host call (sleep), with the
+// context's error.
 func TestCancel(t *testing.T) {
-	wasm, err := os.ReadFile("testdata/spin.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rt := newRuntime(t, host.RuntimeConfig{})
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	_, err = rt.Run(ctx, wasm, host.Config{})
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("got %v, want context.DeadlineExceeded", err)
-	}
-	if d := time.Since(start); d > 10*time.Second {
-		t.Errorf("the program ran %v after its deadline", d)
+	for _, name := range []string{"spin.wasm", "sleep.wasm"} {
+		t.Run(name, func(t *testing.T) {
+			wasm, err := os.ReadFile("testdata/" + name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rt := newRuntime(t, host.RuntimeConfig{})
+			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+			defer cancel()
+			start := time.Now()
+			_, err = rt.Run(ctx, wasm, host.Config{})
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("got %v, want context.DeadlineExceeded", err)
+			}
+			if d := time.Since(start); d > 10*time.Second {
+				t.Errorf("the program ran %v after its deadline", d)
+			}
+		})
 	}
 }
 

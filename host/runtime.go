@@ -221,6 +221,13 @@ func (r *Runtime) RunModule(ctx context.Context, m *Module, cfg Config) (uint32,
 
 // exit turns the end of a program into its exit code and error.
 func (r *Runtime) exit(ctx context.Context, p *kernel.Process, err error) (uint32, error) {
+	if err == nil && ctx.Err() != nil {
+		// A blocking call was cut short by the context and the program
+		// then ended on its own, likely because of it: what it did is
+		// incomplete, so the run reports the context's end.
+		code, _ := p.ExitCode()
+		return code, ctx.Err()
+	}
 	if err == nil {
 		// Returning from _start is exit(0), unless the process already
 		// recorded another status.
