@@ -245,3 +245,17 @@ func TestEpollPipesAndEventfd(t *testing.T) {
 	must(t, p.EpollCtl(ep, EpollCtlDel, r, EpollEvent{}))
 	want(t, p.EpollCtl(ep, EpollCtlDel, r, EpollEvent{}), wasix.ErrnoNoent)
 }
+
+func TestSocketMulticastChecks(t *testing.T) {
+	p := netProc(t)
+	fd, errno := p.SockOpen(hostnet.Inet4, hostnet.Dgram, 0)
+	must(t, errno)
+	lo := netip.MustParseAddr("127.0.0.1")
+	want(t, p.SockMulticastV4(fd, lo, lo, true), wasix.ErrnoInval)
+	// A group is not loopback: the loopback-only policy refuses it.
+	want(t, p.SockMulticastV4(fd, netip.MustParseAddr("239.1.2.3"), lo, true), wasix.ErrnoAcces)
+	fd6, errno := p.SockOpen(hostnet.Inet6, hostnet.Dgram, 0)
+	must(t, errno)
+	want(t, p.SockMulticastV6(fd6, netip.MustParseAddr("::1"), 0, true), wasix.ErrnoInval)
+	want(t, p.SockMulticastV6(fd6, netip.MustParseAddr("ff02::1234"), 0, true), wasix.ErrnoAcces)
+}
