@@ -232,7 +232,7 @@ func recvFlags(v uint32) (kernel.RecvFlags, bool) {
 
 // sock_recv(fd, ri_data, ri_data_len, ri_flags, ro_datalen*, ro_flags*)
 func sockRecv(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-	n, ro, _, errno := recvCommon(ctx, p, m, s)
+	n, ro, _, errno := recvCommon(ctx, p, m, s, false)
 	if errno != wasix.ErrnoSuccess {
 		return errno
 	}
@@ -245,7 +245,7 @@ func (g netGen) sockRecvFrom(ctx context.Context, p *kernel.Process, m api.Memor
 	if _, ok := span(m, uint32(s[6]), g.l.AddrPortSize()); !ok {
 		return wasix.ErrnoFault
 	}
-	n, ro, from, errno := recvCommon(ctx, p, m, s)
+	n, ro, from, errno := recvCommon(ctx, p, m, s, true)
 	if errno != wasix.ErrnoSuccess {
 		return errno
 	}
@@ -254,7 +254,7 @@ func (g netGen) sockRecvFrom(ctx context.Context, p *kernel.Process, m api.Memor
 	return put32(m, uint32(s[4]), n)
 }
 
-func recvCommon(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) (uint32, uint16, hostnet.Addr, wasix.Errno) {
+func recvCommon(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64, wantFrom bool) (uint32, uint16, hostnet.Addr, wasix.Errno) {
 	_, ok1 := span(m, uint32(s[4]), 4)
 	_, ok2 := span(m, uint32(s[5]), 2)
 	if !ok1 || !ok2 {
@@ -264,6 +264,7 @@ func recvCommon(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64
 	if !ok {
 		return 0, 0, hostnet.Addr{}, wasix.ErrnoInval
 	}
+	f.From = wantFrom
 	bufs, ok := iovecs(m, uint32(s[1]), uint32(s[2]), nil)
 	if !ok {
 		return 0, 0, hostnet.Addr{}, wasix.ErrnoFault

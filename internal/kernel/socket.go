@@ -414,6 +414,9 @@ func (p *Process) SockStatus(fd wasix.Fd) (wasix.SockStatusType, wasix.Errno) {
 // RecvFlags are the options of SockRecv.
 type RecvFlags struct {
 	Peek, WaitAll, Trunc, DontWait bool
+	// From asks for the sender's address (sock_recv_from); for a
+	// connected socket that is the peer.
+	From bool
 }
 
 // SockRecv receives from a socket (sock_recv, sock_recv_from): the bytes
@@ -434,7 +437,7 @@ func (p *Process) SockRecv(ctx context.Context, fd wasix.Fd, bufs [][]byte, f Re
 	if err != nil {
 		return 0, false, hostnet.Addr{}, netErrno(err)
 	}
-	if from.Family == hostnet.Unspec {
+	if f.From && from.Family == hostnet.Unspec {
 		if pa, err := s.h.PeerAddr(); err == nil {
 			from = pa
 		}

@@ -181,7 +181,7 @@ func TestSocketOptionsAndPeek(t *testing.T) {
 	_, errno = p.SockSend(ctx, fd, [][]byte{[]byte("datagram")}, &la)
 	must(t, errno)
 	small := make([]byte, 4)
-	n, trunc, from, errno := p.SockRecv(ctx, fd, [][]byte{small}, RecvFlags{Peek: true})
+	n, trunc, from, errno := p.SockRecv(ctx, fd, [][]byte{small}, RecvFlags{Peek: true, From: true})
 	must(t, errno)
 	if n != 4 || !trunc || from != la {
 		t.Errorf("peek: n=%d trunc=%v from=%v", n, trunc, from)
