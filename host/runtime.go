@@ -1,6 +1,7 @@
 package host
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -95,12 +96,17 @@ func (m *Module) Close(ctx context.Context) error { return m.compiled.Close(ctx)
 
 // Compile validates and compiles a program once, for RunModule.
 func (r *Runtime) Compile(ctx context.Context, wasm []byte) (*Module, error) {
-	mem, defined, err := abi.Memories(wasm)
-	if err != nil {
-		return nil, err
+	if !bytes.HasPrefix(wasm, []byte("\x00asm")) {
+		return nil, errors.New("not a WebAssembly binary (no \\0asm header)")
 	}
 	compiled, err := r.rt.CompileModule(ctx, wasm)
 	if err != nil {
+		return nil, err
+	}
+	// wazero has validated the binary; read what its API does not say.
+	mem, defined, err := abi.Memories(wasm)
+	if err != nil {
+		compiled.Close(ctx)
 		return nil, err
 	}
 	m := &Module{compiled: compiled, imports: compiled.ImportedFunctions(), memory: mem, defined: defined}

@@ -162,7 +162,8 @@ func (h *Host) sharedModule(ctx context.Context, k moduleKey) (api.Module, error
 	if m := h.shared[k]; m != nil {
 		return m, nil
 	}
-	m, err := h.build(ctx, k, nil)
+	// The module outlives the run that happens to build it.
+	m, err := h.build(context.WithoutCancel(ctx), k, nil)
 	if err != nil {
 		return nil, err
 	}
