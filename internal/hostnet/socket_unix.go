@@ -139,7 +139,7 @@ func (s *Socket) Watch(write bool, notify func()) {
 // Ready reports without blocking whether a read (or write) would not
 // block, the bytes readable, and whether the peer hung up.
 func (s *Socket) Ready(write bool) (ready bool, nbytes uint64, hup bool) {
-	_ = s.do(func(fd int) error {
+	err := s.do(func(fd int) error {
 		ev := int16(unix.POLLIN)
 		if write {
 			ev = unix.POLLOUT
@@ -158,6 +158,9 @@ func (s *Socket) Ready(write bool) (ready bool, nbytes uint64, hup bool) {
 		}
 		return nil
 	})
+	if err != nil { // closed: a waiter must not sleep on it
+		return true, 0, true
+	}
 	if ready && write && !hup {
 		nbytes = 1
 	}
