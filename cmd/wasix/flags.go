@@ -35,7 +35,9 @@ Flags (each may be written -flag or --flag, with a value after "=" or a space):
                        entries win).
   --argv0 NAME         The program's name, argv[0] (default: FILE as given).
   --cwd DIR            The program's working directory, a guest path
-                       (default: /).
+                       (default: /). Also sets PWD, unless --env sets it:
+                       plain WASI programs (Go's among them) know no other
+                       way to learn it.
   --net                Give the program the host's network (sockets, name
                        lookups). Without it, socket calls fail with EACCES.
   --net-allow RULES    Allow only what these comma-separated rules match
@@ -240,7 +242,10 @@ func (o *runOptions) config(file string, args []string, stdin io.Reader, stdout,
 	if o.envInherit {
 		env = append(env, os.Environ()...)
 	}
-	env = append(env, o.env...) // later entries win in getenv of wasi-libc and Go
+	if o.cwd != "" {
+		env = append(env, "PWD="+o.cwd)
+	}
+	env = append(env, o.env...) // dedupEnv keeps the last of each key
 	cfg := host.Config{
 		Args:   append([]string{argv0}, args...),
 		Env:    dedupEnv(env),

@@ -110,3 +110,25 @@ func TestRunExitCodeAndMounts(t *testing.T) {
 		t.Errorf("p1_fs with --mapdir: status %d\n%s\n%s", code, out, errOut)
 	}
 }
+
+func TestCwdSetsPWD(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--cwd", "/x"}, "PWD=/x"},
+		{[]string{"--cwd", "/x", "--env", "PWD=/y"}, "PWD=/y"},
+	} {
+		o, _, err := parseRunFlags(append(c.args, "a.wasm"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, _, err := o.config("a.wasm", nil, nil, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cfg.Env) != 1 || cfg.Env[0] != c.want {
+			t.Errorf("%v: env %q, want [%s]", c.args, cfg.Env, c.want)
+		}
+	}
+}
