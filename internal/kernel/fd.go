@@ -371,7 +371,7 @@ func (p *Process) FdReaddir(fd wasix.Fd, cookie uint64) ([]Dirent, wasix.Errno) 
 			return nil, ToErrno(err)
 		}
 		self, _ := o.f.Stat()
-		parent, err := p.ns.Stat("/", o.path+"/..", true)
+		parent, err := p.ns.Stat("/", o.anchor()+"/..", true)
 		if err != nil {
 			parent = self
 		}

@@ -75,6 +75,10 @@ type Kernel struct {
 
 	mu    sync.Mutex
 	procs map[uint32]*Process
+
+	// dirs holds every open directory, whose anchors renames must move.
+	dirsMu sync.Mutex
+	dirs   map[*fileObj]struct{}
 }
 
 // New returns a kernel configured by cfg.
@@ -88,7 +92,7 @@ func New(cfg Config) *Kernel {
 	}
 	ns := vfs.NewNamespace(root)
 	_ = ns.Mount("/dev", vfs.NewDevFS(), false) // cannot fail: absolute path, non-nil FS
-	k := &Kernel{cfg: cfg, ns: ns, start: time.Now(), procs: map[uint32]*Process{}}
+	k := &Kernel{cfg: cfg, ns: ns, start: time.Now(), procs: map[uint32]*Process{}, dirs: map[*fileObj]struct{}{}}
 	return k
 }
 

@@ -647,3 +647,23 @@ func TestPipeSmallWritesAreAtomic(t *testing.T) {
 		t.Fatal(n)
 	}
 }
+
+func TestOpenDirectoryFollowsRename(t *testing.T) {
+	p := newProc(t, Config{}, ProcConfig{})
+	must(t, p.PathCreateDirectory(3, "tmp/a"))
+	must(t, p.PathCreateDirectory(3, "tmp/a/sub"))
+	open(t, p, "tmp/a/sub/f", wasix.OflagsCreat, rw)
+	d := open(t, p, "tmp/a/sub", wasix.OflagsDirectory, rightsDirBase)
+	must(t, p.Chdir("/tmp/a/sub"))
+	must(t, p.PathRename(3, "tmp/a", 3, "tmp/b"))
+	if _, errno := p.PathFilestatGet(d, false, "f"); errno != 0 {
+		t.Fatal("directory lost after rename:", errno.Name())
+	}
+	if p.Getcwd() != "/tmp/b/sub" {
+		t.Fatal(p.Getcwd())
+	}
+	must(t, p.FdClose(d))
+	if len(p.k.dirs) != 1 { // the preopen
+		t.Fatal(len(p.k.dirs))
+	}
+}

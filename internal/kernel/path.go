@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"context"
+	"strings"
 
 	"github.com/wasix-go/wasix"
 	"github.com/wasix-go/wasix/internal/vfs"
@@ -19,7 +20,7 @@ func (p *Process) dir(fd wasix.Fd, need wasix.Rights) (string, fdEntry, wasix.Er
 	if !ok || o.typ != vfs.TypeDir {
 		return "", e, wasix.ErrnoNotdir
 	}
-	return o.path, e, wasix.ErrnoSuccess
+	return o.anchor(), e, wasix.ErrnoSuccess
 }
 
 // checkPath refuses what a path relative to a directory descriptor may not
@@ -130,7 +131,15 @@ func (p *Process) PathRename(oldFd wasix.Fd, oldPath string, newFd wasix.Fd, new
 	if errno != wasix.ErrnoSuccess {
 		return errno
 	}
-	return ToErrno(p.ns.Rename(oldAnchor, oldPath, newAnchor, newPath))
+	from, err1 := p.ns.Resolve(oldAnchor, strings.TrimRight(oldPath, "/"), false)
+	to, err2 := p.ns.Resolve(newAnchor, strings.TrimRight(newPath, "/"), false)
+	if err := p.ns.Rename(oldAnchor, oldPath, newAnchor, newPath); err != nil {
+		return ToErrno(err)
+	}
+	if err1 == nil && err2 == nil && from.Path != to.Path {
+		p.k.moved(p.ns, from.Path, to.Path)
+	}
+	return wasix.ErrnoSuccess
 }
 
 // PathSymlink creates a symlink at path holding target (path_symlink).
@@ -247,6 +256,9 @@ func (p *Process) PathOpen(ctx context.Context, dirfd wasix.Fd, req OpenRequest)
 		inh = 0
 	}
 	o := &fileObj{f: f, path: abs, typ: st.Type}
+	if st.Type == vfs.TypeDir {
+		o = p.k.newDirObj(f, p.ns, abs)
+	}
 	fdflags := req.Fdflags & (wasix.FdflagsAppend | wasix.FdflagsNonblock | wasix.FdflagsSync | wasix.FdflagsDsync | wasix.FdflagsRsync)
 	return p.add(newOpenFile(o, fdflags), base, inh, req.Cloexec)
 }

@@ -95,7 +95,7 @@ func (k *Kernel) NewProcess(cfg ProcConfig) (*Process, error) {
 		if name == "" {
 			name = pre.GuestPath
 		}
-		of := newOpenFile(&fileObj{f: f, path: abs, typ: vfs.TypeDir}, 0)
+		of := newOpenFile(k.newDirObj(f, p.ns, abs), 0)
 		fd := 3 + i
 		p.fds.install(fd, of, rightsDirBase, rightsDirBase|rightsFileBase)
 		p.fds.entries[fd].preopen = name

@@ -2,6 +2,8 @@ package kernel
 
 import (
 	"context"
+	"strings"
+	"sync"
 
 	"github.com/wasix-go/wasix"
 	"github.com/wasix-go/wasix/internal/vfs"
@@ -9,9 +11,68 @@ import (
 
 // fileObj is a file, directory or device of the vfs.
 type fileObj struct {
-	f    vfs.File
-	path string // absolute guest path: the anchor of path calls on a directory
-	typ  vfs.FileType
+	f   vfs.File
+	typ vfs.FileType
+
+	// path is the absolute guest path, the anchor of path calls on a
+	// directory. The vfs resolves by path, so the kernel moves the anchors
+	// of open directories when a rename moves them (see dirRegistry).
+	mu   sync.Mutex
+	path string
+	ns   *vfs.Namespace // the namespace path belongs to; set for directories
+	k    *Kernel
+}
+
+func (o *fileObj) anchor() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.path
+}
+
+// newDirObj makes the object of an open directory and registers it so
+// that renames keep its anchor right.
+func (k *Kernel) newDirObj(f vfs.File, ns *vfs.Namespace, path string) *fileObj {
+	o := &fileObj{f: f, typ: vfs.TypeDir, path: path, ns: ns, k: k}
+	k.dirsMu.Lock()
+	k.dirs[o] = struct{}{}
+	k.dirsMu.Unlock()
+	return o
+}
+
+// moved rewrites the anchors of the open directories of ns, and the
+// working directories of its processes, at or below from to lie below to.
+func (k *Kernel) moved(ns *vfs.Namespace, from, to string) {
+	rebase := func(p string) (string, bool) {
+		switch {
+		case p == from:
+			return to, true
+		case strings.HasPrefix(p, from+"/"):
+			return to + p[len(from):], true
+		}
+		return p, false
+	}
+	k.dirsMu.Lock()
+	for o := range k.dirs {
+		if o.ns == ns {
+			o.mu.Lock()
+			o.path, _ = rebase(o.path)
+			o.mu.Unlock()
+		}
+	}
+	k.dirsMu.Unlock()
+	k.mu.Lock()
+	procs := make([]*Process, 0, len(k.procs))
+	for _, p := range k.procs {
+		if p.ns == ns {
+			procs = append(procs, p)
+		}
+	}
+	k.mu.Unlock()
+	for _, p := range procs {
+		p.cwdMu.Lock()
+		p.cwd, _ = rebase(p.cwd)
+		p.cwdMu.Unlock()
+	}
 }
 
 func (o *fileObj) read(_ context.Context, bufs [][]byte, _ bool) (int, error) {
@@ -120,7 +181,14 @@ func (o *fileObj) poll(write bool) (bool, uint64, bool) {
 }
 
 func (o *fileObj) waiters() []*waitq { return nil }
-func (o *fileObj) close() error      { return o.f.Close() }
+func (o *fileObj) close() error {
+	if o.k != nil {
+		o.k.dirsMu.Lock()
+		delete(o.k.dirs, o)
+		o.k.dirsMu.Unlock()
+	}
+	return o.f.Close()
+}
 
 // FiletypeOf converts a vfs type to the wasi one; wasi has no FIFO, which
 // is reported as unknown.
