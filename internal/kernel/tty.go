@@ -9,10 +9,11 @@ import (
 
 // TTY is the terminal state tty_get reports and tty_set changes.
 type TTY struct {
-	Cols, Rows, Width, Height      uint32
-	StdinTTY, StdoutTTY, StderrTTY bool
-	Echo, LineBuffered             bool
-	LineFeeds                      bool
+	Cols, Rows, Width, Height      uint32 // size in cells and in pixels
+	StdinTTY, StdoutTTY, StderrTTY bool   // which stdio streams are terminals
+	Echo                           bool   // typed input is echoed
+	LineBuffered                   bool   // input comes a line at a time (canonical mode)
+	LineFeeds                      bool   // current generation only; kept, not applied
 }
 
 // ttyState is the terminal state of a process. With a real terminal on
