@@ -667,3 +667,29 @@ func TestOpenDirectoryFollowsRename(t *testing.T) {
 		t.Fatal(len(p.k.dirs))
 	}
 }
+
+func TestPollHangup(t *testing.T) {
+	p := newProc(t, Config{}, ProcConfig{})
+	r, w, _ := p.Pipe(false)
+	go func() {
+		time.Sleep(10 * time.Millisecond)
+		p.FdClose(w)
+	}()
+	evs, errno := p.PollOneoff(ctx, []Subscription{{Userdata: 1, Type: wasix.EventtypeFdRead, Fd: r}})
+	must(t, errno)
+	if len(evs) != 1 || !evs[0].Hangup || evs[0].Nbytes != 0 {
+		t.Fatalf("%+v", evs)
+	}
+	r2, w2, _ := p.Pipe(false)
+	must(t, p.FdClose(r2))
+	evs, _ = p.PollOneoff(ctx, []Subscription{{Userdata: 2, Type: wasix.EventtypeFdWrite, Fd: w2}})
+	if len(evs) != 1 || !evs[0].Hangup {
+		t.Fatalf("%+v", evs)
+	}
+	// poll ends with the context
+	r3, _, _ := p.Pipe(false)
+	c, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
+	defer cancel()
+	_, errno = p.PollOneoff(c, []Subscription{{Type: wasix.EventtypeFdRead, Fd: r3}})
+	want(t, errno, wasix.ErrnoIntr)
+}
