@@ -23,7 +23,7 @@ func TestNetGuestsUpToDate(t *testing.T) {
 	targets := []string{"netguest.wasm"}
 	if _, err := exec.LookPath("clang"); err == nil {
 		if _, err := os.Stat("/usr/include/wasm32-wasi"); err == nil {
-			targets = append(targets, "netc.wasm")
+			targets = append(targets, "netc.wasm", "net2022.wasm")
 		}
 	}
 	for _, name := range targets {
