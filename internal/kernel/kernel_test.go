@@ -693,3 +693,38 @@ func TestPollHangup(t *testing.T) {
 	_, errno = p.PollOneoff(c, []Subscription{{Type: wasix.EventtypeFdRead, Fd: r3}})
 	want(t, errno, wasix.ErrnoIntr)
 }
+
+// Threads of one program share the table: opens, dups, closes and writes
+// from many goroutines must keep it consistent (run with -race).
+func TestConcurrentTable(t *testing.T) {
+	p := newProc(t, Config{MaxFDs: 256}, ProcConfig{})
+	done := make(chan bool)
+	for g := range 8 {
+		go func() {
+			defer func() { done <- true }()
+			for i := range 50 {
+				fd, errno := p.PathOpen(ctx, 3, OpenRequest{Path: "tmp/c" + string(rune('a'+g)), Oflags: wasix.OflagsCreat, Base: rw})
+				if errno != 0 {
+					t.Error(errno.Name())
+					return
+				}
+				d, _ := p.FdDup(fd)
+				p.FdWrite(ctx, d, [][]byte{[]byte{byte(i)}})
+				r, w, _ := p.Pipe(false)
+				p.FdWrite(ctx, w, [][]byte{[]byte("x")})
+				p.FdRead(ctx, r, [][]byte{make([]byte, 1)})
+				for _, f := range []wasix.Fd{fd, d, r, w} {
+					if errno := p.FdClose(f); errno != 0 {
+						t.Error("close", f, errno.Name())
+					}
+				}
+			}
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+	if p.fds.count != 4 { // stdio and the preopen
+		t.Fatal(p.fds.count)
+	}
+}
