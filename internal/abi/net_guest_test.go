@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/experimental"
@@ -506,4 +507,41 @@ func TestNet2022Echo(t *testing.T) {
 		t.Fatalf("%q %v", buf[:n], err)
 	}
 	g.wait()
+}
+
+// The seed's host-side clients: http_request/http_status and ws_connect,
+// from a Go guest, against loopback servers.
+func TestNetGoHTTPRequestAndWS(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/ws" {
+			c, err := websocket.Accept(w, r, nil)
+			if err != nil {
+				return
+			}
+			defer c.CloseNow()
+			typ, b, err := c.Read(r.Context())
+			if err == nil {
+				c.Write(r.Context(), typ, append([]byte("echo "), b...))
+			}
+			c.Read(r.Context()) // until the guest closes
+			return
+		}
+		b, _ := io.ReadAll(r.Body)
+		io.WriteString(w, r.Method+":"+string(b))
+	}))
+	defer srv.Close()
+	g := startGuest(t, "netguest.wasm", nil, "httpreq", srv.URL+"/post", "payload")
+	if l := g.line(); !strings.HasPrefix(l, "status 200 ok true size 12 body POST:payload headers ") {
+		t.Fatalf("got %q", l)
+	}
+	g.wait()
+	g = startGuest(t, "netguest.wasm", nil, "ws", "ws"+strings.TrimPrefix(srv.URL, "http")+"/ws", "hi")
+	if l := g.line(); l != "ws echo hi" {
+		t.Fatalf("got %q", l)
+	}
+	g.wait()
+	g = startGuest(t, "netguest.wasm", nil, "httpreq", "http://192.0.2.1/", "x")
+	if err := <-g.done; err == nil || !strings.Contains(g.stderr.String(), "permissions forbid the access") {
+		t.Fatalf("http_request outside loopback: %v, %q", err, g.stderr.String())
+	}
 }

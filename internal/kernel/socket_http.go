@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -84,12 +85,21 @@ func (p *Process) HTTPRequest(ctx context.Context, rawURL, method, headers strin
 	if method == "" {
 		method = http.MethodGet
 	}
-	// A name the policy refuses fails here; addresses are checked as
-	// they are dialled.
-	if _, err := netip.ParseAddr(u.Hostname()); err != nil {
-		if err := n.Policy().CheckName(u.Hostname()); err != nil {
+	// A literal address or a name the policy refuses fails here; the
+	// addresses a name resolves to are checked as they are dialled.
+	if ip, err := netip.ParseAddr(u.Hostname()); err == nil {
+		port := uint16(80)
+		if u.Scheme == "https" {
+			port = 443
+		}
+		if p, err := strconv.ParseUint(u.Port(), 10, 16); err == nil {
+			port = uint16(p)
+		}
+		if err := n.Policy().CheckAddr(hostnet.OpConnect, netip.AddrPortFrom(ip, port)); err != nil {
 			return HTTPHandles{}, netErrno(err)
 		}
+	} else if err := n.Policy().CheckName(u.Hostname()); err != nil {
+		return HTTPHandles{}, netErrno(err)
 	}
 	hasBody := method != http.MethodGet && method != http.MethodHead
 	reqR, reqW := newPipe(false)

@@ -7,6 +7,8 @@
 //	netguest http ADDR N       serve N HTTP requests on ADDR, printing "listening HOST:PORT"
 //	netguest get URL           fetch URL and print the body
 //	netguest resolve NAME      print the addresses of NAME
+//	netguest httpreq URL BODY  POST BODY with the seed's http_request, print status and body
+//	netguest ws URL MSG        send MSG over ws_connect, print the reply
 package main
 
 import (
@@ -18,6 +20,7 @@ import (
 	"strconv"
 	"sync/atomic"
 
+	"github.com/wasix-go/wasix"
 	"github.com/wasix-go/wasix/wasixnet"
 )
 
@@ -37,6 +40,10 @@ func main() {
 		err = serveHTTP(os.Args[2], count(3))
 	case "get":
 		err = get(os.Args[2])
+	case "httpreq":
+		err = httpRequest(os.Args[2], os.Args[3])
+	case "ws":
+		err = wsRoundTrip(os.Args[2], os.Args[3])
 	case "resolve":
 		var ips []any
 		addrs, e := wasixnet.LookupNetIP(context.Background(), "ip", os.Args[2])
@@ -167,5 +174,52 @@ func get(url string) error {
 		return err
 	}
 	fmt.Printf("status %d body %s", resp.StatusCode, body)
+	return nil
+}
+
+// httpRequest uses the seed's host-side HTTP client: the request body is
+// written to one descriptor, the response read from another.
+func httpRequest(url, body string) error {
+	h, err := wasix.HttpRequest(url, "POST", "Content-Type: text/plain\n", false)
+	if err != nil {
+		return err
+	}
+	req := os.NewFile(uintptr(h.Request), "request")
+	if _, err := io.WriteString(req, body); err != nil {
+		return err
+	}
+	req.Close()
+	var st wasix.HttpStatusType
+	if err := wasix.HttpStatus(h.Response, &st); err != nil {
+		return err
+	}
+	resp, err := io.ReadAll(os.NewFile(uintptr(h.Response), "response"))
+	if err != nil {
+		return err
+	}
+	hdrs, err := io.ReadAll(os.NewFile(uintptr(h.Headers), "headers"))
+	if err != nil {
+		return err
+	}
+	fmt.Printf("status %d ok %v size %d body %s headers %d\n", st.Status, st.Ok != 0, st.Size, resp, len(hdrs))
+	return nil
+}
+
+func wsRoundTrip(url, msg string) error {
+	fd, err := wasix.WsConnect(url)
+	if err != nil {
+		return err
+	}
+	f := os.NewFile(uintptr(fd), "ws")
+	defer f.Close()
+	if _, err := io.WriteString(f, msg); err != nil {
+		return err
+	}
+	buf := make([]byte, 256)
+	n, err := f.Read(buf)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("ws %s\n", buf[:n])
 	return nil
 }
