@@ -467,10 +467,15 @@ func TestNetCUDP(t *testing.T) {
 	g.wait()
 }
 
-func TestNetCPairAndBadArgs(t *testing.T) {
+func TestNetCPairPortAndBadArgs(t *testing.T) {
 	g := startGuest(t, "netc.wasm", nil, "pair")
 	if l := g.line(); l != "pair ok" {
 		t.Fatalf("got %q", l)
+	}
+	g.wait()
+	g = startGuest(t, "netc.wasm", nil, "port")
+	if l := g.line(); l != "port ok" {
+		t.Fatalf("got %q; stderr %s", l, g.stderr.String())
 	}
 	g.wait()
 	g = startGuest(t, "netc.wasm", nil, "bad")

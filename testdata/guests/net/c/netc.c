@@ -7,6 +7,7 @@
 //   netc udp N           echo N datagrams on 127.0.0.1 (recv_from/send_to)
 //   netc pair            sock_pair round trip
 //   netc bad             bad pointers and values give EFAULT/EINVAL
+//   netc port            the virtual interface: addresses, routes, gateway, MAC
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -45,6 +46,35 @@ WASIX(sock_recv_from) int32_t sock_recv_from(int32_t fd, const __wasi_iovec_t *i
 WASIX(sock_send_to) int32_t sock_send_to(int32_t fd, const __wasi_ciovec_t *iov, int32_t n, int32_t fl,
                                          const addr_port *to, int32_t *sent);
 WASIX(sock_pair) int32_t sock_pair(int32_t af, int32_t type, int32_t proto, int32_t *a, int32_t *b);
+// addr_cidr (28 bytes) and route (176 bytes) of today's WASIX.
+typedef struct {
+	uint8_t tag;
+	uint8_t pad;
+	uint8_t u[26];
+} addr_cidr;
+typedef struct {
+	uint8_t tag;
+	uint8_t pad;
+	uint8_t u[108];
+} addr_t;
+typedef struct {
+	addr_cidr cidr;
+	addr_t via;
+	uint8_t pad[6];
+	struct { uint8_t tag; uint8_t pad[7]; uint64_t v; } preferred, expires;
+} route_t;
+_Static_assert(sizeof(route_t) == 176, "route is 176 bytes");
+
+WASIX(port_addr_add) int32_t port_addr_add(const addr_cidr *c);
+WASIX(port_addr_list) int32_t port_addr_list(addr_cidr *c, int32_t *n);
+WASIX(port_addr_remove) int32_t port_addr_remove(const addr_t *a);
+WASIX(port_addr_clear) int32_t port_addr_clear(void);
+WASIX(port_mac) int32_t port_mac(uint8_t *mac);
+WASIX(port_gateway_set) int32_t port_gateway_set(const addr_t *a);
+WASIX(port_route_list) int32_t port_route_list(route_t *r, int32_t *n);
+WASIX(port_route_add) int32_t port_route_add(const addr_cidr *c, const addr_t *via, const void *pref, const void *exp);
+WASIX(port_route_clear) int32_t port_route_clear(void);
+WASIX(port_bridge) int32_t port_bridge(const char *net, int32_t netlen, const char *tok, int32_t toklen, int32_t sec);
 WASIX(epoll_create) int32_t epoll_create(int32_t *fd);
 WASIX(epoll_ctl) int32_t epoll_ctl(int32_t epfd, int32_t op, int32_t fd, const epoll_event *ev);
 WASIX(epoll_wait) int32_t epoll_wait(int32_t epfd, epoll_event *evs, int32_t n, uint64_t timeout, int32_t *got);
@@ -276,6 +306,50 @@ static int cmd_bad(void) {
 	return 0;
 }
 
+static int cmd_port(void) {
+	uint8_t mac[6];
+	CHECK(port_mac(mac));
+	expect("MAC is locally administered unicast", mac[0] & 3, 2);
+	CHECK(port_addr_clear());
+	addr_cidr c = {.tag = AF4};
+	c.u[0] = 10, c.u[3] = 7, c.u[4] = 24; // 10.0.0.7/24
+	CHECK(port_addr_add(&c));
+	addr_cidr list[4];
+	int32_t n = 4;
+	CHECK(port_addr_list(list, &n));
+	expect("one address", n, 1);
+	expect("its prefix", list[0].u[4], 24);
+	n = 0;
+	expect("no room gives EOVERFLOW", port_addr_list(list, &n), 61);
+	expect("and the count", n, 1);
+	addr_t gw = {.tag = AF4};
+	gw.u[0] = 10, gw.u[3] = 1;
+	CHECK(port_gateway_set(&gw));
+	CHECK(port_route_clear());
+	addr_cidr net6 = {.tag = AF6};
+	net6.u[0] = 0xfd, net6.u[24] = 8; // fd00::/8
+	addr_t via = {.tag = AF6};
+	via.u[0] = 0xfd, via.u[15] = 1;
+	struct { uint8_t tag; uint8_t pad[7]; uint64_t v; } none = {0}, until = {1, {0}, 12345};
+	CHECK(port_route_add(&net6, &via, &until, &none));
+	route_t routes[4];
+	n = 4;
+	CHECK(port_route_list(routes, &n));
+	expect("one route", n, 1);
+	expect("route prefix", routes[0].cidr.u[24], 8);
+	expect("route via", routes[0].via.u[15], 1);
+	expect("preferred until", (int32_t)routes[0].preferred.v, 12345);
+	expect("no expiry", routes[0].expires.tag, 0);
+	addr_t a = {.tag = AF4};
+	a.u[0] = 10, a.u[3] = 7;
+	CHECK(port_addr_remove(&a));
+	expect("bridging is not supported", port_bridge("n", 1, "t", 1, 1), 58);
+	if (fails)
+		return 1;
+	printf("port ok\n");
+	return 0;
+}
+
 int main(int argc, char **argv) {
 	if (argc < 2)
 		die("usage", 0);
@@ -293,5 +367,7 @@ int main(int argc, char **argv) {
 		return cmd_pair();
 	if (!strcmp(cmd, "bad"))
 		return cmd_bad();
+	if (!strcmp(cmd, "port"))
+		return cmd_port();
 	die("unknown command", 0);
 }
