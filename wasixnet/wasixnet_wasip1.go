@@ -329,7 +329,10 @@ type conn struct {
 	laddr, raddr net.Addr
 }
 
-func (c *conn) LocalAddr() net.Addr  { return c.laddr }
+// LocalAddr returns the address the socket is bound to.
+func (c *conn) LocalAddr() net.Addr { return c.laddr }
+
+// RemoteAddr returns the peer's address.
 func (c *conn) RemoteAddr() net.Addr { return c.raddr }
 
 // tcpConn keeps the methods of *net.TCPConn (CloseWrite, SetNoDelay ...)
@@ -339,7 +342,10 @@ type tcpConn struct {
 	laddr, raddr net.Addr
 }
 
-func (c *tcpConn) LocalAddr() net.Addr  { return c.laddr }
+// LocalAddr returns the address the socket is bound to.
+func (c *tcpConn) LocalAddr() net.Addr { return c.laddr }
+
+// RemoteAddr returns the peer's address.
 func (c *tcpConn) RemoteAddr() net.Addr { return c.raddr }
 
 func wrapConn(c net.Conn, laddr, raddr net.Addr) net.Conn {
@@ -357,6 +363,7 @@ type listener struct {
 	addr net.Addr
 }
 
+// Accept waits for the next connection, parked in Go's poller.
 func (l *listener) Accept() (net.Conn, error) {
 	var nfd wasix.Fd
 	var peer wasix.AddrPort
@@ -384,7 +391,10 @@ func (l *listener) Accept() (net.Conn, error) {
 	return wrapConn(c, localAddr(nfd, wasix.SockTypeSocketStream), netAddr(wasix.SockTypeSocketStream, ap)), nil
 }
 
-func (l *listener) Close() error   { return l.f.Close() }
+// Close stops listening; a blocked Accept returns net.ErrClosed.
+func (l *listener) Close() error { return l.f.Close() }
+
+// Addr returns the address listened on.
 func (l *listener) Addr() net.Addr { return l.addr }
 
 // packetConn is a datagram socket read and written with sock_recv_from
@@ -396,6 +406,7 @@ type packetConn struct {
 	laddr net.Addr
 }
 
+// ReadFrom receives one datagram into b and tells its sender.
 func (c *packetConn) ReadFrom(b []byte) (int, net.Addr, error) {
 	if len(b) == 0 {
 		return 0, nil, nil
@@ -418,6 +429,7 @@ func (c *packetConn) ReadFrom(b []byte) (int, net.Addr, error) {
 	return int(n), net.UDPAddrFromAddrPort(ap), nil
 }
 
+// WriteTo sends b as one datagram to addr.
 func (c *packetConn) WriteTo(b []byte, addr net.Addr) (int, error) {
 	var ap netip.AddrPort
 	switch a := addr.(type) {
@@ -451,10 +463,19 @@ func (c *packetConn) WriteTo(b []byte, addr net.Addr) (int, error) {
 	return int(n), nil
 }
 
-func (c *packetConn) Close() error                       { return c.f.Close() }
-func (c *packetConn) LocalAddr() net.Addr                { return c.laddr }
-func (c *packetConn) SetDeadline(t time.Time) error      { return c.f.SetDeadline(t) }
-func (c *packetConn) SetReadDeadline(t time.Time) error  { return c.f.SetReadDeadline(t) }
+// Close closes the socket.
+func (c *packetConn) Close() error { return c.f.Close() }
+
+// LocalAddr returns the address the socket is bound to.
+func (c *packetConn) LocalAddr() net.Addr { return c.laddr }
+
+// SetDeadline bounds reads and writes.
+func (c *packetConn) SetDeadline(t time.Time) error { return c.f.SetDeadline(t) }
+
+// SetReadDeadline bounds reads.
+func (c *packetConn) SetReadDeadline(t time.Time) error { return c.f.SetReadDeadline(t) }
+
+// SetWriteDeadline bounds writes.
 func (c *packetConn) SetWriteDeadline(t time.Time) error { return c.f.SetWriteDeadline(t) }
 
 func localAddr(fd wasix.Fd, typ wasix.SockType) net.Addr {

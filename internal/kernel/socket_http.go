@@ -44,6 +44,7 @@ type pipeReader struct {
 	e   *pipeEnd
 }
 
+// Read reads what the guest wrote; io.EOF once it closed its end.
 func (r pipeReader) Read(b []byte) (int, error) {
 	n, err := r.e.read(r.ctx, [][]byte{b}, false)
 	if n == 0 && err == nil {
@@ -52,6 +53,7 @@ func (r pipeReader) Read(b []byte) (int, error) {
 	return n, err
 }
 
+// Close closes the reading end: the guest's writes then fail with EPIPE.
 func (r pipeReader) Close() error { return r.e.close() }
 
 // pipeWriter writes a pipe end from Go, for a response body.
@@ -60,6 +62,7 @@ type pipeWriter struct {
 	e   *pipeEnd
 }
 
+// Write blocks until the guest has room to read b.
 func (w pipeWriter) Write(b []byte) (int, error) {
 	return w.e.write(w.ctx, [][]byte{b}, false)
 }
