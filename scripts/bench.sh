@@ -7,13 +7,13 @@
 #   64 MiB file write and read: MB/s, against plain Go (ratio = ours /
 #     native; the goal is >= 0.9).
 #
-#   scripts/bench.sh [-count N]   (extra flags go to go test; default -count 3,
+#   scripts/bench.sh [-count N]   (extra flags go to go test; default -count 5,
 #                                  of which the best run is kept)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 flags=("$@")
 if [ ${#flags[@]} -eq 0 ]; then
-	flags=(-count 3)
+	flags=(-count 5)
 fi
 out=$(go test -run '^$' -bench 'ClockTimeGet|FdWriteDevNull|File64MiB' "${flags[@]}" ./host)
 echo "$out" | grep '^Benchmark'

@@ -3,8 +3,10 @@
 ;;
 ;;   bench.wasm clock N          clock_time_get(monotonic) N times
 ;;   bench.wasm write N PATH     open PATH (relative to fd 3), fd_write 1 byte N times
-;;   bench.wasm fwrite N PATH    create PATH, write N MiB to it
-;;   bench.wasm fread N PATH     read PATH to its end in 1 MiB reads (N unused)
+;;   bench.wasm fwrite N PATH    N times: create PATH, write 64 MiB to it, close it
+;;   bench.wasm fread N PATH     N times: open PATH, read it to its end, close it
+;;
+;; Files move 1 MiB per call.
 ;;
 ;; A failing call exits with status 1.
 (module
@@ -15,6 +17,7 @@
   (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "path_open"
     (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_close" (func $fd_close (param i32) (result i32)))
   (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
 
   ;; 0: scratch (results); 32: iovec; 64: argc, bufsize; 128: argv[];
@@ -87,19 +90,32 @@
     ;; 'f' then 'w' or 'r': 1 MiB at a time
     (i32.store (i32.const 32) (i32.const 65536))
     (i32.store (i32.const 36) (i32.const 1048576))
-    (if (i32.eq (i32.load8_u offset=1 (i32.load (i32.const 132))) (i32.const 119)) (then
-      ;; oflags creat|trunc = 9; rights fd_write
-      (local.set $fd (call $open (i32.const 9) (i64.const 64)))
-      (block $done (loop $next
-        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-        (call $check (call $fd_write (local.get $fd) (i32.const 32) (i32.const 1) (i32.const 0)))
-        (if (i32.ne (i32.load (i32.const 0)) (i32.const 1048576)) (then (call $proc_exit (i32.const 1))))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $next)))
-      (return)))
-    ;; rights fd_read = 2
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (if (i32.eq (i32.load8_u offset=1 (i32.load (i32.const 132))) (i32.const 119))
+        (then (call $writeFile))
+        (else (call $readFile)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $next))))
+
+  ;; create argv[3] and write 64 MiB to it. oflags creat|trunc = 9; rights fd_write.
+  (func $writeFile
+    (local $fd i32) (local $j i32)
+    (local.set $fd (call $open (i32.const 9) (i64.const 64)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $j) (i32.const 64)))
+      (call $check (call $fd_write (local.get $fd) (i32.const 32) (i32.const 1) (i32.const 0)))
+      (if (i32.ne (i32.load (i32.const 0)) (i32.const 1048576)) (then (call $proc_exit (i32.const 1))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $next)))
+    (call $check (call $fd_close (local.get $fd))))
+
+  ;; read argv[3] to its end. rights fd_read = 2.
+  (func $readFile
+    (local $fd i32)
     (local.set $fd (call $open (i32.const 0) (i64.const 2)))
     (loop $next
       (call $check (call $fd_read (local.get $fd) (i32.const 32) (i32.const 1) (i32.const 0)))
-      (br_if $next (i32.load (i32.const 0)))))
+      (br_if $next (i32.load (i32.const 0))))
+    (call $check (call $fd_close (local.get $fd))))
 )
