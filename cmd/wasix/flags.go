@@ -101,8 +101,10 @@ type listFlag struct {
 	err   *error // where the last failure is kept, to print it alone
 }
 
+// String is empty: the flag package shows no default for a list.
 func (l listFlag) String() string { return "" }
 
+// Set checks and records one value.
 func (l listFlag) Set(s string) error {
 	if err := l.parse(s); err != nil {
 		*l.err = err
@@ -117,11 +119,13 @@ type traceFlag struct {
 	file string
 }
 
+// String is empty: tracing is off by default.
 func (t *traceFlag) String() string { return "" }
 
 // IsBoolFlag lets --trace stand without a value.
 func (t *traceFlag) IsBoolFlag() bool { return true }
 
+// Set turns tracing on; a value other than "true" names the file.
 func (t *traceFlag) Set(s string) error {
 	t.on = true
 	if s != "true" {

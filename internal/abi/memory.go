@@ -75,6 +75,7 @@ func LimitAllocator(maxPages uint32) experimental.MemoryAllocator {
 // fixedMemory is a linear memory that never moves.
 type fixedMemory struct{ buf []byte }
 
+// Reallocate gives the buffer size bytes, or nil past its capacity.
 func (m *fixedMemory) Reallocate(size uint64) []byte {
 	if size > uint64(cap(m.buf)) {
 		return nil
@@ -83,6 +84,7 @@ func (m *fixedMemory) Reallocate(size uint64) []byte {
 	return m.buf
 }
 
+// Free lets the garbage collector have the buffer.
 func (m *fixedMemory) Free() { m.buf = nil }
 
 // imports scans the import section for the first memory.
