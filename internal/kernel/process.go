@@ -39,6 +39,9 @@ type ProcConfig struct {
 	// BidirectionalPipes makes fd_pipe create pipes whose two ends both
 	// read and write, as WASIX did in 2022.
 	BidirectionalPipes bool
+	// MaxThreads bounds the threads of the process, the main one included;
+	// 0 means DefaultMaxThreads.
+	MaxThreads int
 }
 
 // Process is one running program: its descriptor table, working
@@ -65,6 +68,8 @@ type Process struct {
 	exited   bool
 
 	tty ttyState
+
+	thr threads // threads, futexes, thread-locals, signals (thread.go)
 }
 
 // NewProcess starts a process (pid 1 for the first) with descriptors 0, 1
@@ -162,13 +167,15 @@ func (p *Process) Close() {
 	p.k.mu.Unlock()
 }
 
-// SetExit records the exit code of the process; the first call wins.
+// SetExit records the exit code of the process; the first call wins. It
+// ends every thread of the process.
 func (p *Process) SetExit(code uint32) {
 	p.exitMu.Lock()
-	defer p.exitMu.Unlock()
 	if !p.exited {
 		p.exitCode, p.exited = code, true
 	}
+	p.exitMu.Unlock()
+	p.killThreads()
 }
 
 // ExitCode returns the exit code and whether the process has exited.
