@@ -7,10 +7,10 @@ type Callback uint8
 
 // The callbacks a guest may register by name.
 const (
-	CallbackSignal      Callback = iota // callback_signal: takes a signal number
-	CallbackThread                      // callback_thread: 2022 thread entry
-	CallbackReactor                     // callback_reactor: 2022 reactor entry
-	CallbackTLSDestroy                  // callback_thread_local_destroy
+	CallbackSignal     Callback = iota // callback_signal: takes a signal number
+	CallbackThread                     // callback_thread: 2022 thread entry
+	CallbackReactor                    // callback_reactor: 2022 reactor entry
+	CallbackTLSDestroy                 // callback_thread_local_destroy
 	numCallbacks
 )
 
