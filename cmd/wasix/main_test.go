@@ -132,3 +132,22 @@ func TestCwdSetsPWD(t *testing.T) {
 		}
 	}
 }
+
+func TestMountFlags(t *testing.T) {
+	o, _, err := parseRunFlags([]string{"--dir", "data", "--dir", ".", "--dir", "/srv/x/", "--mapdir", "/g:/h", "--mapdir", "rel:h2", "a.wasm"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct{ guest, hostDir, name string }{
+		{"/data", "data", "data"}, {"/", ".", "."}, {"/srv/x", "/srv/x/", "/srv/x/"}, {"/g", "/h", "/g"}, {"/rel", "h2", "rel"},
+	}
+	if len(o.mounts) != len(want) {
+		t.Fatalf("mounts %+v", o.mounts)
+	}
+	for i, w := range want {
+		m := o.mounts[i]
+		if m.GuestPath != w.guest || m.HostDir != w.hostDir || m.Name != w.name {
+			t.Errorf("mount %d: %+v, want %+v", i, m, w)
+		}
+	}
+}
