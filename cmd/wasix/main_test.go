@@ -2,10 +2,14 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // wasix runs the CLI in-process and returns its status and output.
@@ -149,5 +153,34 @@ func TestMountFlags(t *testing.T) {
 		if m.GuestPath != w.guest || m.HostDir != w.hostDir || m.Name != w.name {
 			t.Errorf("mount %d: %+v, want %+v", i, m, w)
 		}
+	}
+}
+
+// TestInterrupt builds the CLI, runs a program that computes forever and
+// sends it SIGINT: wasix must end with status 130 within the grace period.
+func TestInterrupt(t *testing.T) {
+	if testing.Short() || runtime.GOOS == "windows" {
+		t.Skip("builds the CLI; needs POSIX signals")
+	}
+	bin := filepath.Join(t.TempDir(), "wasix")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "run", "--cache-dir=", "../../host/testdata/spin.wasm")
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	cmd.Process.Signal(os.Interrupt)
+	start := time.Now()
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitCancel {
+		t.Errorf("wasix ended with %v, want status %d; stderr: %s", err, exitCancel, errOut.String())
+	}
+	if d := time.Since(start); d > interruptGrace+5*time.Second {
+		t.Errorf("wasix took %v to end after SIGINT", d)
 	}
 }
