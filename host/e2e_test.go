@@ -411,3 +411,16 @@ func TestConcurrentRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestImportedMemoryLimit runs a program importing a shared env.memory
+// (16..256 pages) under limits below and above its minimum.
+func TestImportedMemoryLimit(t *testing.T) {
+	wasm := guest(t, "wasix2022_pipe_shm.wasm")
+	rt := newRuntime(t, host.RuntimeConfig{})
+	r := runGuest(t, rt, wasm, host.Config{MaxMemoryPages: 8})
+	if r.err == nil || !strings.Contains(r.err.Error(), "needs 16 pages at start; the limit is 8") {
+		t.Errorf("8 pages: %v", r.err)
+	}
+	r = runGuest(t, rt, wasm, host.Config{Args: []string{"shm"}, MaxMemoryPages: 32})
+	checkTAP(t, r, 0)
+}
