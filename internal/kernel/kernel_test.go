@@ -728,3 +728,27 @@ func TestConcurrentTable(t *testing.T) {
 		t.Fatal(p.fds.count)
 	}
 }
+
+// chanReader returns one queued string per Read, blocking until one comes.
+type chanReader chan string
+
+func (c chanReader) Read(p []byte) (int, error) { return copy(p, <-c), nil }
+
+func TestStdinStopsWithTheProcess(t *testing.T) {
+	in := make(chanReader, 4)
+	p, _ := New(Config{}).NewProcess(ProcConfig{Stdin: in})
+	in <- "one"
+	buf := make([]byte, 8)
+	if n, _ := p.FdRead(ctx, 0, [][]byte{buf}); string(buf[:n]) != "one" {
+		t.Fatal(string(buf[:n]))
+	}
+	// The goroutine now waits in Read for the next chunk; after Close it
+	// may finish that read but must not start another.
+	p.Close()
+	in <- "two"
+	in <- "three"
+	time.Sleep(20 * time.Millisecond)
+	if len(in) != 1 {
+		t.Fatalf("%d chunks left, want 1", len(in))
+	}
+}

@@ -159,6 +159,7 @@ func (p *Process) Close() {
 	for _, of := range p.fds.closeAll() {
 		of.release()
 	}
+	p.stdin.stop()
 	p.restoreTTY()
 	p.k.mu.Lock()
 	if p.k.procs[p.pid] == p {

@@ -29,7 +29,8 @@ type stdinStream struct {
 	eof     bool
 	err     error
 	started bool
-	more    chan struct{}
+	stopped bool          // the process has ended: read no more
+	more    chan struct{} // asks the goroutine for the next chunk
 }
 
 func newStdinStream(r io.Reader) *stdinStream {
@@ -42,7 +43,7 @@ func newStdinStream(r io.Reader) *stdinStream {
 
 // startLocked starts the reader goroutine; s.mu must be held.
 func (s *stdinStream) startLocked() {
-	if s.started || s.eof {
+	if s.started || s.eof || s.stopped {
 		return
 	}
 	s.started = true
@@ -63,22 +64,42 @@ func (s *stdinStream) loop() {
 				s.err = err
 			}
 		}
-		eof, empty := s.eof, len(s.buf) == 0
+		done := s.eof || s.stopped
+		if !done && len(s.buf) == 0 {
+			s.askMoreLocked()
+		}
 		s.mu.Unlock()
 		s.wq.notify()
-		if eof {
+		if done {
 			return
-		}
-		if empty {
-			s.askMore()
 		}
 	}
 }
 
-func (s *stdinStream) askMore() {
+// askMoreLocked pokes the goroutine for another chunk; s.mu must be held.
+func (s *stdinStream) askMoreLocked() {
+	if s.stopped {
+		return
+	}
 	select {
 	case s.more <- struct{}{}:
 	default:
+	}
+}
+
+// stop ends the reader goroutine once its current read returns, so that a
+// finished process takes no more input from a reader the embedder may
+// hand to the next one. It is called when the process closes, not when a
+// descriptor does: several descriptors may share the stream.
+func (s *stdinStream) stop() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopped {
+		return
+	}
+	s.stopped = true
+	if s.started {
+		close(s.more)
 	}
 }
 
@@ -100,12 +121,12 @@ func (s *stdinStream) read(ctx context.Context, bufs [][]byte, nonblock bool) (i
 			if len(s.buf) == 0 {
 				s.buf = nil
 				if !s.eof {
-					s.askMore()
+					s.askMoreLocked()
 				}
 			}
 			return true
 		}
-		return s.eof || nonblock
+		return s.eof || s.stopped || nonblock
 	})
 	if err != nil {
 		return 0, err
