@@ -76,6 +76,9 @@ type Kernel struct {
 	mu    sync.Mutex
 	procs map[uint32]*Process
 
+	// pt links processes: parents, children, statuses, groups (proctable.go).
+	pt procTable
+
 	// dirs holds every open directory, whose anchors renames must move.
 	dirsMu sync.Mutex
 	dirs   map[*fileObj]struct{}

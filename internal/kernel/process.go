@@ -70,6 +70,8 @@ type Process struct {
 	tty ttyState
 
 	thr threads // threads, futexes, thread-locals, signals (thread.go)
+
+	links procLinks // parent, children, exit status; guarded by k.pt.mu (proctable.go)
 }
 
 // NewProcess starts a process (pid 1 for the first) with descriptors 0, 1
@@ -161,6 +163,7 @@ func (p *Process) Close() {
 	}
 	p.stdin.stop()
 	p.restoreTTY()
+	p.ended()
 	p.k.mu.Lock()
 	if p.k.procs[p.pid] == p {
 		delete(p.k.procs, p.pid)

@@ -1,7 +1,6 @@
 package kernel
 
 import (
-	"context"
 	"sync"
 	"time"
 
@@ -33,6 +32,9 @@ func DefaultAction(sig wasix.Signal) SignalAction {
 	}
 	return ActTerminate
 }
+
+// minSignalInterval is the shortest period of a repeating signal timer.
+const minSignalInterval = 100 * time.Microsecond
 
 // signalState is the process-wide part of signals: stopping and the
 // interval timers. What is pending lives in each thread.
@@ -99,7 +101,7 @@ func (p *Process) ThreadSignal(tid uint32, sig wasix.Signal) wasix.Errno {
 	return p.signalThread(t, sig)
 }
 
-// Raise sends sig to the calling thread t (proc_raise): a handler runs
+// RaiseOn sends sig to the calling thread t (proc_raise): a handler runs
 // before the call returns to the guest; a terminating default ends the
 // process, which the caller sees through Dying.
 func (p *Process) RaiseOn(t *Thread, sig wasix.Signal) wasix.Errno {
@@ -118,11 +120,9 @@ func (p *Process) signalThread(t *Thread, sig wasix.Signal) wasix.Errno {
 		// process runs to take it.
 		p.resume()
 	}
-	if t == nil || (catchable(sig) && p.Callback(CallbackSignal) != "") {
-		if t != nil {
-			t.pending.Or(1 << sig)
-			t.interrupt()
-		}
+	if t != nil && catchable(sig) && p.Callback(CallbackSignal) != "" {
+		t.pending.Or(1 << sig)
+		t.interrupt()
 		return wasix.ErrnoSuccess
 	}
 	p.defaultAction(sig)
@@ -133,6 +133,7 @@ func (p *Process) signalThread(t *Thread, sig wasix.Signal) wasix.Errno {
 func (p *Process) defaultAction(sig wasix.Signal) {
 	switch DefaultAction(sig) {
 	case ActTerminate:
+		p.noteKilled(sig) // a join reports the signal (proctable.go)
 		p.SetExit(128 + uint32(sig))
 	case ActStop:
 		p.stop()
@@ -225,11 +226,12 @@ func (p *Process) RaiseInterval(sig wasix.Signal, interval uint64, repeat bool) 
 	}
 	if s.timers == nil {
 		s.timers = map[wasix.Signal]*time.Timer{}
-		if ctx := p.thr.ctx; ctx != nil {
-			context.AfterFunc(ctx, p.stopTimers)
-		}
 	}
 	d := time.Duration(min(interval, 1<<63-1))
+	if repeat {
+		// A repeating timer faster than this would only flood the process.
+		d = max(d, minSignalInterval)
+	}
 	var t *time.Timer
 	t = time.AfterFunc(d, func() {
 		if repeat {

@@ -1,0 +1,70 @@
+package kernel
+
+import (
+	"slices"
+	"time"
+
+	"github.com/wasix-go/wasix"
+)
+
+// Fork makes a child of p (proc_fork): a new pid whose parent is p, with a
+// copy of p's descriptor table whose descriptors share p's open file
+// descriptions (offsets, flags), and p's working directory, arguments,
+// environment and mount table. The caller gives the child its program
+// state (a copy of memory, or p's memory borrowed for a vfork).
+func (p *Process) Fork() (*Process, wasix.Errno) {
+	c := &Process{
+		k:    p.k,
+		cfg:  p.cfg,
+		ns:   p.ns,
+		born: time.Now(),
+		cwd:  p.Getcwd(),
+		// A stream of its own: closing the child stops its stdin reader,
+		// which must not stop the parent's. Descriptor 0 still shares the
+		// parent's stream.
+		stdin:  newStdinStream(nil),
+		stdout: p.stdout,
+		stderr: p.stderr,
+	}
+	c.cfg.Args = slices.Clone(p.cfg.Args)
+	c.cfg.Env = slices.Clone(p.cfg.Env)
+	c.fds.max = p.fds.max
+	p.fds.cloneInto(&c.fds)
+	p.k.register(c)
+	p.adopt(c)
+	return c, wasix.ErrnoSuccess
+}
+
+// cloneInto copies t's descriptors into the empty table dst; both then
+// refer to the same open file descriptions.
+func (t *fdTable) cloneInto(dst *fdTable) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	dst.entries = make([]*fdEntry, len(t.entries))
+	for i, e := range t.entries {
+		if e == nil {
+			continue
+		}
+		e.of.retain()
+		c := *e
+		dst.entries[i] = &c
+	}
+	dst.count = t.count
+}
+
+// closeOnExec closes the descriptors marked close-on-exec.
+func (t *fdTable) closeOnExec() {
+	t.mu.Lock()
+	var gone []*openFile
+	for i, e := range t.entries {
+		if e != nil && e.cloexec {
+			gone = append(gone, e.of)
+			t.entries[i] = nil
+			t.count--
+		}
+	}
+	t.mu.Unlock()
+	for _, of := range gone {
+		of.release()
+	}
+}
