@@ -13,9 +13,15 @@ import (
 // the process through the kernel, and returns the errno to report.
 type call func(ctx context.Context, p *kernel.Process, m api.Memory, stack []uint64) wasix.Errno
 
+// modCall is the body of a handler that also needs the calling module,
+// to look at its exports or call back into it.
+type modCall func(ctx context.Context, p *kernel.Process, mod api.Module, stack []uint64) wasix.Errno
+
 // wrap turns a call into a wazero stack-based host function. A context
 // without a process (a wiring bug of the embedder) gives ENOSYS rather than
-// a crash.
+// a crash. A thread's call runs with the thread's call context, which a
+// signal ends, and the boundaries of the call deliver its signals and
+// unwind it when the process ends (signal.go).
 func wrap(c call) api.GoModuleFunc {
 	return func(ctx context.Context, mod api.Module, stack []uint64) {
 		p := kernel.ProcessFrom(ctx)
@@ -23,7 +29,41 @@ func wrap(c call) api.GoModuleFunc {
 			stack[0] = uint64(wasix.ErrnoNosys)
 			return
 		}
-		stack[0] = uint64(c(ctx, p, mod.Memory(), stack))
+		t := kernel.ThreadFrom(ctx)
+		if t == nil {
+			stack[0] = uint64(c(ctx, p, mod.Memory(), stack))
+			return
+		}
+		if t.Attention() {
+			boundary(ctx, mod, p, t)
+		}
+		stack[0] = uint64(c(t.CallContext(), p, mod.Memory(), stack))
+		if t.Attention() {
+			boundary(ctx, mod, p, t)
+		}
+	}
+}
+
+// wrapMod is wrap for a modCall.
+func wrapMod(c modCall) api.GoModuleFunc {
+	return func(ctx context.Context, mod api.Module, stack []uint64) {
+		p := kernel.ProcessFrom(ctx)
+		if p == nil {
+			stack[0] = uint64(wasix.ErrnoNosys)
+			return
+		}
+		t := kernel.ThreadFrom(ctx)
+		if t == nil {
+			stack[0] = uint64(c(ctx, p, mod, stack))
+			return
+		}
+		if t.Attention() {
+			boundary(ctx, mod, p, t)
+		}
+		stack[0] = uint64(c(t.CallContext(), p, mod, stack))
+		if t.Attention() {
+			boundary(ctx, mod, p, t)
+		}
 	}
 }
 
@@ -42,6 +82,13 @@ var genCalls = map[Generation]map[string]call{
 	Preview1: {}, Wasix2022: {}, WasixSeed: {}, WasixCurrent: {},
 }
 
+// modCalls holds, per generation, the calls that need the calling module
+// (spawning, callbacks, signals); they take precedence over every other
+// table.
+var modCalls = map[Generation]map[string]modCall{
+	Preview1: {}, Wasix2022: {}, WasixSeed: {}, WasixCurrent: {},
+}
+
 // rawCalls holds handlers that need the module itself (proc_exit closes it).
 var rawCalls = map[string]api.GoModuleFunc{}
 
@@ -57,6 +104,9 @@ func handlerFor(gen Generation, name string) api.GoModuleFunc {
 	f := spec.Func(name)
 	if f == nil {
 		return nil
+	}
+	if c, ok := modCalls[gen][name]; ok {
+		return wrapMod(c)
 	}
 	if c, ok := genCalls[gen][name]; ok {
 		return wrap(c)

@@ -11,7 +11,6 @@ import (
 
 func init() {
 	rawCalls["proc_exit"] = procExit
-	rawCalls["proc_raise"] = procRaise
 	preview1Calls["sched_yield"] = func(_ context.Context, p *kernel.Process, _ api.Memory, _ []uint64) wasix.Errno {
 		return p.SchedYield()
 	}
@@ -37,24 +36,4 @@ func exit(ctx context.Context, mod api.Module, code uint32) {
 // proc_exit(rval)
 func procExit(ctx context.Context, mod api.Module, stack []uint64) {
 	exit(ctx, mod, uint32(stack[0]))
-}
-
-// proc_raise(sig): the default action of the signal; terminating ones end
-// the program with status 128+sig.
-func procRaise(ctx context.Context, mod api.Module, stack []uint64) {
-	p := kernel.ProcessFrom(ctx)
-	if p == nil {
-		stack[0] = uint64(wasix.ErrnoNosys)
-		return
-	}
-	sig := uint32(stack[0])
-	if sig > 0xff {
-		stack[0] = uint64(wasix.ErrnoInval)
-		return
-	}
-	quit, code, errno := p.Raise(wasix.Signal(sig))
-	if quit {
-		exit(ctx, mod, code)
-	}
-	stack[0] = uint64(errno)
 }

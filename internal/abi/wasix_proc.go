@@ -32,9 +32,6 @@ func init() {
 		}
 		return put32(m, out, ppid)
 	}
-	w["thread_id"] = func(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-		return put32(m, uint32(s[0]), p.ThreadID())
-	}
 	w["thread_sleep"] = func(ctx context.Context, p *kernel.Process, _ api.Memory, s []uint64) wasix.Errno {
 		return p.Sleep(ctx, s[0])
 	}
