@@ -15,12 +15,44 @@
 //		Mounts: []host.Mount{{GuestPath: "/data", HostDir: "./data", ReadOnly: true}},
 //	})
 //
-// The generation is detected from the program's imports (Config.ABI
-// overrides it). A WASIX program's imported env.memory is made for each
-// run with the limits the program declares, lowered to
-// Config.MaxMemoryPages.
+// Compile a program once with Runtime.Compile to run it many times with
+// Runtime.RunModule. A Runtime is safe for concurrent use: runs in several
+// goroutines are separate processes.
+//
+// # Generations
+//
+// The generation is detected from the program's imports: a program that
+// imports nothing from wasix_32v1 is plain WASI (preview1); otherwise each
+// wasix_32v1 import keeps the generations that define it with the same core
+// signature, and of those left the newest wins. Config.ABI overrides it. A
+// call the runtime does not implement yet returns ENOSYS (and traps if it
+// never returns, as proc_exit-like calls do), so every program links.
+//
+// # Files
+//
+// Every process sees the Runtime's in-memory root (/tmp, /home, /dev with
+// null, zero, urandom, stdin, ...) with Config.Mounts laid over it: host
+// directories (nothing outside them is reachable), Go fs.FS trees
+// (read-only) and fresh in-memory directories. WASIX programs get "/" as
+// preopened descriptor 3, and their working directory as 4 when it is not
+// "/"; plain WASI
+// programs get each mount under its name, as wasmtime gives them, and "/"
+// only with Config.PreopenRoot.
+//
+// # Ending a run
 //
 // A run ends when the program returns from _start or calls proc_exit (the
-// exit code is returned), when it traps (a *TrapError carrying the wasm
-// stack), or when ctx is cancelled (ctx's error).
+// exit code is returned), when a signal ends it (128 plus the signal's
+// number), when it traps (a *TrapError carrying the wasm stack), or when
+// ctx is done (ctx's error). Ending a program that computes without calling
+// the host needs checks compiled into its code, which
+// RuntimeConfig.NoComputeInterrupts leaves out for speed.
+//
+// # Limits and tracing
+//
+// RuntimeConfig bounds memory and descriptors for every process;
+// Config.MaxMemoryPages bounds one run's memory. Config.Trace receives one
+// line per call, strace-style:
+//
+//	[1] path_open(fd=3, dirflags=0x1, path="notes.txt", oflags=0x0, ...) = 0 (success) 14µs
 package host
