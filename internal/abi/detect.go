@@ -55,6 +55,11 @@ func Detect(imports []api.FunctionDefinition, override Generation) (Generation, 
 			}
 		case ModuleWasix:
 			wasix = append(wasix, fn)
+		case ModuleWasiThreads:
+			if !isWasiThreadSpawn(module, name, fn.ParamTypes(), fn.ResultTypes()) {
+				return 0, fmt.Errorf("the program imports %s.%s%s; the wasi-threads module provides only %s(i32) -> i32",
+					module, name, signature(fn.ParamTypes(), fn.ResultTypes()), wasiThreadSpawn)
+			}
 		default:
 			return 0, fmt.Errorf("the program imports %s.%s%s, but this runtime provides only the modules %s, %s, %s and the memory %s.memory",
 				module, name, signature(fn.ParamTypes(), fn.ResultTypes()), ModulePreview1, ModuleUnstable, ModuleWasix, ModuleEnv)

@@ -123,6 +123,13 @@ func (h *Host) Link(ctx context.Context, cfg LinkConfig) (*Link, error) {
 		}
 		l.byName[ModuleWasix] = m
 	}
+	// Every guest may spawn threads the wasi-threads way.
+	wt, err := h.wasiThreads(ctx)
+	if err != nil {
+		l.Close(ctx)
+		return nil, err
+	}
+	l.byName[ModuleWasiThreads] = wt
 	if mi := cfg.Memory; mi != nil {
 		m, err := h.memory(ctx, mi, cfg.MaxMemoryPages)
 		if err != nil {
