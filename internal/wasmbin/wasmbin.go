@@ -39,11 +39,22 @@ type FuncType struct {
 }
 
 // Import is one entry of the import section. Kind is 0 for a function (then
-// Type is its signature), 1 table, 2 memory, 3 global, 4 tag.
+// Type is its signature), 1 table, 2 memory (then Limits is set), 3 global,
+// 4 tag.
 type Import struct {
 	Module, Name string
 	Kind         byte
 	Type         FuncType
+	Limits       Limits
+}
+
+// Limits are the page limits of a memory (or the element limits of a
+// table), with the memory flags that matter to a host.
+type Limits struct {
+	Min, Max uint64
+	HasMax   bool
+	Shared   bool
+	Is64     bool // a memory64 memory
 }
 
 // ErrFormat reports a malformed binary.
@@ -64,13 +75,21 @@ func (r *reader) byte() (byte, error) {
 }
 
 func (r *reader) u32() (uint32, error) {
-	var v uint32
-	for shift := 0; shift < 35; shift += 7 {
+	v, err := r.u64()
+	if v > 1<<32-1 {
+		return 0, ErrFormat
+	}
+	return uint32(v), err
+}
+
+func (r *reader) u64() (uint64, error) {
+	var v uint64
+	for shift := 0; shift < 70; shift += 7 {
 		c, err := r.byte()
 		if err != nil {
 			return 0, err
 		}
-		v |= uint32(c&0x7f) << shift
+		v |= uint64(c&0x7f) << shift
 		if c&0x80 == 0 {
 			return v, nil
 		}
@@ -112,26 +131,51 @@ func (r *reader) valTypes() ([]ValType, error) {
 	return out, nil
 }
 
-// limits skips a limits encoding (tables and memories).
-func (r *reader) limits() error {
+// limits reads a limits encoding (tables and memories): flag bit 0 says a
+// maximum follows, bit 1 marks a shared memory, bit 2 a 64-bit one.
+func (r *reader) limits() (Limits, error) {
 	flags, err := r.byte()
 	if err != nil {
-		return err
+		return Limits{}, err
 	}
-	if _, err := r.u32(); err != nil {
-		return err
+	l := Limits{HasMax: flags&1 != 0, Shared: flags&2 != 0, Is64: flags&4 != 0}
+	if l.Min, err = r.u64(); err != nil {
+		return l, err
 	}
-	if flags&1 != 0 {
-		_, err = r.u32()
+	if l.HasMax {
+		l.Max, err = r.u64()
 	}
-	return err
+	return l, err
 }
 
 // Imports returns the import section of a module, with function imports
 // carrying their signatures.
 func Imports(module []byte) ([]Import, error) {
+	imports, _, err := read(module, false)
+	return imports, err
+}
+
+// Memories returns the limits of the first memory a module imports and of
+// the first it defines itself; each is nil when there is none.
+func Memories(module []byte) (imported *Import, defined *Limits, err error) {
+	imports, defined, err := read(module, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range imports {
+		if imports[i].Kind == 2 {
+			return &imports[i], defined, nil
+		}
+	}
+	return nil, defined, nil
+}
+
+// read walks the sections of a module, decoding types and imports and,
+// when memories is set, the memory section; otherwise it stops after the
+// imports.
+func read(module []byte, memories bool) ([]Import, *Limits, error) {
 	if len(module) < 8 || string(module[:4]) != "\x00asm" {
-		return nil, fmt.Errorf("%w: not a WebAssembly binary", ErrFormat)
+		return nil, nil, fmt.Errorf("%w: not a WebAssembly binary", ErrFormat)
 	}
 	r := &reader{b: module, off: 8}
 	var types []FuncType
@@ -139,30 +183,39 @@ func Imports(module []byte) ([]Import, error) {
 	for r.off < len(r.b) {
 		id, err := r.byte()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		size, err := r.u32()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		body, err := r.bytes(size)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		s := &reader{b: body}
 		switch id {
 		case 1: // types
 			if types, err = readTypes(s); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		case 2: // imports
 			if imports, err = readImports(s, types); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
-			return imports, nil
+			if !memories {
+				return imports, nil, nil
+			}
+		case 5: // memories
+			n, err := s.u32()
+			if err != nil || n == 0 {
+				return imports, nil, err
+			}
+			l, err := s.limits()
+			return imports, &l, err
 		}
 	}
-	return imports, nil
+	return imports, nil, nil
 }
 
 func readTypes(s *reader) ([]FuncType, error) {
@@ -219,9 +272,9 @@ func readImports(s *reader, types []FuncType) ([]Import, error) {
 			if _, err := s.byte(); err != nil {
 				return nil, err
 			}
-			err = s.limits()
+			_, err = s.limits()
 		case 2:
-			err = s.limits()
+			imp.Limits, err = s.limits()
 		case 3:
 			_, err = s.bytes(2)
 		case 4:
