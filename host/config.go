@@ -3,6 +3,8 @@ package host
 import (
 	"io"
 	"io/fs"
+
+	"github.com/wasix-go/wasix"
 )
 
 // RuntimeConfig configures a Runtime. The zero value is ready to use.
@@ -97,6 +99,13 @@ type Config struct {
 	// past it, as at its own maximum. The whole amount is reserved as
 	// address space at start (only pages touched use memory).
 	MaxMemoryPages uint32
+	// MaxThreads bounds the threads of the program, the main one included;
+	// spawning past it fails with EAGAIN. 0 means 512.
+	MaxThreads int
+	// Signals, if not nil, delivers signals to the running program: a
+	// handler it registered runs, or the signal's default action is taken
+	// (SIGINT and SIGTERM end it with status 128+n).
+	Signals <-chan wasix.Signal
 }
 
 // Mount attaches a filesystem to the guest at GuestPath. Exactly one of

@@ -80,6 +80,7 @@ type Module struct {
 	defined  *abi.MemoryImport // defined by the program
 	gen      abi.Generation
 	genErr   error // why detection failed; an explicit ABI may still do
+	threads  *threadCode // what spawned threads instantiate; nil without a shared memory
 }
 
 // ABI returns the generation detected from the program's imports, or
@@ -92,7 +93,10 @@ func (m *Module) ABI() ABI {
 }
 
 // Close releases the compiled code.
-func (m *Module) Close(ctx context.Context) error { return m.compiled.Close(ctx) }
+func (m *Module) Close(ctx context.Context) error {
+	m.threads.close(ctx)
+	return m.compiled.Close(ctx)
+}
 
 // Compile validates and compiles a program once, for RunModule.
 func (r *Runtime) Compile(ctx context.Context, wasm []byte) (*Module, error) {
@@ -110,6 +114,9 @@ func (r *Runtime) Compile(ctx context.Context, wasm []byte) (*Module, error) {
 		return nil, err
 	}
 	m := &Module{compiled: compiled, imports: compiled.ImportedFunctions(), memory: mem, defined: defined}
+	if mem != nil && mem.Shared {
+		m.threads = &threadCode{wasm: bytes.Clone(wasm)}
+	}
 	m.gen, m.genErr = abi.Detect(m.imports, 0)
 	if mem != nil && mem.Module != abi.ModuleEnv {
 		compiled.Close(ctx)
@@ -180,6 +187,7 @@ func (r *Runtime) RunModule(ctx context.Context, m *Module, cfg Config) (uint32,
 		Cwd:                cwd,
 		Preopens:           preopens(gen, cfg, cwd),
 		BidirectionalPipes: gen == abi.Wasix2022,
+		MaxThreads:         cfg.MaxThreads,
 	})
 	if err != nil {
 		return 0, err
@@ -221,8 +229,12 @@ func (r *Runtime) RunModule(ctx context.Context, m *Module, cfg Config) (uint32,
 	if start == nil {
 		return 0, errors.New("the program exports no _start function: it is not a command (a library or reactor?)")
 	}
-	_, err = start.Call(pctx)
-	return r.exit(ctx, p, err)
+	// The main thread runs _start; the signals of the embedder go to it.
+	main := r.startThreads(pctx, m, p)
+	defer forwardSignals(p, cfg.Signals)()
+	_, err = start.Call(main.Context())
+	code, err := r.exit(ctx, p, err)
+	return r.endThreads(ctx, p, main, mod, code, err)
 }
 
 // exit turns the end of a program into its exit code and error.

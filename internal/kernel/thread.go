@@ -74,6 +74,7 @@ type threads struct {
 	ctx    context.Context // ends when the process dies
 	cancel context.CancelFunc
 	attn   atomic.Int32 // not zero when every thread must look at the process (dying, stopped)
+	dead   atomic.Bool
 	trap   error
 
 	futex futexTable
@@ -107,7 +108,7 @@ func (p *Process) StartMainThread(ctx context.Context) *Thread {
 	th.live = 1
 	// The process dying interrupts whatever its threads wait for.
 	context.AfterFunc(th.ctx, func() {
-		th.attn.Add(1)
+		th.markDead()
 		th.mu.Lock()
 		all := make([]*Thread, 0, len(th.byTid))
 		for _, t := range th.byTid {
@@ -325,14 +326,25 @@ func (p *Process) Trapped() error {
 	return p.thr.trap
 }
 
-// Kill ends every thread of the process: their blocking calls return and
+// killThreads ends every thread of the process: their blocking calls return and
 // their next call unwinds them. SetExit calls it.
 func (p *Process) killThreads() {
 	p.thr.mu.Lock()
 	cancel := p.thr.cancel
 	p.thr.mu.Unlock()
+	p.thr.markDead()
 	if cancel != nil {
 		cancel()
+	}
+	p.stopTimers()
+}
+
+// markDead makes every thread look at the process at its next boundary.
+// It is done before the context ends, so that the caller of an exit sees
+// it at once.
+func (th *threads) markDead() {
+	if th.dead.CompareAndSwap(false, true) {
+		th.attn.Add(1)
 	}
 }
 

@@ -1,0 +1,194 @@
+package host
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/sys"
+
+	"github.com/wasix-go/wasix"
+	"github.com/wasix-go/wasix/internal/abi"
+	"github.com/wasix-go/wasix/internal/kernel"
+)
+
+// threadGrace is how long the end of a run waits for the other threads to
+// unwind. Threads blocked in the runtime return at once; one computing
+// without calls stops only where compute interrupts are on.
+const threadGrace = time.Second
+
+// threadCode is the compiled form of a program that its spawned threads
+// instantiate (see threadVariant), made on the first spawn.
+type threadCode struct {
+	wasm []byte
+
+	once     sync.Once
+	compiled wazero.CompiledModule
+	own      bool // compiled apart from the main code, closed with it
+	err      error
+}
+
+func (c *threadCode) get(ctx context.Context, rt wazero.Runtime, main wazero.CompiledModule) (wazero.CompiledModule, error) {
+	c.once.Do(func() {
+		variant, changed, err := threadVariant(c.wasm)
+		switch {
+		case err != nil:
+			c.err = err
+		case !changed:
+			c.compiled = main
+		default:
+			c.compiled, c.err = rt.CompileModule(context.WithoutCancel(ctx), variant)
+			c.own = c.err == nil
+		}
+		c.wasm = nil
+	})
+	return c.compiled, c.err
+}
+
+func (c *threadCode) close(ctx context.Context) {
+	if c == nil {
+		return
+	}
+	c.once.Do(func() {}) // no compilation after close
+	if c.own {
+		_ = c.compiled.Close(ctx)
+	}
+}
+
+// threads runs the spawned threads of one run: each is a new instance of
+// the program linked to the same modules and memory, on a goroutine.
+type threads struct {
+	rt   wazero.Runtime
+	m    *Module
+	ictx context.Context // links imports; carries the process
+	p    *kernel.Process
+}
+
+// launch is the process's kernel.Launcher.
+func (th *threads) launch(t *kernel.Thread, e kernel.ThreadEntry) error {
+	if th.m.threads == nil {
+		return errors.New("the program has no shared memory")
+	}
+	compiled, err := th.m.threads.get(th.ictx, th.rt, th.m.compiled)
+	if err != nil {
+		return err
+	}
+	mod, err := th.rt.InstantiateModule(th.ictx, compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
+	if err != nil {
+		return err
+	}
+	fn := mod.ExportedFunction(e.Export)
+	if fn == nil {
+		_ = mod.Close(th.ictx)
+		return errors.New("no export " + e.Export)
+	}
+	setGlobal(mod, "__stack_pointer", e.StackPointer)
+	setGlobal(mod, "__tls_base", e.TLSBase)
+	go func() {
+		ctx := t.Context()
+		_, err := fn.Call(ctx, e.Args...)
+		th.end(ctx, t, mod, err)
+		_ = mod.Close(context.Background())
+	}()
+	return nil
+}
+
+// end finishes a thread whose entry returned with err.
+func (th *threads) end(ctx context.Context, t *kernel.Thread, mod api.Module, err error) {
+	byCall, rval := t.ExitedByCall()
+	var ee *sys.ExitError
+	switch {
+	case err == nil || byCall:
+		if derr := abi.ThreadEnd(ctx, mod, t); derr != nil && !errors.As(derr, &ee) {
+			th.p.Trap(&TrapError{Err: derr})
+		}
+		t.Finish(rval)
+	case errors.As(err, &ee):
+		// proc_exit, or the process ended under it.
+		t.Finish(ee.ExitCode())
+	default:
+		th.p.Trap(&TrapError{Err: err})
+		t.Finish(1)
+	}
+}
+
+// setGlobal sets an exported mutable global if the program has it and v is
+// not zero.
+func setGlobal(mod api.Module, name string, v uint64) {
+	if v == 0 {
+		return
+	}
+	if g, ok := mod.ExportedGlobal(name).(api.MutableGlobal); ok {
+		g.Set(v)
+	}
+}
+
+// startThreads makes the main thread of p and, for a program with a shared
+// memory, installs the launcher of its other threads. ictx links imports.
+func (r *Runtime) startThreads(ictx context.Context, m *Module, p *kernel.Process) *kernel.Thread {
+	main := p.StartMainThread(ictx)
+	if m.threads != nil {
+		th := &threads{rt: r.rt, m: m, ictx: ictx, p: p}
+		p.SetLauncher(th.launch)
+	}
+	return main
+}
+
+// endThreads ends the run of p once its main thread has left _start with
+// code and err (as exit made them): a main thread that called thread_exit
+// leaves the process to its other threads, the last of which gives the
+// exit code; otherwise the process ends, every thread with it. A trap in
+// any thread is the run's error.
+func (r *Runtime) endThreads(ctx context.Context, p *kernel.Process, main *kernel.Thread, mod api.Module, code uint32, err error) (uint32, error) {
+	if byCall, rval := main.ExitedByCall(); byCall {
+		_ = abi.ThreadEnd(main.Context(), mod, main)
+		main.Finish(rval)
+		p.WaitThreads(ctx.Done())
+		code, err = rval, nil
+		if v, ok := p.LastThreadValue(); ok {
+			code = v
+		}
+		if ctx.Err() != nil {
+			err = ctx.Err()
+		}
+	}
+	main.Finish(code)
+	p.SetExit(code)
+	stop := make(chan struct{})
+	timer := time.AfterFunc(threadGrace, func() { close(stop) })
+	p.WaitThreads(stop)
+	timer.Stop()
+	if trap := p.Trapped(); trap != nil && err == nil {
+		return 0, trap
+	}
+	if c, ok := p.ExitCode(); ok && err == nil {
+		code = c
+	}
+	return code, err
+}
+
+// forwardSignals sends the signals of ch to p until the returned function
+// is called.
+func forwardSignals(p *kernel.Process, ch <-chan wasix.Signal) (stop func()) {
+	if ch == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case sig, ok := <-ch:
+				if !ok {
+					return
+				}
+				p.Signal(sig)
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() { close(done) }
+}
