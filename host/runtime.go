@@ -79,7 +79,7 @@ type Module struct {
 	memory   *abi.MemoryImport // imported
 	defined  *abi.MemoryImport // defined by the program
 	gen      abi.Generation
-	genErr   error // why detection failed; an explicit ABI may still do
+	genErr   error       // why detection failed; an explicit ABI may still do
 	threads  *threadCode // what spawned threads instantiate; nil without a shared memory
 }
 
