@@ -1,0 +1,78 @@
+package abi
+
+import (
+	"context"
+
+	"github.com/tetratelabs/wazero/api"
+	"github.com/wasix-go/wasix"
+	"github.com/wasix-go/wasix/internal/kernel"
+)
+
+func init() {
+	wasixCalls["proc_join"] = procJoin
+	genCalls[Wasix2022]["proc_join"] = procJoin2022
+	wasixCalls["proc_signal"] = func(_ context.Context, p *kernel.Process, _ api.Memory, s []uint64) wasix.Errno {
+		sig := uint32(s[1])
+		if sig > 0xff {
+			return wasix.ErrnoInval
+		}
+		return p.SignalProcesses(int32(uint32(s[0])), wasix.Signal(sig))
+	}
+}
+
+// Layouts of option_pid {tag u8, pid u32 at 4} and join_status {tag u8,
+// payload at 2: exit_normal errno u16, exit_signal {errno u16, signal u8}}.
+const (
+	optionPidSize  = 8
+	joinStatusSize = 6
+)
+
+// proc_join(pid*, flags, status*): waits for the child *pid, or any child
+// when *pid is none, and writes back the pid reaped with its status. With
+// the non_blocking flag and no child ended, the status is nothing.
+func procJoin(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	pidPtr, flags, out := uint32(s[0]), wasix.JoinFlags(uint32(s[1])), uint32(s[2])
+	opt, ok := span(m, pidPtr, optionPidSize)
+	st, ok2 := span(m, out, joinStatusSize)
+	if !ok || !ok2 {
+		return wasix.ErrnoFault
+	}
+	want := kernel.JoinAny
+	if opt[0] == byte(wasix.OptionSome) {
+		want = le32At(opt, 4)
+	}
+	pid, status, found, errno := p.JoinChild(ctx, want, flags&wasix.JoinFlagsNonBlocking != 0)
+	clear(st)
+	if errno != wasix.ErrnoSuccess || !found {
+		st[0] = byte(wasix.JoinStatusTypeNothing)
+		return errno
+	}
+	opt[0] = byte(wasix.OptionSome)
+	le32(opt[4:], pid)
+	if status.Signal != 0 {
+		st[0] = byte(wasix.JoinStatusTypeExitSignal)
+		le16(st[2:], uint16(status.Code))
+		st[4] = byte(status.Signal)
+	} else {
+		st[0] = byte(wasix.JoinStatusTypeExitNormal)
+		le16(st[2:], uint16(status.Code))
+	}
+	return wasix.ErrnoSuccess
+}
+
+// proc_join(pid*, exitcode*) of 2022: waits for the child *pid (any child
+// when it is -1), writes back the pid reaped and its exit code (128+n for
+// a signal).
+func procJoin2022(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	pidPtr, out := uint32(s[0]), uint32(s[1])
+	want, ok := readU32(m, pidPtr)
+	if _, ok2 := span(m, out, 4); !ok || !ok2 {
+		return wasix.ErrnoFault
+	}
+	pid, status, _, errno := p.JoinChild(ctx, want, false)
+	if errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	writeU32(m, pidPtr, pid)
+	return put32(m, out, status.Code)
+}
