@@ -26,6 +26,7 @@ func init() {
 // exit ends the program the wazero way: the module is closed with the
 // code, and the panic unwinds the guest stack to the caller of _start.
 func exit(ctx context.Context, mod api.Module, code uint32) {
+	vforkExit(ctx, code) // a vforked child leaves the parent's instance open (stack.go)
 	if p := kernel.ProcessFrom(ctx); p != nil {
 		p.SetExit(code)
 	}
