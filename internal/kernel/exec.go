@@ -212,3 +212,14 @@ func (p *Process) Exec(args, env []string) {
 	p.cfg.Args = args
 	p.cfg.Env = env
 }
+
+// RunnerOr returns the installed runner, installing make() first if there
+// is none.
+func (k *Kernel) RunnerOr(make func() Runner) Runner {
+	k.pt.mu.Lock()
+	defer k.pt.mu.Unlock()
+	if k.pt.runner == nil {
+		k.pt.runner = make()
+	}
+	return k.pt.runner
+}

@@ -1,0 +1,145 @@
+package host
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/tetratelabs/wazero/sys"
+
+	"github.com/wasix-go/wasix"
+	"github.com/wasix-go/wasix/internal/abi"
+	"github.com/wasix-go/wasix/internal/kernel"
+)
+
+// fork makes the child of a proc_fork whose unwind saved snap: a new
+// instance of the same program with a copy of the memory, rewound to
+// return 0 on its own goroutine, while the parent is rewound to return
+// the child's pid. A child that cannot be made is reported to the parent
+// as EAGAIN.
+func (pr *procRun) fork(snap *abi.Snapshot) error {
+	parent := pr.slot.In
+	child, errno := pr.p.Fork()
+	if errno != wasix.ErrnoSuccess {
+		return parent.Rewind(pr.ctx, snap, 0, errno, false)
+	}
+	cr := &procRun{r: pr.r, ctx: pr.ctx, p: child, m: pr.m, gen: pr.gen, tracer: pr.tracer, maxPages: pr.maxPages, slot: &abi.Slot{}}
+	fail := func() error {
+		child.SetExit(1)
+		if cr.mod != nil {
+			cr.close()
+		}
+		child.Close()
+		_, _, _, _ = pr.p.JoinChild(pr.ctx, child.Pid(), true)
+		return parent.Rewind(pr.ctx, snap, 0, wasix.ErrnoAgain, false)
+	}
+	if err := cr.instantiate(); err != nil {
+		return fail()
+	}
+	if err := copyMemory(cr, pr); err != nil {
+		return fail()
+	}
+	cr.slot.In.InheritSnapshots(parent)
+	if err := cr.slot.In.Rewind(pr.ctx, snap, 0, 0, true); err != nil {
+		return fail()
+	}
+	go cr.finish(cr.loop())
+	return parent.Rewind(pr.ctx, snap, uint64(child.Pid()), 0, false)
+}
+
+// copyMemory makes the memory of dst's instance a copy of src's.
+func copyMemory(dst, src *procRun) error {
+	from, to := src.mod.Memory(), dst.mod.Memory()
+	if from == nil || to == nil {
+		return errors.New("fork: the program has no memory")
+	}
+	size := from.Size()
+	if to.Size() < size {
+		if _, ok := to.Grow((size - to.Size()) / 65536); !ok {
+			return errors.New("fork: cannot grow the child's memory")
+		}
+	}
+	a, ok1 := from.Read(0, size)
+	b, ok2 := to.Read(0, size)
+	if !ok1 || !ok2 {
+		return errors.New("fork: cannot read memory")
+	}
+	copy(b, a)
+	return nil
+}
+
+// vfork is a child made by proc_fork without a copy of memory: it runs in
+// the parent's instance, on the parent's memory, until it execs or exits;
+// then the parent resumes from the fork with the stack it had.
+type vfork struct {
+	child *kernel.Process
+	main  *kernel.Thread
+	slot  *abi.Slot // the child's own slot, for its program after exec
+	snap  *abi.Snapshot
+}
+
+// vfork starts the child of a vfork in the current instance.
+func (pr *procRun) vfork(snap *abi.Snapshot) error {
+	in := pr.slot.In
+	child, errno := pr.p.Fork()
+	if errno != wasix.ErrnoSuccess {
+		return in.Rewind(pr.ctx, snap, 0, errno, false)
+	}
+	slot := &abi.Slot{In: in}
+	main := child.StartMainThread(kernel.WithProcess(abi.WithSlot(pr.ctx, slot), child))
+	pr.vf = &vfork{child: child, main: main, slot: slot, snap: snap}
+	in.SetBorrowed(true)
+	return in.Rewind(pr.ctx, snap, 0, 0, false)
+}
+
+// resume ends the borrowing and rewinds the parent to return the child's
+// pid, with its stack as it was at the fork.
+func (v *vfork) resume(pr *procRun) error {
+	pr.vf = nil
+	in := pr.slot.In
+	in.SetBorrowed(false)
+	return in.Rewind(pr.ctx, v.snap, uint64(v.child.Pid()), 0, true)
+}
+
+// exec runs the vforked child's new program on its own and resumes the
+// parent.
+func (v *vfork) exec(pr *procRun, prog *kernel.Program) error {
+	m := prog.Code.(*Module)
+	cr := &procRun{r: pr.r, ctx: pr.ctx, p: v.child, m: m, gen: m.gen, tracer: pr.tracer, maxPages: pr.maxPages, slot: v.slot}
+	if err := cr.instantiate(); err != nil {
+		code := uint32(126)
+		var ee *sys.ExitError
+		if errors.As(err, &ee) {
+			code = ee.ExitCode()
+		}
+		v.end(pr, code)
+	} else {
+		go cr.finish(cr.loop())
+	}
+	return v.resume(pr)
+}
+
+// exit ends the vforked child, which left _start with err, and resumes
+// the parent.
+func (v *vfork) exit(pr *procRun, err error) error {
+	var code uint32
+	var ve *abi.VforkExit
+	switch {
+	case err == nil:
+		code = 0
+	case errors.As(err, &ve):
+		code = ve.Code
+	default:
+		if pr.mod.IsClosed() {
+			return fmt.Errorf("vfork: the child ended the parent's instance: %w", err)
+		}
+		code = 1
+	}
+	v.end(pr, code)
+	return v.resume(pr)
+}
+
+// end records the child's exit and closes it.
+func (v *vfork) end(pr *procRun, code uint32) {
+	_, _ = pr.r.endThreads(pr.ctx, v.child, v.main, pr.mod, code, nil)
+	v.child.Close()
+}

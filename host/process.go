@@ -1,0 +1,270 @@
+package host
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
+	"github.com/tetratelabs/wazero/sys"
+
+	"github.com/wasix-go/wasix/internal/abi"
+	"github.com/wasix-go/wasix/internal/kernel"
+)
+
+// errNotCommand is the error of a program without _start.
+var errNotCommand = errors.New("the program exports no _start function: it is not a command (a library or reactor?)")
+
+// AddCommand registers wasm as the command name: exec and spawn find it
+// when no file on the search path matches, and /bin/NAME and
+// /usr/bin/NAME show it in the in-memory root. The CLI's --command does
+// this. Programs whose argv[0] picks the tool (multicall binaries) may be
+// registered under each name.
+func (r *Runtime) AddCommand(ctx context.Context, name string, wasm []byte) error {
+	if _, err := r.launcher().Compile(wasm); err != nil {
+		return fmt.Errorf("command %s: %w", name, err)
+	}
+	return r.kern.AddCommand(name, wasm)
+}
+
+// launcher returns the runtime's kernel.Runner, made on first use.
+func (r *Runtime) launcher() *launcher {
+	return r.kern.RunnerOr(func() kernel.Runner {
+		return &launcher{r: r, compiled: map[[32]byte]*Module{}}
+	}).(*launcher)
+}
+
+// launcher compiles and starts the programs of exec and spawn. Compiled
+// programs are kept by content for the life of the runtime, so that a
+// shell running the same command many times compiles it once.
+type launcher struct {
+	r *Runtime
+
+	mu       sync.Mutex
+	compiled map[[32]byte]*Module
+
+	tracers sync.Map // pid -> *abi.Tracer, inherited by children
+}
+
+// Compile is kernel.Runner.Compile.
+func (l *launcher) Compile(wasm []byte) (any, error) {
+	sum := sha256.Sum256(wasm)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if m := l.compiled[sum]; m != nil {
+		return m, nil
+	}
+	m, err := l.r.Compile(context.Background(), wasm)
+	if err != nil {
+		return nil, err
+	}
+	if m.genErr != nil {
+		_ = m.Close(context.Background())
+		return nil, m.genErr
+	}
+	l.compiled[sum] = m
+	return m, nil
+}
+
+// Start is kernel.Runner.Start: the program runs on its own goroutine.
+func (l *launcher) Start(p *kernel.Process, prog *kernel.Program) error {
+	m, ok := prog.Code.(*Module)
+	if !ok {
+		return errors.New("not compiled by this runtime")
+	}
+	ppid, _ := p.ProcParent(p.Pid())
+	pr := &procRun{r: l.r, ctx: context.Background(), p: p, m: m, gen: m.gen, slot: &abi.Slot{}, tracer: l.tracer(ppid)}
+	if err := pr.instantiate(); err != nil {
+		return err
+	}
+	go pr.finish(pr.loop())
+	return nil
+}
+
+func (l *launcher) tracer(pid uint32) *abi.Tracer {
+	if t, ok := l.tracers.Load(pid); ok {
+		return t.(*abi.Tracer)
+	}
+	return nil
+}
+
+// procRun runs the programs of one process: the current instance and the
+// loop through which fork, vfork, exec and longjmp go.
+type procRun struct {
+	r        *Runtime
+	ctx      context.Context // the run's context
+	p        *kernel.Process
+	m        *Module
+	gen      abi.Generation
+	tracer   *abi.Tracer
+	maxPages uint32
+
+	link *abi.Link
+	mod  api.Module
+	slot *abi.Slot // what the handlers of this process's main thread see
+	main *kernel.Thread
+	vf   *vfork // a vforked child borrowing the instance, or nil
+}
+
+// instantiate makes an instance of pr.m for pr.p with its own link (and
+// so its own memory) and makes it the current one.
+func (pr *procRun) instantiate() error {
+	r := pr.r
+	link, err := r.host.Link(pr.ctx, abi.LinkConfig{Gen: pr.gen, Memory: pr.m.memory, MaxMemoryPages: pr.maxPages, Tracer: pr.tracer})
+	if err != nil {
+		return err
+	}
+	// Handlers find the process and the instance in the context of the
+	// call; the resolver links the imports to this generation's modules.
+	ictx := experimental.WithImportResolver(pr.ctx, link.Resolver())
+	if pr.maxPages != 0 {
+		if d := pr.m.defined; d != nil && d.Min > pr.maxPages {
+			link.Close(pr.ctx)
+			return fmt.Errorf("the program's memory needs %d pages at start; the limit is %d", d.Min, pr.maxPages)
+		}
+		ictx = experimental.WithMemoryAllocator(ictx, abi.LimitAllocator(pr.maxPages))
+	}
+	pctx := kernel.WithProcess(abi.WithSlot(ictx, pr.slot), pr.p)
+	mod, err := r.rt.InstantiateModule(pctx, pr.m.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
+	if err != nil {
+		link.Close(pr.ctx)
+		return err
+	}
+	if pr.mod != nil {
+		_ = pr.mod.Close(pr.ctx)
+		pr.link.Close(pr.ctx)
+	}
+	pr.link, pr.mod = link, mod
+	pr.slot.In = abi.NewInstance(mod, pr.tracer)
+	// The first call makes the main thread; later ones (exec) keep it and
+	// point the launcher of threads at the new program.
+	pr.main = r.startThreads(pctx, pr.m, pr.p)
+	if pr.tracer != nil {
+		r.launcher().tracers.Store(pr.p.Pid(), pr.tracer)
+	}
+	return nil
+}
+
+// close releases the current instance.
+func (pr *procRun) close() {
+	if pr.mod != nil {
+		_ = pr.mod.Close(pr.ctx)
+		pr.link.Close(pr.ctx)
+		pr.mod = nil
+	}
+	pr.r.launcher().tracers.Delete(pr.p.Pid())
+}
+
+// finish ends a child process run in the background.
+func (pr *procRun) finish(code uint32, err error) {
+	_, _ = pr.r.endThreads(pr.ctx, pr.p, pr.main, pr.mod, code, err)
+	pr.close()
+	pr.p.Close()
+}
+
+// callContext is the context _start is called with: the main thread's,
+// or the vforked child's while it borrows the instance.
+func (pr *procRun) callContext() context.Context {
+	if pr.vf != nil {
+		return pr.vf.main.Context()
+	}
+	return pr.main.Context()
+}
+
+// loop calls _start until the program really ends: an unwind for fork or
+// stack_checkpoint, a longjmp, an exec, or the end of a vforked child
+// returns from the call, is acted on, and the entry point is called again
+// (to rewind, or to start the new program).
+func (pr *procRun) loop() (uint32, error) {
+	for {
+		start := pr.mod.ExportedFunction("_start")
+		if start == nil {
+			return 0, errNotCommand
+		}
+		_, err := start.Call(pr.callContext())
+		in := pr.slot.In
+		if err == nil && in.Unwound() {
+			pending, snap, err := in.FinishUnwind(pr.ctx)
+			if err != nil {
+				return 0, &TrapError{Err: err}
+			}
+			if req, ok := pending.(*abi.ForkRequest); ok {
+				if req.Copy {
+					err = pr.fork(snap)
+				} else {
+					err = pr.vfork(snap)
+				}
+				if err != nil {
+					return 0, &TrapError{Err: err}
+				}
+			}
+			continue
+		}
+		var restore *abi.RestoreRequest
+		if errors.As(err, &restore) {
+			if err := in.Rewind(pr.ctx, restore.Snap, restore.Val, 0, true); err != nil {
+				return 0, &TrapError{Err: err}
+			}
+			continue
+		}
+		var ex *abi.ExecRequest
+		if errors.As(err, &ex) {
+			if pr.vf != nil {
+				if err := pr.vf.exec(pr, ex.Prog); err != nil {
+					return 0, &TrapError{Err: err}
+				}
+				continue
+			}
+			if err := pr.exec(ex.Prog); err != nil {
+				return 126, nil // the new program would not instantiate: the old one is gone
+			}
+			continue
+		}
+		if pr.vf != nil {
+			if err := pr.vf.exit(pr, err); err != nil {
+				return 0, &TrapError{Err: err}
+			}
+			continue
+		}
+		return pr.r.exit(pr.ctx, pr.p, err)
+	}
+}
+
+// exec replaces the program of the process by prog, in place.
+func (pr *procRun) exec(prog *kernel.Program) error {
+	m := prog.Code.(*Module)
+	pr.m, pr.gen = m, m.gen
+	err := pr.instantiate()
+	if err != nil {
+		var ee *sys.ExitError
+		if errors.As(err, &ee) {
+			pr.p.SetExit(ee.ExitCode())
+		}
+	}
+	return err
+}
+
+// runProcess runs m as the process p until it ends and returns its exit
+// code, as RunModule reports it.
+func (r *Runtime) runProcess(ctx context.Context, p *kernel.Process, m *Module, gen abi.Generation, tracer *abi.Tracer, maxPages uint32) (uint32, error) {
+	r.launcher() // exec and spawn need the runner
+	pr := &procRun{r: r, ctx: ctx, p: p, m: m, gen: gen, tracer: tracer, maxPages: maxPages, slot: &abi.Slot{}}
+	if err := pr.instantiate(); err != nil {
+		// A start function may exit or trap; anything else is a link error.
+		var ee *sys.ExitError
+		if errors.As(err, &ee) {
+			return r.exit(ctx, p, err)
+		}
+		return 0, err
+	}
+	defer pr.close()
+	code, err := pr.loop()
+	if errors.Is(err, errNotCommand) {
+		return 0, err
+	}
+	return r.endThreads(ctx, p, pr.main, pr.mod, code, err)
+}
