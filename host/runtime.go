@@ -198,43 +198,9 @@ func (r *Runtime) RunModule(ctx context.Context, m *Module, cfg Config) (uint32,
 	if cfg.Trace != nil {
 		tracer = abi.NewTracer(cfg.Trace)
 	}
-	link, err := r.host.Link(ctx, abi.LinkConfig{Gen: gen, Memory: m.memory, MaxMemoryPages: cfg.MaxMemoryPages, Tracer: tracer})
-	if err != nil {
-		return 0, err
-	}
-	defer link.Close(ctx)
-
-	// Handlers find the process in the context of the call; the resolver
-	// links the imports to this generation's modules.
-	ictx := experimental.WithImportResolver(ctx, link.Resolver())
-	if cfg.MaxMemoryPages != 0 {
-		if d := m.defined; d != nil && d.Min > cfg.MaxMemoryPages {
-			return 0, fmt.Errorf("the program's memory needs %d pages at start; the limit is %d", d.Min, cfg.MaxMemoryPages)
-		}
-		ictx = experimental.WithMemoryAllocator(ictx, abi.LimitAllocator(cfg.MaxMemoryPages))
-	}
-	pctx := kernel.WithProcess(ictx, p)
-	mod, err := r.rt.InstantiateModule(pctx, m.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
-	if err != nil {
-		// A start function may exit or trap; anything else is a link error.
-		var ee *sys.ExitError
-		if errors.As(err, &ee) {
-			return r.exit(ctx, p, err)
-		}
-		return 0, err
-	}
-	defer mod.Close(ctx)
-
-	start := mod.ExportedFunction("_start")
-	if start == nil {
-		return 0, errors.New("the program exports no _start function: it is not a command (a library or reactor?)")
-	}
-	// The main thread runs _start; the signals of the embedder go to it.
-	main := r.startThreads(pctx, m, p)
+	// The process's run (instances, fork, exec, threads) is in process.go.
 	defer forwardSignals(p, cfg.Signals)()
-	_, err = start.Call(main.Context())
-	code, err := r.exit(ctx, p, err)
-	return r.endThreads(ctx, p, main, mod, code, err)
+	return r.runProcess(ctx, p, m, gen, tracer, cfg.MaxMemoryPages)
 }
 
 // exit turns the end of a program into its exit code and error.
