@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/wasix-go/wasix"
@@ -443,3 +444,6 @@ var ErrInterrupted = errInterrupted{}
 type errInterrupted struct{}
 
 func (errInterrupted) Error() string { return "interrupted by a signal" }
+
+// Unwrap lets the errno mapping see EINTR.
+func (errInterrupted) Unwrap() error { return syscall.EINTR }
