@@ -106,6 +106,12 @@ type Config struct {
 	// handler it registered runs, or the signal's default action is taken
 	// (SIGINT and SIGTERM end it with status 128+n).
 	Signals <-chan wasix.Signal
+	// OnExit, if not nil, is called once as soon as the program has ended
+	// (its exit, a trap, a signal's default action), with its exit code.
+	// The run itself returns when its threads have unwound, which a thread
+	// computing without compute interrupts never does: OnExit lets the
+	// embedder stop waiting for it.
+	OnExit func(code uint32)
 }
 
 // Mount attaches a filesystem to the guest at GuestPath. Exactly one of

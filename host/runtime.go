@@ -199,7 +199,7 @@ func (r *Runtime) RunModule(ctx context.Context, m *Module, cfg Config) (uint32,
 		tracer = abi.NewTracer(cfg.Trace)
 	}
 	// The process's run (instances, fork, exec, threads) is in process.go.
-	defer forwardSignals(p, cfg.Signals)()
+	defer watchProcess(p, cfg)()
 	return r.runProcess(ctx, p, m, gen, tracer, cfg.MaxMemoryPages)
 }
 

@@ -10,7 +10,6 @@ import (
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/sys"
 
-	"github.com/wasix-go/wasix"
 	"github.com/wasix-go/wasix/internal/abi"
 	"github.com/wasix-go/wasix/internal/kernel"
 )
@@ -170,21 +169,30 @@ func (r *Runtime) endThreads(ctx context.Context, p *kernel.Process, main *kerne
 	return code, err
 }
 
-// forwardSignals sends the signals of ch to p until the returned function
-// is called.
-func forwardSignals(p *kernel.Process, ch <-chan wasix.Signal) (stop func()) {
-	if ch == nil {
+// watchProcess sends the signals of cfg.Signals to p and calls cfg.OnExit
+// when p ends, until the returned function is called.
+func watchProcess(p *kernel.Process, cfg Config) (stop func()) {
+	if cfg.Signals == nil && cfg.OnExit == nil {
 		return func() {}
 	}
 	done := make(chan struct{})
 	go func() {
+		sigs, exited := cfg.Signals, p.Exited()
+		if cfg.OnExit == nil {
+			exited = nil
+		}
 		for {
 			select {
-			case sig, ok := <-ch:
+			case sig, ok := <-sigs:
 				if !ok {
-					return
+					sigs = nil
+					continue
 				}
 				p.Signal(sig)
+			case <-exited:
+				code, _ := p.ExitCode()
+				cfg.OnExit(code)
+				exited = nil
 			case <-done:
 				return
 			}

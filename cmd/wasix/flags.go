@@ -62,6 +62,8 @@ Flags (each may be written -flag or --flag, with a value after "=" or a space):
   --trace[=FILE]       Write one line per call the program makes (name, decoded
                        arguments, result, duration) to FILE, or to stderr. The
                        file needs the "=": a word after --trace is FILE.wasm.
+  --max-threads N      Let the program run at most N threads, the main one
+                       included (default 512); spawning more fails with EAGAIN.
   --cache-dir DIR      Keep compiled code in DIR (default: the user cache
                        directory's wasix, e.g. ~/.cache/wasix); --cache-dir=""
                        turns the cache off.
@@ -93,6 +95,8 @@ type runOptions struct {
 	abi      host.ABI
 	trace    traceFlag
 	cacheDir string
+	// maxThreads bounds the program's threads; 0 is the runtime's default.
+	maxThreads int
 }
 
 // listFlag is a repeatable flag whose values are checked by parse.
@@ -192,6 +196,7 @@ func parseRunFlags(args []string) (*runOptions, []string, error) {
 		return nil
 	}}, "net-deny", "")
 	fs.BoolVar(&o.netLoop, "net-loopback", false, "")
+	fs.IntVar(&o.maxThreads, "max-threads", 0, "")
 	fs.Var(listFlag{err: &lastErr, parse: func(s string) error {
 		name, file, ok := strings.Cut(s, "=")
 		if !ok || name == "" || file == "" || strings.Contains(name, "/") {
@@ -259,6 +264,8 @@ func (o *runOptions) config(file string, args []string, stdin io.Reader, stdout,
 		Mounts: o.mounts,
 		Cwd:    o.cwd,
 		ABI:    o.abi,
+
+		MaxThreads: o.maxThreads,
 	}
 	if o.cwd != "" && !path.IsAbs(o.cwd) {
 		return cfg, nil, fmt.Errorf("--cwd wants an absolute guest path, got %q", o.cwd)

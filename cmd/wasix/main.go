@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	wasixapi "github.com/wasix-go/wasix"
 	"github.com/wasix-go/wasix/host"
 )
 
@@ -114,12 +115,16 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	defer closeTrace()
 
-	// Ctrl-C cancels the run. The runtime is built without the checks that
-	// let cancellation stop a program that is computing (they slow it down
-	// several times), so if the program has not ended soon after, or on a
-	// second Ctrl-C, wasix exits without waiting.
-	// TODO(threads): deliver SIGINT to the guest instead, once signals are
-	// implemented, and end the run only if the guest does not handle it.
+	// Ctrl-C sends SIGINT to the program: its handler runs, or the default
+	// action ends it with status 130. A second Ctrl-C cancels the run. The
+	// runtime is built without the checks that let the end of a program
+	// stop a thread that is computing (they slow it down several times), so
+	// once the program has ended, or been cancelled, wasix waits only a
+	// little for its threads.
+	guestSigs := make(chan wasixapi.Signal, 1)
+	ended := make(chan uint32, 1)
+	cfg.Signals = guestSigs
+	cfg.OnExit = func(code uint32) { ended <- code }
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	sigs := make(chan os.Signal, 2)
@@ -146,13 +151,24 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	select {
 	case res = <-done:
 	case <-sigs:
-		cancel()
+		guestSigs <- wasixapi.SignalInt
 		select {
 		case res = <-done:
+		case code := <-ended:
+			select {
+			case res = <-done:
+			case <-time.After(interruptGrace):
+				res.code = code
+			}
 		case <-sigs:
-			res.err = context.Canceled
-		case <-time.After(interruptGrace):
-			res.err = context.Canceled
+			cancel()
+			select {
+			case res = <-done:
+			case <-sigs:
+				res.err = context.Canceled
+			case <-time.After(interruptGrace):
+				res.err = context.Canceled
+			}
 		}
 	}
 	code, err := res.code, res.err

@@ -74,7 +74,8 @@ type threads struct {
 
 	ctx    context.Context // ends when the process dies
 	cancel context.CancelFunc
-	attn   atomic.Int32 // not zero when every thread must look at the process (dying, stopped)
+	exited chan struct{} // closed by SetExit; made on first use
+	attn   atomic.Int32  // not zero when every thread must look at the process (dying, stopped)
 	dead   atomic.Bool
 	trap   error
 
@@ -334,6 +335,16 @@ func (p *Process) killThreads() {
 	cancel := p.thr.cancel
 	p.thr.mu.Unlock()
 	p.thr.markDead()
+	p.thr.mu.Lock()
+	if p.thr.exited == nil {
+		p.thr.exited = make(chan struct{})
+	}
+	select {
+	case <-p.thr.exited:
+	default:
+		close(p.thr.exited)
+	}
+	p.thr.mu.Unlock()
 	if cancel != nil {
 		cancel()
 	}
@@ -347,6 +358,16 @@ func (th *threads) markDead() {
 	if th.dead.CompareAndSwap(false, true) {
 		th.attn.Add(1)
 	}
+}
+
+// Exited returns a channel closed once the process has an exit status.
+func (p *Process) Exited() <-chan struct{} {
+	p.thr.mu.Lock()
+	defer p.thr.mu.Unlock()
+	if p.thr.exited == nil {
+		p.thr.exited = make(chan struct{})
+	}
+	return p.thr.exited
 }
 
 // Dying reports whether the process has ended and its threads must unwind.
