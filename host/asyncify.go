@@ -42,7 +42,7 @@ func (pr *procRun) fork(snap *abi.Snapshot) error {
 	if err := cr.slot.In.Rewind(pr.ctx, snap, 0, 0, true); err != nil {
 		return fail()
 	}
-	go cr.finish(cr.loop())
+	go func() { cr.finish(cr.loop()) }()
 	return parent.Rewind(pr.ctx, snap, uint64(child.Pid()), 0, false)
 }
 
@@ -113,7 +113,7 @@ func (v *vfork) exec(pr *procRun, prog *kernel.Program) error {
 		}
 		v.end(pr, code)
 	} else {
-		go cr.finish(cr.loop())
+		go func() { cr.finish(cr.loop()) }()
 	}
 	return v.resume(pr)
 }

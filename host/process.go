@@ -81,7 +81,7 @@ func (l *launcher) Start(p *kernel.Process, prog *kernel.Program) error {
 	if err := pr.instantiate(); err != nil {
 		return err
 	}
-	go pr.finish(pr.loop())
+	go func() { pr.finish(pr.loop()) }()
 	return nil
 }
 
