@@ -137,6 +137,16 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitFailure
 	}
 	defer rt.Close(context.Background())
+	for name, file := range o.commands {
+		b, err := os.ReadFile(file)
+		if err == nil {
+			err = rt.AddCommand(ctx, name, b)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "wasix run: --command %s: %v\n", name, err)
+			return exitFailure
+		}
+	}
 
 	type outcome struct {
 		code uint32
