@@ -17,7 +17,9 @@ type ExecRequest struct {
 }
 
 // Error describes the request (it travels as a panic through wazero).
-func (r *ExecRequest) Error() string { return "proc_exec " + r.Prog.Path + " (handled by the run loop)" }
+func (r *ExecRequest) Error() string {
+	return "proc_exec " + r.Prog.Path + " (handled by the run loop)"
+}
 
 func init() {
 	w := wasixCalls
@@ -83,6 +85,15 @@ func doExec(ctx context.Context, p *kernel.Process, name string, args, env []str
 	}
 	if len(args) == 0 {
 		args = []string{name}
+	}
+	if search == "" {
+		// The search path is the one of the environment the program
+		// passes on, as execvp reads the caller's current PATH.
+		for _, kv := range env {
+			if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+				search = v
+			}
+		}
 	}
 	prog, errno := p.FindProgram(name, args, search)
 	if errno != wasix.ErrnoSuccess {
