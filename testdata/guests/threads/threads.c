@@ -14,6 +14,10 @@
  *   wait-signal H    prints "# ready" and waits in futex_wait until a signal
  *                    comes; with H = "handler" a handler exits with 42
  *   spin             prints "# ready" and computes forever
+ *   bench-spawn N    spawns and joins N threads one after the other
+ *   bench-pingpong N passes a token N round trips between two threads
+ *                    through futex wait and wake
+ * The benchmarks print "# ns <nanoseconds per operation>".
  */
 #include "rt.h"
 
@@ -301,6 +305,52 @@ static int basic(void) {
     return check_done();
 }
 
+/* ---- benchmarks: each prints "# ns <per operation>" ---- */
+
+static void nothing(int arg) {}
+
+static int bench_spawn(unsigned n) {
+    uint32_t tid;
+    uint64_t t0 = now_ns();
+    for (unsigned i = 0; i < n; i++) {
+        next_slot = 0; /* one thread at a time: its slot is free again */
+        if (spawn(nothing, 0, &tid) != 0)
+            return 1;
+        rt_thread_join(tid);
+    }
+    note("ns %U", (now_ns() - t0) / n);
+    return 0;
+}
+
+/* ping-pong: the token goes 0 -> 1 -> 0; one round trip is two hand-offs */
+static volatile uint32_t turn;
+static unsigned rounds;
+
+static void pass_token(uint32_t me) {
+    uint8_t woken;
+    for (unsigned i = 0; i < rounds; i++) {
+        uint32_t v;
+        while ((v = __atomic_load_n(&turn, __ATOMIC_SEQ_CST)) != me)
+            rt_futex_wait(&turn, v, &no_timeout, &woken);
+        __atomic_store_n(&turn, 1 - me, __ATOMIC_SEQ_CST);
+        rt_futex_wake(&turn, &woken);
+    }
+}
+
+static void pong(int arg) { pass_token(1); }
+
+static int bench_pingpong(unsigned n) {
+    uint32_t tid;
+    rounds = n;
+    uint64_t t0 = now_ns();
+    if (spawn(pong, 0, &tid) != 0)
+        return 1;
+    pass_token(0);
+    rt_thread_join(tid);
+    note("ns %U", (now_ns() - t0) / n);
+    return 0;
+}
+
 /* ---- the other modes ---- */
 
 static volatile uint32_t forever;
@@ -333,6 +383,10 @@ static int guest_main(int argc, char **argv) {
         return basic();
     if (streq(mode, "stress") && argc > 3)
         return run_stress(atou(argv[2]), atou(argv[3]));
+    if (streq(mode, "bench-spawn") && argc > 2)
+        return bench_spawn(atou(argv[2]));
+    if (streq(mode, "bench-pingpong") && argc > 2)
+        return bench_pingpong(atou(argv[2]));
     if (streq(mode, "limit")) {
         unsigned n = 0;
         int32_t e;
