@@ -53,6 +53,8 @@ WX(callback_thread_local_destroy) void rt_callback_tls_destroy(const char *name,
 #endif
 
 #ifdef GEN_2022
+WX(callback_thread) void rt_callback_thread(const char *name, uint32_t len);
+WX(callback_reactor) void rt_callback_reactor(const char *name, uint32_t len);
 WX(thread_spawn) int32_t rt_spawn_2022(uint64_t user_data, uint64_t stack_base, uint64_t stack_start, int32_t reactor, uint32_t *tid);
 #else
 /* thread_start of the seed and of current WASIX (wasm32). */

@@ -181,6 +181,28 @@ static void tls_thread(int arg) {
 }
 #endif
 
+#ifdef GEN_2022
+/* 2022 entries named by callback_thread and callback_reactor; the reactor
+ * takes its user data split in two i32 (low, high). */
+static volatile uint32_t alt_ran, react_ran;
+__attribute__((export_name("alt_start"))) void alt_start(uint64_t user_data) { alt_ran = (uint32_t)user_data; }
+__attribute__((export_name("my_react"))) void my_react(uint32_t lo, uint32_t hi) { react_ran = lo * 10 + hi; }
+
+static void named_entries(void) {
+    uint32_t tid, i = __atomic_fetch_add(&next_slot, 1, __ATOMIC_SEQ_CST);
+    uint32_t top = (uint32_t)(uintptr_t)&stacks[i][STACK_SIZE], bottom = (uint32_t)(uintptr_t)&stacks[i][0];
+    rt_callback_thread("alt_start", 9);
+    expect_ok(rt_spawn_2022(33, top, bottom, 0, &tid), "spawn through callback_thread");
+    rt_thread_join(tid);
+    expect(alt_ran == 33, "callback_thread names the entry", "%u", alt_ran);
+    rt_callback_thread("_start_thread", 13);
+    rt_callback_reactor("my_react", 8);
+    expect_ok(rt_spawn_2022(0x100000005ull, top, bottom, 1, &tid), "spawn a reactor");
+    rt_thread_join(tid);
+    expect(react_ran == 51, "callback_reactor names the entry, user data split in halves", "%u", react_ran);
+}
+#endif
+
 static void wait_until(volatile uint32_t *p, uint32_t at_least) {
     for (int i = 0; i < 5000 && *p < at_least; i++)
         rt_thread_sleep(1000000);
@@ -244,6 +266,10 @@ static int basic(void) {
         done += waiter_result[i] == 2;
     expect(done == 3, "futex_wake_all woke the others", "%u %u %u", waiter_result[0], waiter_result[1],
            waiter_result[2]);
+
+#ifdef GEN_2022
+    named_entries();
+#endif
 
 #ifdef HAVE_TLS
     /* thread-locals with destructors */
