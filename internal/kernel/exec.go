@@ -204,11 +204,16 @@ func shebang(b []byte) (interp, arg string, ok bool) {
 }
 
 // Exec readies p for the program replacing its own (proc_exec): the
-// descriptors marked close-on-exec are closed and the arguments and
-// environment replaced. The pid, the parent, the other descriptors and
+// descriptors marked close-on-exec are closed, the callbacks the old
+// program registered forgotten, and the arguments and environment
+// replaced. The pid, the parent, the other descriptors and
 // the working directory stay.
 func (p *Process) Exec(args, env []string) {
 	p.fds.closeOnExec()
+	// Callbacks name exports of the old program.
+	p.thr.cb.mu.Lock()
+	p.thr.cb.set = [numCallbacks]bool{}
+	p.thr.cb.mu.Unlock()
 	p.cfg.Args = args
 	p.cfg.Env = env
 }

@@ -30,6 +30,11 @@ func (p *Process) Fork() (*Process, wasix.Errno) {
 	c.cfg.Env = slices.Clone(p.cfg.Env)
 	c.fds.max = p.fds.max
 	p.fds.cloneInto(&c.fds)
+	// The child runs the same program: the exports registered as
+	// callbacks (the signal handler above all) stay registered.
+	p.thr.cb.mu.RLock()
+	c.thr.cb.names, c.thr.cb.set = p.thr.cb.names, p.thr.cb.set
+	p.thr.cb.mu.RUnlock()
 	p.k.register(c)
 	p.adopt(c)
 	return c, wasix.ErrnoSuccess
