@@ -92,7 +92,6 @@ func TestProcSpawnForms(t *testing.T) {
 	}
 }
 
-
 func TestProcJoinSignal(t *testing.T) {
 	e, _ := spawnEnv(t)
 	c, errno := e.p.Fork()
