@@ -180,3 +180,40 @@ func TestThreadGuestsReproducible(t *testing.T) {
 		}
 	}
 }
+
+// TestStopContinue: a stopped program keeps SIGINT until SIGCONT, then
+// takes its default action.
+func TestStopContinue(t *testing.T) {
+	rt := newRuntime(t, host.RuntimeConfig{})
+	w := &readyWriter{ready: make(chan struct{})}
+	sigs := make(chan wasix.Signal, 3)
+	exited := make(chan uint32, 1)
+	cfg := host.Config{Args: []string{"threads", "wait-signal"}, Stdout: w, Signals: sigs,
+		OnExit: func(code uint32) { exited <- code }}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	type outcome struct {
+		code uint32
+		err  error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		code, err := rt.Run(ctx, threadGuest(t, "threads_seed.wasm"), cfg)
+		done <- outcome{code, err}
+	}()
+	<-w.ready
+	sigs <- wasix.SignalStop
+	sigs <- wasix.SignalInt
+	select {
+	case code := <-exited:
+		t.Fatalf("a stopped program ended (%d)", code)
+	case <-time.After(50 * time.Millisecond):
+	}
+	sigs <- wasix.SignalCont
+	if r := <-done; r.err != nil || r.code != 130 {
+		t.Fatalf("exit %d, %v; want 130", r.code, r.err)
+	}
+	if code := <-exited; code != 130 {
+		t.Fatalf("OnExit got %d", code)
+	}
+}

@@ -120,7 +120,13 @@ func (p *Process) signalThread(t *Thread, sig wasix.Signal) wasix.Errno {
 		// process runs to take it.
 		p.resume()
 	}
-	if t != nil && catchable(sig) && p.Callback(CallbackSignal) != "" {
+	// A stopped process keeps its signals until it continues, but for
+	// SIGKILL; a handler takes them at the thread's next boundary.
+	queue := catchable(sig) && p.Callback(CallbackSignal) != ""
+	if sig != wasix.SignalKill && sig != wasix.SignalCont && p.Stopped() {
+		queue = true
+	}
+	if t != nil && queue {
 		t.pending.Or(1 << sig)
 		t.interrupt()
 		return wasix.ErrnoSuccess

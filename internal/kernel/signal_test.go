@@ -117,3 +117,24 @@ func TestRaiseInterval(t *testing.T) {
 	}
 	_ = context.Background()
 }
+
+// TestStoppedKeepsSignals: a stopped process takes no signal but SIGKILL
+// and SIGCONT until it continues.
+func TestStoppedKeepsSignals(t *testing.T) {
+	p := threadProc(t, 0, func(*Thread, ThreadEntry) {})
+	p.Signal(wasix.SignalStop)
+	p.Signal(wasix.SignalInt)
+	if p.Dying() {
+		t.Fatal("SIGINT acted on a stopped process")
+	}
+	p.Signal(wasix.SignalCont)
+	got := p.MainThread().TakeSignals()
+	if len(got) != 1 || got[0] != wasix.SignalInt {
+		t.Fatal(got)
+	}
+	p.Signal(wasix.SignalStop)
+	p.Signal(wasix.SignalKill)
+	if code, _ := p.ExitCode(); code != 137 {
+		t.Fatal(code)
+	}
+}
