@@ -20,7 +20,8 @@ const runHelp = `Usage: wasix run [flags] FILE.wasm [--] [ARGS...]
 Runs FILE.wasm, a WASI (preview1) or WASIX program of any generation, with
 ARGS as its arguments. Flags come before FILE; everything after FILE goes to
 the program. The exit status is the program's; a trap prints the wasm stack
-and exits 134; Ctrl-C ends the program and exits 130.
+and exits 134; Ctrl-C sends SIGINT to the program (whose default action ends
+it with status 130), a second one ends the run.
 
 Flags (each may be written -flag or --flag, with a value after "=" or a space):
   --dir DIR            Make the host directory DIR visible to the program under
