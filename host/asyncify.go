@@ -1,6 +1,7 @@
 package host
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 
@@ -63,9 +64,21 @@ func copyMemory(dst, src *procRun) error {
 	if !ok1 || !ok2 {
 		return errors.New("fork: cannot read memory")
 	}
-	copy(b, a)
+	// The child's memory is fresh: zero but for its data segments. Chunks
+	// zero on both sides (never touched) need no writing, and with an
+	// mmap-backed memory are never faulted in for writing.
+	for off := 0; off < len(a); off += len(zeroChunk) {
+		end := min(off+len(zeroChunk), len(a))
+		z := zeroChunk[:end-off]
+		if !bytes.Equal(a[off:end], z) || !bytes.Equal(b[off:end], z) {
+			copy(b[off:end], a[off:end])
+		}
+	}
 	return nil
 }
+
+// zeroChunk is what copyMemory compares the parent's memory with.
+var zeroChunk = make([]byte, 64<<10)
 
 // vfork is a child made by proc_fork without a copy of memory: it runs in
 // the parent's instance, on the parent's memory, until it execs or exits;

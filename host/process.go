@@ -127,6 +127,8 @@ func (pr *procRun) instantiate() error {
 			return fmt.Errorf("the program's memory needs %d pages at start; the limit is %d", d.Min, pr.maxPages)
 		}
 		ictx = experimental.WithMemoryAllocator(ictx, abi.LimitAllocator(pr.maxPages))
+	} else {
+		ictx = experimental.WithMemoryAllocator(ictx, mmapAllocator)
 	}
 	pctx := kernel.WithProcess(abi.WithSlot(ictx, pr.slot), pr.p)
 	mod, err := r.rt.InstantiateModule(pctx, pr.m.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
