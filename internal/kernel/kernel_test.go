@@ -558,23 +558,6 @@ func TestClocks(t *testing.T) {
 	}
 }
 
-func TestRaise(t *testing.T) {
-	p := newProc(t, Config{}, ProcConfig{})
-	if exit, _, errno := p.Raise(wasix.SignalChld); exit || errno != 0 {
-		t.Fatal("chld")
-	}
-	if _, _, errno := p.Raise(64); errno != wasix.ErrnoInval {
-		t.Fatal(errno)
-	}
-	exit, code, _ := p.Raise(wasix.SignalTerm)
-	if !exit || code != 143 {
-		t.Fatal(exit, code)
-	}
-	if c, ok := p.ExitCode(); !ok || c != 143 {
-		t.Fatal(c)
-	}
-}
-
 func TestTTYWithoutTerminal(t *testing.T) {
 	p := newProc(t, Config{}, ProcConfig{})
 	s, errno := p.TTYGet()
