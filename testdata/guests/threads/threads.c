@@ -7,6 +7,7 @@
  *   stress T N       T threads add 1 N times under a futex lock; prints
  *                    "# total <n>" and checks it is T*N
  *   limit            spawns until EAGAIN; prints "# spawned <n>"
+ *   stdin-intr       a thread blocked reading stdin gets EINTR from a signal
  *   exit             a thread calls proc_exit(42) while main waits in join
  *   trap             a thread traps while main waits in join
  *   raise-term       a thread raises SIGTERM without a handler (status 143)
@@ -149,6 +150,13 @@ static void reader(int arg) {
     struct rt_iovec iov = {b, sizeof b};
     uint32_t n = 0;
     reader_errno = (uint32_t)rt_fd_read((int32_t)pipe_r, &iov, 1, &n) + 1;
+}
+
+static void stdin_reader(int arg) {
+    char b[4];
+    struct rt_iovec iov = {b, sizeof b};
+    uint32_t n = 0;
+    reader_errno = (uint32_t)rt_fd_read(0, &iov, 1, &n) + 1;
 }
 
 static volatile uint32_t poller_errno;
@@ -413,6 +421,15 @@ static int guest_main(int argc, char **argv) {
         return bench_spawn(atou(argv[2]));
     if (streq(mode, "bench-pingpong") && argc > 2)
         return bench_pingpong(atou(argv[2]));
+    if (streq(mode, "stdin-intr")) {
+        spawn(stdin_reader, 0, &tid);
+        rt_thread_sleep(30000000);
+        use_handler();
+        expect_ok(rt_thread_signal(tid, SIGUSR2), "thread_signal");
+        rt_thread_join(tid);
+        expect(reader_errno == 1 + EINTR, "fd_read on stdin returns EINTR", "%u", reader_errno - 1);
+        return check_done();
+    }
     if (streq(mode, "limit")) {
         unsigned n = 0;
         int32_t e;
