@@ -97,6 +97,14 @@ func (p *Process) ended() {
 	}
 }
 
+// parentPid returns p's parent, which re-parenting changes under the
+// table's lock.
+func (p *Process) parentPid() uint32 {
+	p.k.pt.mu.Lock()
+	defer p.k.pt.mu.Unlock()
+	return p.ppid
+}
+
 // Status returns the exit status of an ended process, and false while it
 // runs.
 func (p *Process) Status() (ExitStatus, bool) {
