@@ -229,10 +229,10 @@ func (p *Process) ProcID() uint32 { return p.pid }
 // unknown pid gives ESRCH.
 func (p *Process) ProcParent(pid uint32) (uint32, wasix.Errno) {
 	if pid == p.pid {
-		return p.ppid, wasix.ErrnoSuccess
+		return p.parentPid(), wasix.ErrnoSuccess
 	}
 	if q := p.k.process(pid); q != nil {
-		return q.ppid, wasix.ErrnoSuccess
+		return q.parentPid(), wasix.ErrnoSuccess // re-parenting may change it (proctable.go)
 	}
 	return 0, wasix.ErrnoSrch
 }
