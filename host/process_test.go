@@ -23,7 +23,7 @@ func procGuest(t testing.TB, dir, name string) []byte {
 }
 
 // boxTools are the names the multicall box answers to.
-var boxTools = []string{"echo", "cat", "wc", "head", "seq", "true", "false", "pwd", "tr", "sleep"}
+var boxTools = []string{"echo", "cat", "wc", "head", "seq", "true", "false", "pwd", "tr", "sleep", "env"}
 
 // procRuntime returns a runtime with box registered under each tool name.
 func procRuntime(t testing.TB) *host.Runtime {
@@ -66,6 +66,7 @@ func TestProcesses(t *testing.T) {
 			"parent: shared=1 joined=1 code=7 sig=0"}},
 		{check: "vfork", want: []string{"from exec", "parent: child=1 status=0"}},
 		{check: "exec-command", want: []string{"exec command"}},
+		{check: "exec2", want: []string{"ONLY=this", "AND=that"}},
 		{check: "exec-path", noCmds: true, want: []string{"exec path"},
 			mounts: []host.Mount{{GuestPath: "/opt/bin", HostDir: pathDir}}},
 		{check: "spawn", stderr: "to-the-log\n", want: []string{

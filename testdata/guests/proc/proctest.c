@@ -1,6 +1,6 @@
 /*
  * proctest - checks of the process calls, one per subcommand:
- *   proctest fork|vfork|exec-path|exec-command|spawn|join|signal|setjmp|pipe|orphan
+ *   proctest fork|vfork|exec-path|exec-command|exec2|spawn|join|signal|setjmp|pipe|orphan
  * Each prints what it saw; the Go test compares the lines.
  */
 #include "wasixproc.h"
@@ -57,6 +57,13 @@ static int do_exec(const char *how, const char *dir) {
     int32_t err = wx_execvp("echo", argv);
     printf("exec failed: %d\n", err);
     return 1;
+}
+
+/* proc_exec2 with an environment of its own; env prints it. */
+static int do_exec2(void) {
+    const char args[] = "env", envs[] = "ONLY=this\nAND=that";
+    fflush(NULL);
+    wx_proc_exec2("env", 3, args, sizeof args - 1, envs, sizeof envs - 1);
 }
 
 static void read_all(int fd, char *buf, size_t cap) {
@@ -240,6 +247,7 @@ int main(int argc, char **argv) {
     if (!strcmp(c, "vfork")) return do_vfork();
     if (!strcmp(c, "exec-path")) return do_exec("path", argc > 2 ? argv[2] : "/tmp");
     if (!strcmp(c, "exec-command")) return do_exec("command", NULL);
+    if (!strcmp(c, "exec2")) return do_exec2();
     if (!strcmp(c, "spawn")) return do_spawn();
     if (!strcmp(c, "join")) return do_join();
     if (!strcmp(c, "signal")) return do_signal();

@@ -23,6 +23,8 @@ WX(proc_fork) int32_t wx_proc_fork(int32_t copy_memory, uint32_t *pid);
 WX(proc_exec3) int32_t wx_proc_exec3(const char *name, uint32_t name_len, const char *args, uint32_t args_len,
                                      const char *envs, uint32_t envs_len, int32_t search_path, const char *path,
                                      uint32_t path_len);
+WX(proc_exec2) _Noreturn void wx_proc_exec2(const char *name, uint32_t name_len, const char *args, uint32_t args_len,
+                                             const char *envs, uint32_t envs_len);
 WX(proc_spawn) int32_t wx_proc_spawn(const char *name, uint32_t name_len, int32_t chroot, const char *args,
                                      uint32_t args_len, const char *preopen, uint32_t preopen_len, int32_t in,
                                      int32_t out, int32_t err, const char *wd, uint32_t wd_len, void *handles);

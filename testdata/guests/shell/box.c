@@ -1,6 +1,6 @@
 /*
  * box - small coreutils in one program, picked by argv[0] (as multicall
- * binaries are): echo, cat, wc, head, seq, true, false, pwd, tr, sleep.
+ * binaries are): echo, cat, wc, head, seq, true, false, pwd, tr, sleep, env.
  * `box NAME ARGS...` works too.
  */
 #include <stdio.h>
@@ -118,6 +118,13 @@ static int cmd_sleep(int argc, char **argv) {
     return 0;
 }
 
+extern char **environ;
+
+static int cmd_env(void) {
+    for (char **e = environ; e && *e; e++) puts(*e);
+    return 0;
+}
+
 static int dispatch(const char *name, int argc, char **argv) {
     if (!strcmp(name, "echo")) return cmd_echo(argc, argv);
     if (!strcmp(name, "cat")) return cmd_cat(argc, argv);
@@ -129,6 +136,7 @@ static int dispatch(const char *name, int argc, char **argv) {
     if (!strcmp(name, "pwd")) return cmd_pwd();
     if (!strcmp(name, "tr")) return cmd_tr(argc, argv);
     if (!strcmp(name, "sleep")) return cmd_sleep(argc, argv);
+    if (!strcmp(name, "env")) return cmd_env();
     return -1;
 }
 
