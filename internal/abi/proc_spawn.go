@@ -27,7 +27,8 @@ const (
 )
 
 // proc_spawn(name, chroot, args, preopen, stdin, stdout, stderr,
-// working_dir, handles*): args and preopen are newline-joined lists.
+// working_dir, handles*): args and preopen are newline-joined lists; with
+// chroot the child has only the preopens open.
 func procSpawn(p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
 	name, ok1 := guestString(m, uint32(s[0]), uint32(s[1]))
 	args, ok2 := guestString(m, uint32(s[3]), uint32(s[4]))
@@ -37,13 +38,11 @@ func procSpawn(p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
 	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 {
 		return wasix.ErrnoFault
 	}
-	if uint32(s[2])&0xff != 0 {
-		return wasix.ErrnoNotsup // chroot: the namespace has no per-process root yet
-	}
 	res, errno := p.Spawn(kernel.SpawnRequest{
 		Name:       name,
 		Args:       splitList(args),
 		Preopens:   splitList(pre),
+		Chroot:     uint32(s[2])&0xff != 0,
 		Stdin:      wasix.StdioMode(s[7]),
 		Stdout:     wasix.StdioMode(s[8]),
 		Stderr:     wasix.StdioMode(s[9]),

@@ -15,7 +15,10 @@ import (
 // fakeRunner "runs" a program by ending the process at once with the exit
 // code given by the program's bytes (a one-byte program), or fails to
 // compile anything that does not start with "ok".
-type fakeRunner struct{ started []*Program }
+type fakeRunner struct {
+	started  []*Program
+	preopens [][]string // of each started process
+}
 
 func (f *fakeRunner) Compile(wasm []byte) (any, error) {
 	if len(wasm) < 3 || string(wasm[:2]) != "ok" {
@@ -26,6 +29,13 @@ func (f *fakeRunner) Compile(wasm []byte) (any, error) {
 
 func (f *fakeRunner) Start(p *Process, prog *Program) error {
 	f.started = append(f.started, prog)
+	var pre []string
+	for _, e := range p.fds.entries {
+		if e != nil && e.isPreopen {
+			pre = append(pre, e.preopen)
+		}
+	}
+	f.preopens = append(f.preopens, pre)
 	p.SetExit(uint32(prog.Code.(byte)))
 	p.Close()
 	return nil
@@ -218,6 +228,18 @@ func TestSpawnAndExec(t *testing.T) {
 	if st.Code != 7 {
 		t.Fatalf("status %+v", st)
 	}
+	// chroot: only the listed directories are open in the child.
+	res, errno = p.Spawn(SpawnRequest{Name: "seven", Chroot: true, Preopens: []string{"/tmp"}})
+	must(t, errno)
+	if got := r.preopens[len(r.preopens)-1]; !slices.Equal(got, []string{"/tmp"}) {
+		t.Fatalf("chroot child's preopens %q", got)
+	}
+	if got := r.preopens[0]; !slices.Equal(got, []string{"/"}) {
+		t.Fatalf("child's preopens %q", got)
+	}
+	_, _, _, errno = p.JoinChild(context.Background(), res.Pid, false)
+	must(t, errno)
+
 	_, errno = p.Spawn(SpawnRequest{Name: "nothing"})
 	want(t, errno, wasix.ErrnoNoent)
 	_, errno = p.Spawn(SpawnRequest{Name: "seven", Stdout: 9})

@@ -28,6 +28,9 @@ type SpawnRequest struct {
 	// Preopens lists directories the child gets open after "/" and its
 	// working directory.
 	Preopens []string
+	// Chroot confines the child to Preopens: it gets neither "/" nor its
+	// working directory open, so that no path outside them resolves.
+	Chroot bool
 	// Inherit gives the child a copy of the parent's whole descriptor
 	// table (posix_spawn's behaviour); FdOps then edit it.
 	Inherit bool
@@ -84,9 +87,12 @@ func (p *Process) Spawn(req SpawnRequest) (SpawnResult, wasix.Errno) {
 	if env == nil {
 		env = slices.Clone(p.cfg.Env)
 	}
-	pre := []Preopen{{GuestPath: "/", Name: "/"}}
-	if cwd != "/" {
-		pre = append(pre, Preopen{GuestPath: cwd, Name: cwd})
+	var pre []Preopen
+	if !req.Chroot {
+		pre = append(pre, Preopen{GuestPath: "/", Name: "/"})
+		if cwd != "/" {
+			pre = append(pre, Preopen{GuestPath: cwd, Name: cwd})
+		}
 	}
 	for _, d := range req.Preopens {
 		pre = append(pre, Preopen{GuestPath: path.Clean(path.Join(cwd, d)), Name: d})
