@@ -22,20 +22,19 @@ func (r *ExecRequest) Error() string {
 }
 
 func init() {
-	w := wasixCalls
 	// proc_exec(name, args): args and envs are lists joined by newlines,
 	// argv[0] first. The call does not return: on failure the process
 	// exits with 127 (not found) or 126 (not runnable), as a shell would.
-	w["proc_exec"] = func(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	onInstanceCall("proc_exec", func(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
 		return execNoReturn(ctx, p, m, s[0], s[1], s[2], s[3], 0, 0, false)
-	}
-	cur := genCalls[WasixCurrent]
-	cur["proc_exec2"] = func(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	})
+	cur := modCalls[WasixCurrent]
+	cur["proc_exec2"] = onInstance(func(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
 		return execNoReturn(ctx, p, m, s[0], s[1], s[2], s[3], s[4], s[5], true)
-	}
+	})
 	// proc_exec3(name, args, envs, search_path, path): returns an errno
 	// when the program cannot be run.
-	cur["proc_exec3"] = func(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	cur["proc_exec3"] = onInstance(func(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
 		name, ok1 := guestString(m, uint32(s[0]), uint32(s[1]))
 		args, ok2 := guestString(m, uint32(s[2]), uint32(s[3]))
 		envs, ok3 := guestString(m, uint32(s[4]), uint32(s[5]))
@@ -47,7 +46,7 @@ func init() {
 			name = "./" + name // no search: the name is a path
 		}
 		return doExec(ctx, p, name, splitList(args), splitList(envs), search)
-	}
+	})
 }
 
 // execNoReturn decodes proc_exec and proc_exec2 and ends the process if

@@ -16,7 +16,7 @@ type ForkRequest struct {
 }
 
 func init() {
-	wasixCalls["proc_fork"] = procFork
+	onInstanceCall("proc_fork", procFork)
 }
 
 // proc_fork(copy_memory, pid*): 0 in the child, the child's pid in the

@@ -272,9 +272,32 @@ type RestoreRequest struct {
 func (r *RestoreRequest) Error() string { return "stack_restore (handled by the run loop)" }
 
 func init() {
-	w := wasixCalls
-	w["stack_checkpoint"] = stackCheckpoint
-	w["stack_restore"] = stackRestore
+	onInstanceCall("stack_checkpoint", stackCheckpoint)
+	onInstanceCall("stack_restore", stackRestore)
+}
+
+// onInstanceCall registers c, a call that drives the caller's instance
+// (unwinds it, or abandons its stack), in every WASIX generation whose
+// signature of name is the seed's. It is a modCall so that it can tell
+// the instance of the run loop from a thread's instance, which has no loop
+// to come back to: a thread gets ENOTSUP.
+func onInstanceCall(name string, c call) {
+	ref := SpecOf(WasixSeed).Func(name)
+	for _, g := range []Generation{Wasix2022, WasixSeed, WasixCurrent} {
+		if sameSig(SpecOf(g).Func(name), ref) {
+			modCalls[g][name] = onInstance(c)
+		}
+	}
+}
+
+// onInstance adapts c to run only on the instance the run loop tracks.
+func onInstance(c call) modCall {
+	return func(ctx context.Context, p *kernel.Process, mod api.Module, s []uint64) wasix.Errno {
+		if in := InstanceFrom(ctx); in != nil && in.mod != mod {
+			return wasix.ErrnoNotsup
+		}
+		return c(ctx, p, mod.Memory(), s)
+	}
 }
 
 // Offsets in stack_snapshot {user: u64, hash: hash (16 bytes)}.
