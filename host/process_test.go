@@ -105,6 +105,23 @@ func TestProcesses(t *testing.T) {
 	}
 }
 
+// TestForkSharedMemory runs the fork checks in a program that imports a
+// shared env.memory, as WASIX toolchains build them.
+func TestForkSharedMemory(t *testing.T) {
+	wasm := procGuest(t, "proc", "proctest_shm.wasm")
+	for check, want := range map[string]string{
+		"fork":   "child: shared=2 pid-is-new=1 parent-ok=1\nparent: shared=1 joined=1 code=7 sig=0\n",
+		"vfork":  "from exec\nparent: child=1 status=0\n",
+		"setjmp": "setjmp returned 0 (round 1)\nsetjmp returned 42 (round 1)\nchild landed before the fork: pid-is-child=1\nparent: child status=5\n",
+		"pipe":   "pipe: 1048576 bytes, same=1, status=0\n",
+	} {
+		out, errs, code := runProc(t, procRuntime(t), wasm, host.Config{Args: []string{"proctest", check}})
+		if code != 0 || out != want {
+			t.Errorf("%s: code %d, stdout %q, stderr %q", check, code, out, errs)
+		}
+	}
+}
+
 // TestForkWithoutAsyncify checks that a program that cannot unwind gets
 // ENOTSUP and that the trace says why.
 func TestForkWithoutAsyncify(t *testing.T) {
