@@ -145,7 +145,8 @@ func (v *vfork) exit(pr *procRun, err error) error {
 		if pr.mod.IsClosed() {
 			return fmt.Errorf("vfork: the child ended the parent's instance: %w", err)
 		}
-		code = 1
+		v.child.Abort() // a trap
+		code = 128 + uint32(wasix.SignalAbrt)
 	}
 	v.end(pr, code)
 	return v.resume(pr)

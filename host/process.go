@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/tetratelabs/wazero"
@@ -163,7 +164,17 @@ func (pr *procRun) close() {
 
 // finish ends a child process run in the background.
 func (pr *procRun) finish(code uint32, err error) {
-	_, _ = pr.r.endThreads(pr.ctx, pr.p, pr.main, pr.mod, code, err)
+	var trap *TrapError
+	if errors.As(err, &trap) {
+		pr.p.Abort()
+	}
+	_, err = pr.r.endThreads(pr.ctx, pr.p, pr.main, pr.mod, code, err)
+	if err != nil {
+		// Nobody waits for this run's error: the process's standard error
+		// gets it, as a shell would show a crashed child's message.
+		msg, _, _ := strings.Cut(err.Error(), "\n")
+		_, _ = pr.p.FdWrite(context.Background(), 2, [][]byte{[]byte(fmt.Sprintf("wasix: pid %d: %s\n", pr.p.Pid(), msg))})
+	}
 	pr.close()
 	pr.p.Close()
 }

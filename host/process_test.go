@@ -74,6 +74,7 @@ func TestProcesses(t *testing.T) {
 			"log status=0", "wd: /tmp", "missing: errno=44"}},
 		{check: "join", want: []string{"none: -12", "nonblock a: 0", "any: seen=2 codes=7", "after: -12"}},
 		{check: "signal", want: []string{"killed: code=143 sig=15", "raised: code=134 sig=6"}},
+		{check: "crash", want: []string{"crashed: code=134 sig=6"}, stderr: "wasix: pid 2: wasm error: unreachable\n"},
 		{check: "setjmp", want: []string{
 			"setjmp returned 0 (round 1)", "setjmp returned 42 (round 1)",
 			"child landed before the fork: pid-is-child=1", "parent: child status=5"}},

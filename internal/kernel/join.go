@@ -120,3 +120,10 @@ func (p *Process) SignalProcesses(pid int32, sig wasix.Signal) wasix.Errno {
 	}
 	return wasix.ErrnoSuccess
 }
+
+// Abort ends p as if SIGABRT killed it: what a trap in a child's program
+// means to its parent (status 134, or exit_signal with abrt in a join).
+func (p *Process) Abort() {
+	p.noteKilled(wasix.SignalAbrt)
+	p.SetExit(128 + uint32(wasix.SignalAbrt))
+}

@@ -1,6 +1,6 @@
 /*
  * proctest - checks of the process calls, one per subcommand:
- *   proctest fork|vfork|exec-path|exec-command|exec2|spawn|join|signal|setjmp|pipe|orphan
+ *   proctest fork|vfork|exec-path|exec-command|exec2|spawn|join|signal|crash|setjmp|pipe|orphan
  * Each prints what it saw; the Go test compares the lines.
  */
 #include "wasixproc.h"
@@ -152,6 +152,16 @@ static int do_signal(void) {
     return 0;
 }
 
+/* a child that traps is reported as killed by SIGABRT */
+static int do_crash(void) {
+    int32_t pid = wx_fork();
+    if (pid == 0) __builtin_trap();
+    int code = 0, sig = 0;
+    wx_waitpid((uint32_t)pid, &code, &sig, 0);
+    printf("crashed: code=%d sig=%d\n", code, sig);
+    return 0;
+}
+
 static wx_jmp_buf jb;
 static int depth_reached;
 
@@ -252,6 +262,7 @@ int main(int argc, char **argv) {
     if (!strcmp(c, "join")) return do_join();
     if (!strcmp(c, "signal")) return do_signal();
     if (!strcmp(c, "setjmp")) return do_setjmp();
+    if (!strcmp(c, "crash")) return do_crash();
     if (!strcmp(c, "pipe")) return do_pipe();
     if (!strcmp(c, "orphan")) return do_orphan();
     fprintf(stderr, "unknown check %s\n", c);
