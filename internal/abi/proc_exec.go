@@ -112,3 +112,5 @@ func splitList(s string) []string {
 	}
 	return out
 }
+
+func (r *ExecRequest) traceResult() string { return "exec " + r.Prog.Path }

@@ -147,6 +147,8 @@ func (e *VforkExit) Error() string {
 	return fmt.Sprintf("vfork child exit %d (handled by the run loop)", e.Code)
 }
 
+func (e *VforkExit) traceResult() string { return fmt.Sprintf("exit %d of the vforked child", e.Code) }
+
 // vforkExit panics with a VforkExit if ctx runs a vforked child.
 func vforkExit(ctx context.Context, code uint32) {
 	if in := InstanceFrom(ctx); in != nil && in.borrowed {
@@ -270,6 +272,12 @@ type RestoreRequest struct {
 
 // Error describes the request (it travels as a panic through wazero).
 func (r *RestoreRequest) Error() string { return "stack_restore (handled by the run loop)" }
+
+func (r *RestoreRequest) traceResult() string { return fmt.Sprintf("longjmp with %d", r.Val) }
+
+// runLoopRequest is a value a handler panics with for the run loop to act
+// on; the trace shows it as the call's outcome rather than as a trap.
+type runLoopRequest interface{ traceResult() string }
 
 func init() {
 	onInstanceCall("stack_checkpoint", stackCheckpoint)
