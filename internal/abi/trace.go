@@ -84,6 +84,8 @@ func (t *Tracer) wrap(f *Func, h api.GoModuleFunc, implemented bool) api.GoModul
 			r := recover()
 			if ee, ok := r.(*sys.ExitError); ok {
 				fmt.Fprintf(&b, " = ? (exit %d) %s", ee.ExitCode(), micros(time.Since(start)))
+			} else if rr, ok := r.(runLoopRequest); ok { // exec, longjmp (stack.go)
+				fmt.Fprintf(&b, " = ? (%s) %s", rr.traceResult(), micros(time.Since(start)))
 			} else {
 				fmt.Fprintf(&b, " = trap (%v) %s", r, micros(time.Since(start)))
 			}
