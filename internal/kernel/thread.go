@@ -433,6 +433,7 @@ type threadCtx struct {
 	t *Thread
 }
 
+// Value answers the thread key itself and asks the parent for the rest.
 func (c *threadCtx) Value(key any) any {
 	if key == (threadKey{}) {
 		return c.t
@@ -444,9 +445,16 @@ func (c *threadCtx) Value(key any) any {
 // for the thread or the process dies.
 type callCtx struct{ base *threadCtx }
 
+// Deadline is the thread's.
 func (c *callCtx) Deadline() (deadline time.Time, ok bool) { return c.base.Deadline() }
-func (c *callCtx) Done() <-chan struct{}                   { return *c.base.t.intr.Load() }
-func (c *callCtx) Value(key any) any                       { return c.base.Value(key) }
+
+// Done is the thread's current interrupt channel.
+func (c *callCtx) Done() <-chan struct{} { return *c.base.t.intr.Load() }
+
+// Value is the thread's.
+func (c *callCtx) Value(key any) any { return c.base.Value(key) }
+
+// Err is the thread's error, or ErrInterrupted while a signal is pending.
 func (c *callCtx) Err() error {
 	if err := c.base.Err(); err != nil {
 		return err
@@ -464,6 +472,7 @@ var ErrInterrupted = errInterrupted{}
 
 type errInterrupted struct{}
 
+// Error describes the interruption.
 func (errInterrupted) Error() string { return "interrupted by a signal" }
 
 // Unwrap lets the errno mapping see EINTR.
