@@ -69,7 +69,6 @@ type threads struct {
 	max      int
 	main     *Thread
 	launch   Launcher
-	allDone  chan struct{} // closed when the last thread ends
 	lastRval uint32
 
 	ctx    context.Context // ends when the process dies
@@ -97,7 +96,6 @@ func (p *Process) StartMainThread(ctx context.Context) *Thread {
 	}
 	th.ctx, th.cancel = context.WithCancel(ctx)
 	th.byTid = map[uint32]*Thread{}
-	th.allDone = make(chan struct{})
 	th.nextTid = 1
 	th.max = p.cfg.MaxThreads
 	if th.max <= 0 {
@@ -242,9 +240,6 @@ func (t *Thread) Finish(rval uint32) {
 	}
 	th.mu.Unlock()
 	close(t.done)
-	if last {
-		close(th.allDone)
-	}
 }
 
 // Join waits for the thread tid to end (thread_join). A thread that has
@@ -273,12 +268,9 @@ func (p *Process) Join(ctx context.Context, self *Thread, tid uint32) wasix.Errn
 func (p *Process) WaitThreads(stop <-chan struct{}) bool {
 	th := &p.thr
 	for {
-		th.mu.Lock()
-		n := th.live
-		if th.main != nil && th.byTid[th.main.tid] == th.main {
-			n--
-		}
+		// Wait for any other thread; when none is left, all have ended.
 		var wait chan struct{}
+		th.mu.Lock()
 		for _, t := range th.byTid {
 			if !t.main {
 				wait = t.done
@@ -286,7 +278,7 @@ func (p *Process) WaitThreads(stop <-chan struct{}) bool {
 			}
 		}
 		th.mu.Unlock()
-		if n <= 0 || wait == nil {
+		if wait == nil {
 			return true
 		}
 		select {
