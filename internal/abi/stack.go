@@ -30,7 +30,8 @@ import (
 //
 // As Wasmer does, the buffer is a two-word header {next, end} at the low
 // end of the stack region followed by the data, so that it uses free
-// stack space: it runs from there up to the stack pointer.
+// stack space: it runs from there up to the stack pointer. The region's
+// top is the stack pointer before _start runs.
 
 // asyncifyHeader is the size of the {next, end} header of the buffer.
 const asyncifyHeader = 8
@@ -64,8 +65,8 @@ type Snapshot struct {
 	Stack []byte
 }
 
-// NewInstance finds the asyncify exports and the stack layout of mod. A
-// module without them is still run; its fork and stack_checkpoint give
+// NewInstance finds the asyncify exports and the stack layout of mod,
+// which must not have run yet. A module without them is still run; its fork and stack_checkpoint give
 // ENOTSUP, and the trace says why. t may be nil.
 func NewInstance(mod api.Module, t *Tracer) *Instance {
 	in := &Instance{mod: mod, tracer: t, snaps: map[[16]byte]*Snapshot{}}
@@ -83,24 +84,21 @@ func NewInstance(mod api.Module, t *Tracer) *Instance {
 		return in
 	}
 	in.sp = sp
-	low := firstGlobal(mod, "__stack_low", "__data_end")
-	high := firstGlobal(mod, "__stack_high", "__heap_base")
-	if low == nil || high == nil || uint32(low.Get()) >= uint32(high.Get()) {
-		in.why = "the program exports neither __stack_low/__stack_high nor __data_end/__heap_base around its stack"
-		return in
+	// Made before _start runs, the stack pointer is still at the top of
+	// the stack region. Its bottom is __stack_low where the linker says
+	// it; else the end of the data when the data comes first (lld's
+	// default for C); else the start of memory (--stack-first, Rust's).
+	in.high = uint32(sp.Get())
+	if low := mod.ExportedGlobal("__stack_low"); low != nil && uint32(low.Get()) < in.high {
+		in.low = uint32(low.Get())
+	} else if end := mod.ExportedGlobal("__data_end"); end != nil && uint32(end.Get()) < in.high {
+		in.low = uint32(end.Get())
 	}
-	in.low = (uint32(low.Get()) + 7) &^ 7
-	in.high = uint32(high.Get())
+	in.low = (in.low + 7) &^ 7
+	if in.low+asyncifyHeader >= in.high {
+		in.why = "the program's stack region is empty"
+	}
 	return in
-}
-
-func firstGlobal(mod api.Module, names ...string) api.Global {
-	for _, n := range names {
-		if g := mod.ExportedGlobal(n); g != nil {
-			return g
-		}
-	}
-	return nil
 }
 
 // Module returns the guest instance.
