@@ -48,7 +48,7 @@ type launcher struct {
 	mu       sync.Mutex
 	compiled map[[32]byte]*Module
 
-	tracers sync.Map // pid -> *abi.Tracer, inherited by children
+	settings sync.Map // pid -> runSettings, what spawned children inherit
 }
 
 // Compile is kernel.Runner.Compile.
@@ -78,7 +78,11 @@ func (l *launcher) Start(p *kernel.Process, prog *kernel.Program) error {
 		return errors.New("not compiled by this runtime")
 	}
 	ppid, _ := p.ProcParent(p.Pid())
-	pr := &procRun{r: l.r, ctx: context.Background(), p: p, m: m, gen: m.gen, slot: &abi.Slot{}, tracer: l.tracer(ppid)}
+	var set runSettings
+	if v, ok := l.settings.Load(ppid); ok {
+		set = v.(runSettings)
+	}
+	pr := &procRun{r: l.r, ctx: context.Background(), p: p, m: m, gen: m.gen, slot: &abi.Slot{}, tracer: set.tracer, maxPages: set.maxPages}
 	if err := pr.instantiate(); err != nil {
 		return err
 	}
@@ -86,11 +90,11 @@ func (l *launcher) Start(p *kernel.Process, prog *kernel.Program) error {
 	return nil
 }
 
-func (l *launcher) tracer(pid uint32) *abi.Tracer {
-	if t, ok := l.tracers.Load(pid); ok {
-		return t.(*abi.Tracer)
-	}
-	return nil
+// runSettings are the settings of a run that spawned children inherit:
+// the trace and the memory limit.
+type runSettings struct {
+	tracer   *abi.Tracer
+	maxPages uint32
 }
 
 // procRun runs the programs of one process: the current instance and the
@@ -146,8 +150,8 @@ func (pr *procRun) instantiate() error {
 	// The first call makes the main thread; later ones (exec) keep it and
 	// point the launcher of threads at the new program.
 	pr.main = r.startThreads(pctx, pr.m, pr.p)
-	if pr.tracer != nil {
-		r.launcher().tracers.Store(pr.p.Pid(), pr.tracer)
+	if pr.tracer != nil || pr.maxPages != 0 {
+		r.launcher().settings.Store(pr.p.Pid(), runSettings{pr.tracer, pr.maxPages})
 	}
 	return nil
 }
@@ -159,7 +163,7 @@ func (pr *procRun) close() {
 		pr.link.Close(pr.ctx)
 		pr.mod = nil
 	}
-	pr.r.launcher().tracers.Delete(pr.p.Pid())
+	pr.r.launcher().settings.Delete(pr.p.Pid())
 }
 
 // finish ends a child process run in the background.

@@ -213,3 +213,15 @@ func TestProcGuestsUpToDate(t *testing.T) {
 		t.Fatalf("%v\n%s", err, out)
 	}
 }
+
+// TestSpawnInheritsTrace checks that spawned and forked children are
+// traced with their parent.
+func TestSpawnInheritsTrace(t *testing.T) {
+	var trace bytes.Buffer
+	runProc(t, procRuntime(t), procGuest(t, "proc", "proctest.wasm"), host.Config{Args: []string{"proctest", "spawn"}, Trace: &trace})
+	for _, want := range []string{"[1] proc_spawn(", "[2] fd_read(", "[3] "} {
+		if !strings.Contains(trace.String(), want) {
+			t.Errorf("trace lacks %q", want)
+		}
+	}
+}
