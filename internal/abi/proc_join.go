@@ -29,7 +29,8 @@ const (
 
 // proc_join(pid*, flags, status*): waits for the child *pid, or any child
 // when *pid is none, and writes back the pid reaped with its status. With
-// the non_blocking flag and no child ended, the status is nothing.
+// the non_blocking flag and no child ended, the status is nothing; with
+// wake_stopped a child stopped by a signal is reported (once per stop).
 func procJoin(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
 	pidPtr, flags, out := uint32(s[0]), wasix.JoinFlags(uint32(s[1])), uint32(s[2])
 	opt, ok := span(m, pidPtr, optionPidSize)
@@ -41,7 +42,16 @@ func procJoin(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) 
 	if opt[0] == byte(wasix.OptionSome) {
 		want = le32At(opt, 4)
 	}
-	pid, status, found, errno := p.JoinChild(ctx, want, flags&wasix.JoinFlagsNonBlocking != 0)
+	nonblock := flags&wasix.JoinFlagsNonBlocking != 0
+	var pid uint32
+	var status kernel.ExitStatus
+	var found, stopped bool
+	var errno wasix.Errno
+	if flags&wasix.JoinFlagsWakeStopped != 0 {
+		pid, status, found, stopped, errno = p.JoinChildStopped(ctx, want, nonblock)
+	} else {
+		pid, status, found, errno = p.JoinChild(ctx, want, nonblock)
+	}
 	clear(st)
 	if errno != wasix.ErrnoSuccess || !found {
 		st[0] = byte(wasix.JoinStatusTypeNothing)
@@ -49,7 +59,10 @@ func procJoin(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) 
 	}
 	opt[0] = byte(wasix.OptionSome)
 	le32(opt[4:], pid)
-	if status.Signal != 0 {
+	if stopped {
+		st[0] = byte(wasix.JoinStatusTypeStopped)
+		st[2] = byte(status.Signal)
+	} else if status.Signal != 0 {
 		st[0] = byte(wasix.JoinStatusTypeExitSignal)
 		le16(st[2:], uint16(status.Code))
 		st[4] = byte(status.Signal)

@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"context"
+	"time"
 
 	"github.com/wasix-go/wasix"
 )
@@ -126,4 +127,58 @@ func (p *Process) SignalProcesses(pid int32, sig wasix.Signal) wasix.Errno {
 func (p *Process) Abort() {
 	p.noteKilled(wasix.SignalAbrt)
 	p.SetExit(128 + uint32(wasix.SignalAbrt))
+}
+
+// stopPoll is how often a join that also waits for stops looks again: a
+// stop does not wake joins the way an exit does.
+const stopPoll = 10 * time.Millisecond
+
+// JoinChildStopped is JoinChild that also reports, once per stop, a child
+// that a signal stopped (join_flags wake_stopped): found is then true and
+// stopped too, the child is not reaped, and st.Signal is SIGSTOP.
+func (p *Process) JoinChildStopped(ctx context.Context, pid uint32, nonblock bool) (got uint32, st ExitStatus, found, stopped bool, errno wasix.Errno) {
+	for {
+		got, st, found, errno = p.JoinChild(ctx, pid, true)
+		if found || errno != wasix.ErrnoSuccess {
+			return got, st, found, false, errno
+		}
+		if c := p.stoppedChild(pid); c != nil {
+			return c.pid, ExitStatus{Signal: wasix.SignalStop}, true, true, wasix.ErrnoSuccess
+		}
+		if nonblock {
+			return 0, ExitStatus{}, false, false, wasix.ErrnoSuccess
+		}
+		t := time.NewTimer(stopPoll)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return 0, ExitStatus{}, false, false, wasix.ErrnoIntr
+		}
+	}
+}
+
+// stoppedChild returns a child (pid, or any) stopped and not yet reported,
+// marking it reported; children that run again may be reported again.
+func (p *Process) stoppedChild(pid uint32) *Process {
+	t := &p.k.pt
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var best *Process
+	for cpid, c := range p.linksLocked().children {
+		if pid != JoinAny && cpid != pid {
+			continue
+		}
+		if !c.Stopped() {
+			c.links.stopReported = false
+			continue
+		}
+		if !c.links.stopReported && (best == nil || c.pid < best.pid) {
+			best = c
+		}
+	}
+	if best != nil {
+		best.links.stopReported = true
+	}
+	return best
 }

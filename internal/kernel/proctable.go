@@ -33,6 +33,8 @@ type procLinks struct {
 	changed chan struct{}
 
 	killSig wasix.Signal // the signal ending the process by default action
+
+	stopReported bool // a join has reported the current stop
 }
 
 // linksLocked returns p's links, made ready on first use. k.pt.mu is held.

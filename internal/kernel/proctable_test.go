@@ -264,3 +264,33 @@ func TestSpawnAndExec(t *testing.T) {
 		t.Fatal("exec kept the old args or env")
 	}
 }
+
+func TestJoinStopped(t *testing.T) {
+	p := newProc(t, Config{}, ProcConfig{})
+	c, _ := p.Fork()
+	c.StartMainThread(context.Background())
+	ctx := context.Background()
+	_, _, found, _, errno := p.JoinChildStopped(ctx, JoinAny, true)
+	must(t, errno)
+	if found {
+		t.Fatal("a running child was reported")
+	}
+	must(t, c.Signal(wasix.SignalStop))
+	pid, st, found, stopped, errno := p.JoinChildStopped(ctx, JoinAny, false)
+	must(t, errno)
+	if !found || !stopped || pid != c.Pid() || st.Signal != wasix.SignalStop {
+		t.Fatalf("got %d %+v %v %v", pid, st, found, stopped)
+	}
+	// Reported once per stop.
+	if _, _, found, _, _ := p.JoinChildStopped(ctx, JoinAny, true); found {
+		t.Fatal("the same stop was reported twice")
+	}
+	must(t, c.Signal(wasix.SignalCont))
+	c.SetExit(0)
+	c.Close()
+	_, st, found, stopped, errno = p.JoinChildStopped(ctx, c.Pid(), false)
+	must(t, errno)
+	if !found || stopped || st.Code != 0 {
+		t.Fatalf("exit after continue: %+v %v %v", st, found, stopped)
+	}
+}
