@@ -13,6 +13,7 @@ import (
 	"github.com/tetratelabs/wazero/experimental"
 	"github.com/tetratelabs/wazero/sys"
 
+	"github.com/wasix-go/wasix"
 	"github.com/wasix-go/wasix/internal/abi"
 	"github.com/wasix-go/wasix/internal/kernel"
 )
@@ -210,7 +211,10 @@ func (pr *procRun) loop() (uint32, error) {
 				return 0, &TrapError{Err: err}
 			}
 			if req, ok := pending.(*abi.ForkRequest); ok {
-				if req.Copy {
+				if pr.vf != nil {
+					// A vforked child may only exec or exit.
+					err = in.Rewind(pr.ctx, snap, 0, wasix.ErrnoNotsup, false)
+				} else if req.Copy {
 					err = pr.fork(snap)
 				} else {
 					err = pr.vfork(snap)
@@ -237,7 +241,10 @@ func (pr *procRun) loop() (uint32, error) {
 				continue
 			}
 			if err := pr.exec(ex.Prog); err != nil {
-				return 126, nil // the new program would not instantiate: the old one is gone
+				// The new program would not instantiate, and the process
+				// was already readied for it: it ends as a shell's
+				// "cannot execute".
+				return 126, nil
 			}
 			continue
 		}
