@@ -102,15 +102,10 @@ func doExec(ctx context.Context, p *kernel.Process, name string, args, env []str
 	panic(&ExecRequest{Prog: prog})
 }
 
-// splitList splits a newline-joined list, dropping empty entries.
+// splitList splits a list joined by line feeds (or carriage returns, as
+// Wasmer accepts), dropping empty entries.
 func splitList(s string) []string {
-	var out []string
-	for _, f := range strings.Split(s, "\n") {
-		if f != "" {
-			out = append(out, f)
-		}
-	}
-	return out
+	return strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' })
 }
 
 func (r *ExecRequest) traceResult() string { return "exec " + r.Prog.Path }
