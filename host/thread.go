@@ -30,6 +30,9 @@ type threadCode struct {
 	err      error
 }
 
+// variantMu serialises the compilation of thread variants (see get).
+var variantMu sync.Mutex
+
 func (c *threadCode) get(ctx context.Context, rt wazero.Runtime, main wazero.CompiledModule) (wazero.CompiledModule, error) {
 	c.once.Do(func() {
 		variant, changed, err := threadVariant(c.wasm)
@@ -39,7 +42,13 @@ func (c *threadCode) get(ctx context.Context, rt wazero.Runtime, main wazero.Com
 		case !changed:
 			c.compiled = main
 		default:
+			// wazero 1.12 hands a module found in the file cache to a
+			// concurrent compile of the same bytes before it has finished
+			// preparing it (a data race), and runs of the same program
+			// compile the same variant: one at a time, then.
+			variantMu.Lock()
 			c.compiled, c.err = rt.CompileModule(context.WithoutCancel(ctx), variant)
+			variantMu.Unlock()
 			c.own = c.err == nil
 		}
 		c.wasm = nil
