@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"runtime"
+	"sync"
 
 	"github.com/tetratelabs/wazero/sys"
 
@@ -64,9 +66,32 @@ func copyMemory(dst, src *procRun) error {
 	if !ok1 || !ok2 {
 		return errors.New("fork: cannot read memory")
 	}
-	// The child's memory is fresh: zero but for its data segments. Chunks
-	// zero on both sides (never touched) need no writing, and with an
-	// mmap-backed memory are never faulted in for writing.
+	// Large memories are copied by several goroutines: the time goes in
+	// page faults and memory bandwidth, which more cores share out.
+	workers := min(runtime.GOMAXPROCS(0), len(a)/parallelCopyMin+1)
+	if workers <= 1 {
+		copyChunks(b, a)
+		return nil
+	}
+	var wg sync.WaitGroup
+	const huge = 2 << 20 // parts on huge page boundaries
+	part := (len(a)/workers + huge - 1) / huge * huge
+	for off := 0; off < len(a); off += part {
+		end := min(off+part, len(a))
+		wg.Go(func() { copyChunks(b[off:end], a[off:end]) })
+	}
+	wg.Wait()
+	return nil
+}
+
+// parallelCopyMin is the memory size from which copyMemory uses more than
+// one goroutine.
+const parallelCopyMin = 8 << 20
+
+// copyChunks copies a into b, which is fresh: zero but for the child's
+// data segments. Chunks zero on both sides (never touched) need no
+// writing, and with an mmap-backed memory are never faulted in for it.
+func copyChunks(b, a []byte) {
 	for off := 0; off < len(a); off += len(zeroChunk) {
 		end := min(off+len(zeroChunk), len(a))
 		z := zeroChunk[:end-off]
@@ -74,7 +99,6 @@ func copyMemory(dst, src *procRun) error {
 			copy(b[off:end], a[off:end])
 		}
 	}
-	return nil
 }
 
 // zeroChunk is what copyMemory compares the parent's memory with.
