@@ -122,8 +122,14 @@ static volatile uint32_t seen_tid[8];
 static volatile uint32_t seen_arg[8];
 static volatile uint32_t after_exit;
 
+static volatile uint32_t on_own_stack[8];
+
 static void record(int arg) {
-    seen_tid[arg] = self_tid();
+    /* a local whose address is taken lives on the shadow stack, which must
+     * be the one the spawn gave the thread */
+    volatile char probe = 0;
+    on_own_stack[arg] = (char *)&probe >= &stacks[0][0] && (char *)&probe < &stacks[MAX_THREADS][0];
+    seen_tid[arg] = self_tid() + probe;
     seen_arg[arg] = (uint32_t)arg + 100;
     if (arg == 3) {
         rt_thread_exit(7);
@@ -232,6 +238,9 @@ static int basic(void) {
            tids[1], tids[2], tids[3], seen_tid[0], seen_tid[1], seen_tid[2], seen_tid[3]);
     expect(seen_arg[0] == 100 && seen_arg[3] == 103, "each thread gets its argument", "%u %u", seen_arg[0], seen_arg[3]);
     expect(after_exit == 0, "thread_exit ends the thread", "it went on");
+    expect(on_own_stack[0] && on_own_stack[1] && on_own_stack[2] && on_own_stack[3],
+           "each thread runs on the stack it was given", "%u %u %u %u", on_own_stack[0], on_own_stack[1],
+           on_own_stack[2], on_own_stack[3]);
     expect_errno(rt_thread_join(main_tid), 16, "joining oneself is EDEADLK");
     expect_ok(rt_thread_parallelism(&n), "thread_parallelism");
     expect(n >= 1, "parallelism is at least 1", "%u", n);
