@@ -78,72 +78,52 @@ func init() {
 	}
 }
 
-// fd_read(fd, iovs, iovs_len, nread*)
-func fdRead(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-	out := uint32(s[3])
-	if _, ok := span(m, out, 4); !ok {
+// vectoredIO decodes the shape fd_read, fd_write, fd_pread and fd_pwrite
+// share: iovecs at stack slots 1 and 2, a u32 count written to the pointer
+// in slot out. The out-pointer is checked first so that a bad one moves no
+// data.
+func vectoredIO(m api.Memory, s []uint64, out int, do func(bufs [][]byte) (uint32, wasix.Errno)) wasix.Errno {
+	ptr := uint32(s[out])
+	if _, ok := span(m, ptr, 4); !ok {
 		return wasix.ErrnoFault
 	}
 	bufs, ok := iovecs(m, uint32(s[1]), uint32(s[2]), nil)
 	if !ok {
 		return wasix.ErrnoFault
 	}
-	n, errno := p.FdRead(ctx, wasix.Fd(uint32(s[0])), bufs)
+	n, errno := do(bufs)
 	if errno != wasix.ErrnoSuccess {
 		return errno
 	}
-	return put32(m, out, n)
+	return put32(m, ptr, n)
+}
+
+// fd_read(fd, iovs, iovs_len, nread*)
+func fdRead(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	return vectoredIO(m, s, 3, func(bufs [][]byte) (uint32, wasix.Errno) {
+		return p.FdRead(ctx, wasix.Fd(uint32(s[0])), bufs)
+	})
 }
 
 // fd_write(fd, iovs, iovs_len, nwritten*)
 func fdWrite(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-	out := uint32(s[3])
-	if _, ok := span(m, out, 4); !ok {
-		return wasix.ErrnoFault
-	}
-	bufs, ok := iovecs(m, uint32(s[1]), uint32(s[2]), nil)
-	if !ok {
-		return wasix.ErrnoFault
-	}
-	n, errno := p.FdWrite(ctx, wasix.Fd(uint32(s[0])), bufs)
-	if errno != wasix.ErrnoSuccess {
-		return errno
-	}
-	return put32(m, out, n)
+	return vectoredIO(m, s, 3, func(bufs [][]byte) (uint32, wasix.Errno) {
+		return p.FdWrite(ctx, wasix.Fd(uint32(s[0])), bufs)
+	})
 }
 
 // fd_pread(fd, iovs, iovs_len, offset, nread*)
 func fdPread(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-	out := uint32(s[4])
-	if _, ok := span(m, out, 4); !ok {
-		return wasix.ErrnoFault
-	}
-	bufs, ok := iovecs(m, uint32(s[1]), uint32(s[2]), nil)
-	if !ok {
-		return wasix.ErrnoFault
-	}
-	n, errno := p.FdPread(wasix.Fd(uint32(s[0])), bufs, s[3])
-	if errno != wasix.ErrnoSuccess {
-		return errno
-	}
-	return put32(m, out, n)
+	return vectoredIO(m, s, 4, func(bufs [][]byte) (uint32, wasix.Errno) {
+		return p.FdPread(wasix.Fd(uint32(s[0])), bufs, s[3])
+	})
 }
 
 // fd_pwrite(fd, iovs, iovs_len, offset, nwritten*)
 func fdPwrite(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-	out := uint32(s[4])
-	if _, ok := span(m, out, 4); !ok {
-		return wasix.ErrnoFault
-	}
-	bufs, ok := iovecs(m, uint32(s[1]), uint32(s[2]), nil)
-	if !ok {
-		return wasix.ErrnoFault
-	}
-	n, errno := p.FdPwrite(wasix.Fd(uint32(s[0])), bufs, s[3])
-	if errno != wasix.ErrnoSuccess {
-		return errno
-	}
-	return put32(m, out, n)
+	return vectoredIO(m, s, 4, func(bufs [][]byte) (uint32, wasix.Errno) {
+		return p.FdPwrite(wasix.Fd(uint32(s[0])), bufs, s[3])
+	})
 }
 
 // fd_seek(fd, offset, whence, newoffset*)

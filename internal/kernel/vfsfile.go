@@ -75,13 +75,17 @@ func (k *Kernel) moved(ns *vfs.Namespace, from, to string) {
 	}
 }
 
-func (o *fileObj) read(_ context.Context, bufs [][]byte, _ bool) (int, error) {
+// vectored applies one transfer to each buffer in turn, as readv and
+// writev do: it stops at the first short transfer, and an error after some
+// bytes moved is reported as the count alone (the next call sees it).
+// done is the number of bytes moved before the buffer, for offsets.
+func vectored(bufs [][]byte, transfer func(b []byte, done int) (int, error)) (int, error) {
 	n := 0
 	for _, b := range bufs {
 		if len(b) == 0 {
 			continue
 		}
-		m, err := o.f.Read(b)
+		m, err := transfer(b, n)
 		n += m
 		if err != nil {
 			if n > 0 {
@@ -94,69 +98,22 @@ func (o *fileObj) read(_ context.Context, bufs [][]byte, _ bool) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+func (o *fileObj) read(_ context.Context, bufs [][]byte, _ bool) (int, error) {
+	return vectored(bufs, func(b []byte, _ int) (int, error) { return o.f.Read(b) })
 }
 
 func (o *fileObj) write(_ context.Context, bufs [][]byte, _ bool) (int, error) {
-	n := 0
-	for _, b := range bufs {
-		if len(b) == 0 {
-			continue
-		}
-		m, err := o.f.Write(b)
-		n += m
-		if err != nil {
-			if n > 0 {
-				return n, nil
-			}
-			return 0, err
-		}
-		if m < len(b) {
-			break
-		}
-	}
-	return n, nil
+	return vectored(bufs, func(b []byte, _ int) (int, error) { return o.f.Write(b) })
 }
 
 func (o *fileObj) pread(bufs [][]byte, off int64) (int, error) {
-	n := 0
-	for _, b := range bufs {
-		if len(b) == 0 {
-			continue
-		}
-		m, err := o.f.Pread(b, off+int64(n))
-		n += m
-		if err != nil {
-			if n > 0 {
-				return n, nil
-			}
-			return 0, err
-		}
-		if m < len(b) {
-			break
-		}
-	}
-	return n, nil
+	return vectored(bufs, func(b []byte, done int) (int, error) { return o.f.Pread(b, off+int64(done)) })
 }
 
 func (o *fileObj) pwrite(bufs [][]byte, off int64) (int, error) {
-	n := 0
-	for _, b := range bufs {
-		if len(b) == 0 {
-			continue
-		}
-		m, err := o.f.Pwrite(b, off+int64(n))
-		n += m
-		if err != nil {
-			if n > 0 {
-				return n, nil
-			}
-			return 0, err
-		}
-		if m < len(b) {
-			break
-		}
-	}
-	return n, nil
+	return vectored(bufs, func(b []byte, done int) (int, error) { return o.f.Pwrite(b, off+int64(done)) })
 }
 
 func (o *fileObj) stat() (vfs.Stat, error) { return o.f.Stat() }
