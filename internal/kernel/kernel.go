@@ -79,6 +79,9 @@ type Kernel struct {
 	// pt links processes: parents, children, statuses, groups (proctable.go).
 	pt procTable
 
+	// bus holds the endpoints of the bus and its registries (bus.go).
+	bus busTable
+
 	// dirs holds every open directory, whose anchors renames must move.
 	dirsMu sync.Mutex
 	dirs   map[*fileObj]struct{}
