@@ -23,28 +23,12 @@ type modCall func(ctx context.Context, p *kernel.Process, mod api.Module, stack 
 // signal ends, and the boundaries of the call deliver its signals and
 // unwind it when the process ends (signal.go).
 func wrap(c call) api.GoModuleFunc {
-	return func(ctx context.Context, mod api.Module, stack []uint64) {
-		p := kernel.ProcessFrom(ctx)
-		if p == nil {
-			stack[0] = uint64(wasix.ErrnoNosys)
-			return
-		}
-		t := kernel.ThreadFrom(ctx)
-		if t == nil {
-			stack[0] = uint64(c(ctx, p, mod.Memory(), stack))
-			return
-		}
-		if t.Attention() {
-			boundary(ctx, mod, p, t)
-		}
-		stack[0] = uint64(c(t.CallContext(), p, mod.Memory(), stack))
-		if t.Attention() {
-			boundary(ctx, mod, p, t)
-		}
-	}
+	return wrapMod(func(ctx context.Context, p *kernel.Process, mod api.Module, stack []uint64) wasix.Errno {
+		return c(ctx, p, mod.Memory(), stack)
+	})
 }
 
-// wrapMod is wrap for a modCall.
+// wrapMod is wrap for a modCall: the same boundaries, with the module.
 func wrapMod(c modCall) api.GoModuleFunc {
 	return func(ctx context.Context, mod api.Module, stack []uint64) {
 		p := kernel.ProcessFrom(ctx)
