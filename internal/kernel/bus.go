@@ -137,6 +137,14 @@ func (k *Kernel) newEndpoint(p *Process) *BusEndpoint {
 	return &BusEndpoint{k: k, proc: p, calls: map[uint64]*callEnd{}, bids: map[uint32]*busLink{}, openers: map[*busLink]struct{}{}}
 }
 
+// SetIdle sets what runs when the last handle another endpoint holds on
+// ep is closed (a Go endpoint opened for one guest closes itself there).
+func (ep *BusEndpoint) SetIdle(f func()) {
+	ep.k.bus.mu.Lock()
+	ep.idle = f
+	ep.k.bus.mu.Unlock()
+}
+
 // AddBusService makes ep reachable by bus_open_local under name, before
 // any program of that name.
 func (k *Kernel) AddBusService(name string, ep *BusEndpoint) {
