@@ -91,6 +91,7 @@ type BusEndpoint struct {
 	closed  bool
 	rval    uint32 // the exit code of its process, once closed
 	name    string // the name it runs under in busTable.running, if any
+	started bool   // started by OpenLocal as a bus process
 	// idle runs when the last opener closes its handle (ends a bus process).
 	idle func()
 
@@ -174,7 +175,10 @@ func (p *Process) Bus() *BusEndpoint {
 		return ep
 	}
 	ep := p.k.newEndpoint(p)
-	ep.idle = func() { p.Signal(wasix.SignalKill) }
+	ep.idle = func() {
+		p.Signal(wasix.SignalKill)
+		p.awaitClosed()
+	}
 	if t.procs == nil {
 		t.procs = map[*Process]*BusEndpoint{}
 	}
@@ -182,8 +186,28 @@ func (p *Process) Bus() *BusEndpoint {
 	go func() {
 		<-p.Exited()
 		ep.Close()
+		t.mu.Lock()
+		started := ep.started
+		t.mu.Unlock()
+		if started {
+			// Nobody knows its pid to join it: reap it once its run is over.
+			p.awaitClosed()
+			if parent := p.k.process(p.parentPid()); parent != nil {
+				parent.JoinChild(context.Background(), p.pid, true)
+			}
+		}
 	}()
 	return ep
+}
+
+// awaitClosed waits, for a few seconds at most, until the run of p is over
+// and p closed (its instance and memory released), so that bus_close
+// returns with the bus process gone. The kernel has no channel for the
+// end of a run, hence the polling.
+func (p *Process) awaitClosed() {
+	for i := 0; i < 5000 && p.k.process(p.pid) == p; i++ {
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // validFormat reports whether f is one of the formats the ABI names.
@@ -268,6 +292,7 @@ func (ep *BusEndpoint) OpenLocal(name string, reuse bool) (uint32, wasix.BusErro
 	if t.running == nil {
 		t.running = map[string]*BusEndpoint{}
 	}
+	target.started = true
 	if !target.closed {
 		t.running[name], target.name = target, name
 	}

@@ -2,7 +2,7 @@
  *   busclient test [NAME]      the checks below against the server NAME
  *   busclient remote           bus_open_remote through the embedder's handler
  *   busclient go [NAME]        echo and nest on a Go endpoint (default gosvc)
- *   busclient bench N [NAME]   N echo calls of 16 bytes; prints ns per call
+ *   busclient bench N [NAME]   N echo calls of 16 bytes; prints "# ns <per call>"
  * Prints "ok ..." per check and exits 0, or "FAIL ..." and exits 1. */
 #include <time.h>
 #include "bus.h"
@@ -156,7 +156,7 @@ static void bench(int n, const char *name) {
 		}
 	}
 	uint64_t ns = now() - start;
-	printf("bench %s: %d calls, %llu ns/call\n", name, n, (unsigned long long)(ns / (uint64_t)n));
+	printf("bench %s: %d calls\n# ns %llu\n", name, n, (unsigned long long)(ns / (uint64_t)n));
 	bus_close(bid);
 }
 
