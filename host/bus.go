@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/wasix-go/wasix"
+	"github.com/wasix-go/wasix/internal/abi"
 	"github.com/wasix-go/wasix/internal/kernel"
 )
 
@@ -114,6 +115,18 @@ func (a remoteAdapter) OpenRemote(name, instance, token string, reuse bool) (*ke
 	g := newGoEndpoint(a.k, h)
 	g.ep.SetIdle(g.ep.Close)
 	return g.ep, wasix.BusErrorSuccess
+}
+
+// ServesBus reports whether the program imports bus_poll, without which it
+// cannot serve calls: the kernel refuses to open any other as a bus
+// process (invalid_abi).
+func (m *Module) ServesBus() bool {
+	for _, f := range m.imports {
+		if mod, name, _ := f.Import(); mod == abi.ModuleWasix && name == "bus_poll" {
+			return true
+		}
+	}
+	return false
 }
 
 // BusClient is a Go program's handle on a bus process, for calling its

@@ -3,6 +3,7 @@ package host_test
 import (
 	"context"
 	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -21,7 +22,20 @@ func busRuntime(t testing.TB) *host.Runtime {
 		t.Fatal(err)
 	}
 	rt.AddBusService("gosvc", host.BusHandlerFunc(busGoHandler))
+	addNotBus(t, rt)
 	return rt
+}
+
+// addNotBus registers a plain WASI program as "notbus", which cannot serve
+// the bus.
+func addNotBus(t testing.TB, rt *host.Runtime) {
+	wasm, err := os.ReadFile(filepath.Join("..", "testdata", "guests", "bin", "p1_exit.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rt.AddCommand(context.Background(), "notbus", wasm); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // busGoHandler serves echo, and nest as the guests do: n > 0 subcalls
@@ -75,6 +89,7 @@ func TestBusGuests(t *testing.T) {
 // TestBusGuestFromFile opens the server by path, from a mounted directory.
 func TestBusGuestFromFile(t *testing.T) {
 	rt := newRuntime(t, host.RuntimeConfig{NoComputeInterrupts: true})
+	addNotBus(t, rt)
 	dir, _ := filepath.Abs(filepath.Join("..", "testdata", "guests", "bus", "bin"))
 	out, errb, code := runProc(t, rt, procGuest(t, "bus", "busclient.wasm"), host.Config{
 		Args:   []string{"busclient", "test", "/srv/busserver.wasm"},

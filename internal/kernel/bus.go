@@ -662,6 +662,15 @@ func (ep *BusEndpoint) Close() {
 // standard input and the parent's standard output and error.
 func (k *Kernel) startBusProcess(parent *Process, name string) (*BusEndpoint, wasix.BusError) {
 	if parent != nil {
+		// Resolved first (the runner keeps what it compiled) to refuse a
+		// program that cannot serve.
+		prog, errno := parent.FindProgram(name, []string{name}, "")
+		if errno != wasix.ErrnoSuccess {
+			return nil, busErrorOf(errno)
+		}
+		if !servesBus(prog) {
+			return nil, wasix.BusErrorInvalidAbi
+		}
 		res, errno := parent.Spawn(SpawnRequest{Name: name, Args: []string{name},
 			Stdin: wasix.StdioModeNull, Stdout: wasix.StdioModeInherit, Stderr: wasix.StdioModeInherit})
 		if errno != wasix.ErrnoSuccess {
@@ -688,6 +697,11 @@ func (k *Kernel) startBusProcess(parent *Process, name string) (*BusEndpoint, wa
 		return nil, wasix.BusErrorInternalFailure
 	}
 	prog, errno := c.FindProgram(name, []string{name}, "")
+	if errno == wasix.ErrnoSuccess && !servesBus(prog) {
+		c.SetExit(127)
+		c.Close()
+		return nil, wasix.BusErrorInvalidAbi
+	}
 	if errno == wasix.ErrnoSuccess {
 		ep := c.Bus() // before it runs, so that its exit is seen
 		if r.Start(c, prog) == nil {
@@ -698,6 +712,13 @@ func (k *Kernel) startBusProcess(parent *Process, name string) (*BusEndpoint, wa
 	c.SetExit(127)
 	c.Close()
 	return nil, busErrorOf(errno)
+}
+
+// servesBus reports whether the program can serve bus calls, when its
+// runner can tell (a ServesBus method on the compiled code).
+func servesBus(prog *Program) bool {
+	c, ok := prog.Code.(interface{ ServesBus() bool })
+	return !ok || c.ServesBus()
 }
 
 // childStatus returns the exit status of p's ended child pid, if p has it.

@@ -26,8 +26,8 @@ WX(call_fault) void call_fault(uint64_t cid, uint32_t fault);
 WX(call_close) void call_close(uint64_t cid);
 
 /* bus_error values */
-enum { BUS_OK = 0, BUS_INVALID_WAPM = 3, BUS_ABORTED = 7, BUS_INVALID_HANDLE = 8, BUS_INVALID_TOPIC = 9,
-	BUS_UNSUPPORTED = 11, BUS_BAD_REQUEST = 12, BUS_ALREADY_CONSUMED = 17, BUS_MEMORY_VIOLATION = 18 };
+enum { BUS_OK = 0, BUS_INVALID_WAPM = 3, BUS_COMPILE_ERROR = 5, BUS_INVALID_ABI = 6, BUS_ABORTED = 7, BUS_INVALID_HANDLE = 8, BUS_INVALID_TOPIC = 9,
+	BUS_UNSUPPORTED = 11, BUS_BAD_REQUEST = 12, BUS_ACCESS_DENIED = 13, BUS_ALREADY_CONSUMED = 17, BUS_MEMORY_VIOLATION = 18 };
 /* bus_event_type and bus_data_format values */
 enum { EV_NOOP, EV_EXIT, EV_CALL, EV_RESULT, EV_FAULT, EV_CLOSE };
 enum { FMT_RAW = 0, FMT_JSON = 3 };
@@ -93,8 +93,19 @@ static bus_hash topic(const char *s) {
 	return r;
 }
 
+/* Whether t is the hash of name; hashes of the literals used are kept. */
 static int is_topic(bus_hash t, const char *name) {
-	bus_hash h = topic(name);
+	static struct { const char *name; bus_hash h; } seen[32];
+	static int nseen;
+	bus_hash h;
+	int i = 0;
+	while (i < nseen && seen[i].name != name) i++;
+	if (i < nseen) {
+		h = seen[i].h;
+	} else {
+		h = topic(name);
+		if (nseen < 32) { seen[nseen].name = name; seen[nseen].h = h; nseen++; }
+	}
 	return t.b0 == h.b0 && t.b1 == h.b1;
 }
 

@@ -40,6 +40,12 @@ static void test(const char *server) {
 	bus_hash t = topic("echo");
 
 	CHECK(open_local("no-such-program", 0, &bid) == BUS_INVALID_WAPM, "open of a missing program: invalid_wapm");
+	FILE *f = fopen("/tmp/junk", "w");
+	if (f) { fputs("not wasm", f); fclose(f); }
+	CHECK(open_local("/tmp/junk", 0, &bid) == BUS_COMPILE_ERROR, "open of a file that is no program: compile_error");
+	CHECK(open_local("/tmp", 0, &bid) == BUS_ACCESS_DENIED, "open of a directory: access_denied");
+	CHECK(open_local("notbus", 0, &bid) == BUS_INVALID_ABI, "open of a program without bus_poll: invalid_abi");
+	CHECK(open_local("", 0, &bid) == BUS_BAD_REQUEST, "open of an empty name: bad_request");
 	CHECK(bus_open_remote("x", 1, 0, "i", 1, "t", 1, &bid) == BUS_UNSUPPORTED, "open_remote without a handler: unsupported");
 	CHECK(open_local(server, 0, &bid) == BUS_OK, "open %s: bid %u", server, bid);
 
@@ -129,7 +135,7 @@ static void remote(void) {
 	uint32_t bid, bid2;
 	CHECK(bus_open_remote("svc", 3, 0, "inst", 4, "secret", 6, &bid) == BUS_OK, "open_remote svc@inst");
 	CHECK(call(bid, "echo", FMT_RAW, "far", out, sizeof out, NULL) == EV_RESULT && strcmp(out, "far") == 0, "remote echo: %s", out);
-	CHECK(bus_open_remote("svc", 3, 0, "inst", 4, "wrong", 5, &bid2) == 13, "bad token: access_denied");
+	CHECK(bus_open_remote("svc", 3, 0, "inst", 4, "wrong", 5, &bid2) == BUS_ACCESS_DENIED, "bad token: access_denied");
 	CHECK(bus_close(bid) == BUS_OK, "close");
 }
 
