@@ -76,6 +76,16 @@ func runBusClient(t *testing.T, rt *host.Runtime, args ...string) string {
 // pointers, reuse, handles reused after close, the callee exiting.
 func TestBusGuests(t *testing.T) {
 	rt := busRuntime(t)
+	for _, name := range []string{"busclient.wasm", "busserver.wasm"} {
+		m, err := rt.Compile(context.Background(), procGuest(t, "bus", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.ABI() != host.ABIWasixSeed {
+			t.Errorf("%s is detected as %q", name, m.ABI())
+		}
+		m.Close(context.Background())
+	}
 	out := runBusClient(t, rt, "test")
 	for _, want := range []string{"ok nest 4: SCSC0", "ok exit event: bid 1, code 7", "ok open again: the same bid 1"} {
 		if !strings.Contains(out, want) {
@@ -84,6 +94,16 @@ func TestBusGuests(t *testing.T) {
 	}
 	// The host is unharmed: the runtime still runs the checks.
 	runBusClient(t, rt, "test")
+}
+
+// TestBusGuests2022 runs the client under the 2022 generation, whose bus
+// calls have the seed's signatures.
+func TestBusGuests2022(t *testing.T) {
+	out, errb, code := runProc(t, busRuntime(t), procGuest(t, "bus", "busclient.wasm"),
+		host.Config{Args: []string{"busclient", "test"}, ABI: host.ABIWasix2022})
+	if code != 0 || !strings.HasSuffix(out, "all ok\n") {
+		t.Fatalf("exit %d\n%s\nstderr:\n%s", code, out, errb)
+	}
 }
 
 // TestBusGuestFromFile opens the server by path, from a mounted directory.
