@@ -98,6 +98,11 @@ type BusEndpoint struct {
 	wq waitq
 }
 
+// maxBusCalls bounds the live call handles of one endpoint, so that a
+// caller flooding a callee that does not answer cannot grow the host
+// without end: beyond it a new call fails.
+const maxBusCalls = 1 << 16
+
 // busLink is one bid: an endpoint's handle of another it opened.
 type busLink struct {
 	from, to *BusEndpoint
@@ -379,6 +384,9 @@ func (ep *BusEndpoint) Call(bid uint32, topic wasix.Hash, format wasix.BusDataFo
 	if l.ended || l.to.closed || ep.closed {
 		return 0, wasix.BusErrorAborted
 	}
+	if berr := ep.room(l.to); berr != wasix.BusErrorSuccess {
+		return 0, berr
+	}
 	return ep.call(l.to, l, nil, 0, false, topic, format, data), wasix.BusErrorSuccess
 }
 
@@ -399,7 +407,23 @@ func (ep *BusEndpoint) Subcall(parent uint64, topic wasix.Hash, format wasix.Bus
 	if pe.call.done || other.ep.closed {
 		return 0, wasix.BusErrorAborted
 	}
+	if berr := ep.room(other.ep); berr != wasix.BusErrorSuccess {
+		return 0, berr
+	}
 	return ep.call(other.ep, pe.call.link, pe.call, other.cid, true, topic, format, data), wasix.BusErrorSuccess
+}
+
+// room says whether ep may make one more call to target: the caller out
+// of handles gets memory_allocation_failed, a callee with too many calls
+// pending bus_invocation_failed. k.bus.mu is held.
+func (ep *BusEndpoint) room(target *BusEndpoint) wasix.BusError {
+	if len(ep.calls) >= maxBusCalls {
+		return wasix.BusErrorMemoryAllocationFailed
+	}
+	if len(target.calls) >= maxBusCalls {
+		return wasix.BusErrorBusInvocationFailed
+	}
+	return wasix.BusErrorSuccess
 }
 
 // call makes a call from ep to target and posts it there. k.bus.mu is

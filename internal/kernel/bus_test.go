@@ -153,3 +153,24 @@ func TestBusOpenErrors(t *testing.T) {
 		t.Fatalf("no remote: %v", berr)
 	}
 }
+
+// TestBusFlood checks that a callee that never answers stops taking calls
+// at the bound, and the caller at its own.
+func TestBusFlood(t *testing.T) {
+	k, client, _ := busPair(t)
+	var berr wasix.BusError
+	n := 0
+	for ; n <= maxBusCalls; n++ {
+		if _, berr = client.Call(1, wasix.Hash{}, 0, nil); berr != wasix.BusErrorSuccess {
+			break
+		}
+	}
+	if n != maxBusCalls || berr != wasix.BusErrorMemoryAllocationFailed {
+		t.Fatalf("caller stopped after %d calls: %v", n, berr)
+	}
+	other := k.NewBusEndpoint()
+	other.OpenLocal("svc", false)
+	if _, berr := other.Call(1, wasix.Hash{}, 0, nil); berr != wasix.BusErrorBusInvocationFailed {
+		t.Fatalf("call to a full callee: %v", berr)
+	}
+}
