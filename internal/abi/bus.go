@@ -3,6 +3,7 @@ package abi
 import (
 	"context"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/tetratelabs/wazero/api"
@@ -24,6 +25,19 @@ func init() {
 	wasixCalls["call_reply"] = callReply
 	wasixCalls["call_fault"] = callFault
 	wasixCalls["call_close"] = callClose
+}
+
+// busErrorCalls are the calls whose result is a bus_error, for the trace.
+var busErrorCalls = map[string]bool{"bus_open_local": true, "bus_open_remote": true, "bus_close": true,
+	"bus_call": true, "bus_subcall": true, "bus_poll": true, "call_reply": true}
+
+// resultName names the error code r of the call name, as the trace shows
+// it: a bus_error for the bus calls, an errno otherwise.
+func resultName(name string, r uint32) string {
+	if busErrorCalls[name] {
+		return strings.ToLower(wasix.BusError(r).Name())
+	}
+	return wasix.Errno(r).String()
 }
 
 // Layout of bus_event: a u8 tag, then the case at offset 8.

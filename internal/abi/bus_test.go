@@ -67,3 +67,12 @@ func TestBusEventLayout(t *testing.T) {
 		t.Errorf("close: %+v", c)
 	}
 }
+
+func TestBusResultNames(t *testing.T) {
+	if got := resultName("bus_call", 8); got != "invalid_handle" {
+		t.Errorf("bus_call 8: %s", got)
+	}
+	if got := resultName("fd_read", 8); got != "badf" {
+		t.Errorf("fd_read 8: %s", got)
+	}
+}
