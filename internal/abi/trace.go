@@ -12,7 +12,6 @@ import (
 
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/sys"
-	"github.com/wasix-go/wasix"
 	"github.com/wasix-go/wasix/internal/kernel"
 )
 
@@ -99,7 +98,7 @@ func (t *Tracer) wrap(f *Func, h api.GoModuleFunc, implemented bool) api.GoModul
 		if len(f.Results) > 0 {
 			r := stack[0]
 			if f.Results[0] == api.ValueTypeI32 {
-				fmt.Fprintf(&b, " = %d (%s)", uint32(r), wasix.Errno(uint32(r)).String())
+				fmt.Fprintf(&b, " = %d (%s)", uint32(r), resultName(f.Name, uint32(r)))
 			} else {
 				fmt.Fprintf(&b, " = %d", r)
 			}
