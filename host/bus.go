@@ -138,8 +138,9 @@ type BusClient struct {
 
 // OpenBus opens the bus process name as bus_open_local does: a Go
 // endpoint of that name, a running instance if reuse allows, or a program
-// from the command table or the files, started as a process of its own
-// whose output is discarded.
+// from the command table or the runtime's root filesystem (a run's mounts
+// are not there), started as a process of its own whose output is
+// discarded.
 func (r *Runtime) OpenBus(name string, reuse bool) (*BusClient, error) {
 	r.launcher() // the runner that starts programs
 	g := newGoEndpoint(r.kern, nil)

@@ -362,7 +362,7 @@ func (ep *BusEndpoint) release(l *busLink) func() {
 			ep.closeEnd(e)
 		}
 	}
-	if len(l.to.openers) == 0 && !l.to.closed {
+	if len(l.to.openers) == 0 && !l.to.closed && l.to != ep { // a process holding itself does not end itself
 		return l.to.idle
 	}
 	return nil
