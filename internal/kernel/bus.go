@@ -573,10 +573,10 @@ func (ep *BusEndpoint) poll(ctx context.Context, timeout time.Duration, max int,
 			berr = wasix.BusErrorAborted
 			return true
 		}
-		for len(ep.events) > 0 && len(out) < max {
-			ev := ep.events[0]
+		i := 0
+		for ; i < len(ep.events) && len(out) < max; i++ {
+			ev := ep.events[i]
 			if !ep.live(&ev) {
-				ep.events = ep.events[1:]
 				continue
 			}
 			if ready != nil {
@@ -584,13 +584,16 @@ func (ep *BusEndpoint) poll(ctx context.Context, timeout time.Duration, max int,
 					break
 				}
 			}
-			ep.events = ep.events[1:]
 			ep.delivered(&ev)
+			if out == nil {
+				out = make([]BusEvent, 0, min(max, len(ep.events)-i))
+			}
 			out = append(out, ev)
 		}
-		if len(ep.events) == 0 {
-			ep.events = nil
-		}
+		// Keep the queue's array: most polls take everything.
+		n := copy(ep.events, ep.events[i:])
+		clear(ep.events[n:])
+		ep.events = ep.events[:n]
 		return len(out) > 0 || berr != wasix.BusErrorSuccess
 	}
 	if timeout == 0 {
