@@ -40,6 +40,7 @@ type busTable struct {
 	procs    map[*Process]*BusEndpoint // endpoints of processes, made on first use
 	services map[string]*BusEndpoint   // Go endpoints by name (AddBusService)
 	running  map[string]*BusEndpoint   // bus processes by the name they were opened with, for reuse
+	goEps    map[*BusEndpoint]struct{} // open Go endpoints, closed by CloseBus
 	remote   BusRemote
 }
 
@@ -136,7 +137,14 @@ func (e *callEnd) peer() *callEnd {
 // NewBusEndpoint returns an endpoint for a Go program, which polls it for
 // its events. Close it when done.
 func (k *Kernel) NewBusEndpoint() *BusEndpoint {
-	return k.newEndpoint(nil)
+	ep := k.newEndpoint(nil)
+	k.bus.mu.Lock()
+	if k.bus.goEps == nil {
+		k.bus.goEps = map[*BusEndpoint]struct{}{}
+	}
+	k.bus.goEps[ep] = struct{}{}
+	k.bus.mu.Unlock()
+	return ep
 }
 
 func (k *Kernel) newEndpoint(p *Process) *BusEndpoint {
@@ -331,6 +339,9 @@ func (ep *BusEndpoint) CloseBus(bid uint32) wasix.BusError {
 	l := ep.bids[bid]
 	if l == nil {
 		t.mu.Unlock()
+		if ep.closed {
+			return wasix.BusErrorSuccess // Close released everything already
+		}
 		return wasix.BusErrorInvalidHandle
 	}
 	idle := ep.release(l)
@@ -368,10 +379,13 @@ func (ep *BusEndpoint) Call(bid uint32, topic wasix.Hash, format wasix.BusDataFo
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	l := ep.bids[bid]
+	if ep.closed {
+		return 0, wasix.BusErrorAborted
+	}
 	if l == nil {
 		return 0, wasix.BusErrorInvalidHandle
 	}
-	if l.ended || l.to.closed || ep.closed {
+	if l.ended || l.to.closed {
 		return 0, wasix.BusErrorAborted
 	}
 	if berr := ep.room(l.to); berr != wasix.BusErrorSuccess {
@@ -389,6 +403,9 @@ func (ep *BusEndpoint) Subcall(parent uint64, topic wasix.Hash, format wasix.Bus
 	t := &ep.k.bus
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if ep.closed {
+		return 0, wasix.BusErrorAborted
+	}
 	pe, berr := ep.handle(parent)
 	if berr != wasix.BusErrorSuccess {
 		return 0, berr
@@ -638,6 +655,7 @@ func (ep *BusEndpoint) Close() {
 		ep.rval = rval
 		delete(t.procs, ep.proc)
 	}
+	delete(t.goEps, ep)
 	if ep.name != "" && t.running[ep.name] == ep {
 		delete(t.running, ep.name)
 	}

@@ -111,3 +111,44 @@ func busErrorOf(e wasix.Errno) wasix.BusError {
 	}
 	return wasix.BusErrorInternalFailure
 }
+
+// closeBus closes p's endpoint, if it has one, as p closes: the bus
+// processes only p held end, and are waited for, before p is gone, so
+// that its run does not return while they still run.
+func (p *Process) closeBus() {
+	t := &p.k.bus
+	t.mu.Lock()
+	ep := t.procs[p]
+	t.mu.Unlock()
+	if ep != nil {
+		ep.Close()
+	}
+}
+
+// CloseBus ends the bus as the runtime closes: every bus process is
+// killed and waited for (its memory must not go while it runs), and every
+// Go endpoint is closed, which ends the goroutines serving them.
+func (k *Kernel) CloseBus() {
+	t := &k.bus
+	t.mu.Lock()
+	var procs []*Process
+	for p, ep := range t.procs {
+		if ep.started {
+			procs = append(procs, p)
+		}
+	}
+	var goEps []*BusEndpoint
+	for ep := range t.goEps {
+		goEps = append(goEps, ep)
+	}
+	t.mu.Unlock()
+	for _, p := range procs {
+		p.Signal(wasix.SignalKill)
+	}
+	for _, p := range procs {
+		p.awaitClosed()
+	}
+	for _, ep := range goEps {
+		ep.Close()
+	}
+}

@@ -2,6 +2,7 @@
  *   busclient test [NAME]      the checks below against the server NAME
  *   busclient remote           bus_open_remote through the embedder's handler
  *   busclient go [NAME]        echo and nest on a Go endpoint (default gosvc)
+ *   busclient leave [NAME]     calls echo and exits with the bus process open
  *   busclient bench N [NAME]   N echo calls of 16 bytes; prints "# ns <per call>"
  * Prints "ok ..." per check and exits 0, or "FAIL ..." and exits 1. */
 #include <time.h>
@@ -171,6 +172,12 @@ int main(int argc, char **argv) {
 	if (strcmp(mode, "test") == 0) test(argc > 2 ? argv[2] : "busserver");
 	else if (strcmp(mode, "go") == 0) go(argc > 2 ? argv[2] : "gosvc");
 	else if (strcmp(mode, "remote") == 0) remote();
+	else if (strcmp(mode, "leave") == 0) {
+		char out[64];
+		uint32_t bid;
+		CHECK(open_local(argc > 2 ? argv[2] : "busserver", 0, &bid) == BUS_OK, "open");
+		CHECK(call(bid, "echo", FMT_RAW, "bye", out, sizeof out, NULL) == EV_RESULT, "echo: %s", out);
+	}
 	else if (strcmp(mode, "bench") == 0) bench(argc > 2 ? atoi(argv[2]) : 1000, argc > 3 ? argv[3] : "busserver");
 	else { printf("FAIL unknown mode %s\n", mode); return 2; }
 	if (!failed) printf("all ok\n");
