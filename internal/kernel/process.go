@@ -158,6 +158,7 @@ func (p *Process) Env() []string { return p.cfg.Env }
 // Close closes every descriptor, restores the terminal if tty_set changed
 // it, and forgets the pid. It is safe to call more than once.
 func (p *Process) Close() {
+	p.closeBus() // the bus processes it alone held end first (bus_proc.go)
 	for _, of := range p.fds.closeAll() {
 		of.release()
 	}
