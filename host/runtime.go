@@ -64,6 +64,7 @@ func NewRuntime(ctx context.Context, cfg RuntimeConfig) (*Runtime, error) {
 
 // Close ends every program still running and releases the compiled code.
 func (r *Runtime) Close(ctx context.Context) error {
+	r.kern.CloseBus() // bus processes end before their memories go (kernel/bus_proc.go)
 	err := r.rt.Close(ctx)
 	_ = r.host.Close(ctx)
 	if cerr := r.cache.Close(ctx); err == nil {
