@@ -195,3 +195,49 @@ func TestBusGuestsUpToDate(t *testing.T) {
 		t.Fatalf("%v\n%s", err, out)
 	}
 }
+
+// TestBusOpenerLeaves runs a client that exits with its bus process open
+// and closes the runtime at once: the bus process ends with its opener,
+// before the runtime frees its memory.
+func TestBusOpenerLeaves(t *testing.T) {
+	for range 20 {
+		rt, err := host.NewRuntime(context.Background(), host.RuntimeConfig{NoComputeInterrupts: true, CacheDir: cacheDir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := rt.AddCommand(context.Background(), "busserver", procGuest(t, "bus", "busserver.wasm")); err != nil {
+			t.Fatal(err)
+		}
+		code, err := rt.Run(context.Background(), procGuest(t, "bus", "busclient.wasm"), host.Config{Args: []string{"busclient", "leave"}})
+		if code != 0 || err != nil {
+			t.Fatal(code, err)
+		}
+		rt.Close(context.Background())
+	}
+}
+
+// TestBusRuntimeCloses closes the runtime under a Go client whose bus
+// process still runs, then the client.
+func TestBusRuntimeCloses(t *testing.T) {
+	for range 20 {
+		rt, err := host.NewRuntime(context.Background(), host.RuntimeConfig{NoComputeInterrupts: true, CacheDir: cacheDir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := rt.AddCommand(context.Background(), "busserver", procGuest(t, "bus", "busserver.wasm")); err != nil {
+			t.Fatal(err)
+		}
+		c, err := rt.OpenBus("busserver", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := c.Call(context.Background(), host.Topic("echo"), 0, []byte("x")); err != nil {
+			t.Fatal(err)
+		}
+		rt.Close(context.Background())
+		if _, _, err := c.Call(context.Background(), host.Topic("echo"), 0, nil); !errors.Is(err, wasix.BusErrorAborted) {
+			t.Fatalf("call after the runtime closed: %v", err)
+		}
+		c.Close()
+	}
+}
