@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"os"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 	"time"
 	"unsafe"
@@ -358,9 +359,10 @@ func wrapConn(c net.Conn, laddr, raddr net.Addr) net.Conn {
 // listener accepts with the WASIX sock_accept, which also gives the
 // peer's address, waiting in Go's poller between connections.
 type listener struct {
-	f    *os.File
-	rc   syscall.RawConn
-	addr net.Addr
+	f      *os.File
+	rc     syscall.RawConn
+	addr   net.Addr
+	closed atomic.Bool // so that Accept after Close says net.ErrClosed
 }
 
 // Accept waits for the next connection, parked in Go's poller.
@@ -376,7 +378,7 @@ func (l *listener) Accept() (net.Conn, error) {
 		err = aerr
 	}
 	if err != nil {
-		if errors.Is(err, os.ErrClosed) {
+		if l.closed.Load() {
 			err = net.ErrClosed
 		}
 		return nil, opErr("accept", "tcp", l.addr, err)
@@ -392,7 +394,10 @@ func (l *listener) Accept() (net.Conn, error) {
 }
 
 // Close stops listening; a blocked Accept returns net.ErrClosed.
-func (l *listener) Close() error { return l.f.Close() }
+func (l *listener) Close() error {
+	l.closed.Store(true)
+	return l.f.Close()
+}
 
 // Addr returns the address listened on.
 func (l *listener) Addr() net.Addr { return l.addr }
@@ -400,10 +405,11 @@ func (l *listener) Addr() net.Addr { return l.addr }
 // packetConn is a datagram socket read and written with sock_recv_from
 // and sock_send_to, waiting in Go's poller.
 type packetConn struct {
-	f     *os.File
-	rc    syscall.RawConn
-	fd    wasix.Fd
-	laddr net.Addr
+	f      *os.File
+	rc     syscall.RawConn
+	fd     wasix.Fd
+	laddr  net.Addr
+	closed atomic.Bool
 }
 
 // ReadFrom receives one datagram into b and tells its sender.
@@ -423,6 +429,9 @@ func (c *packetConn) ReadFrom(b []byte) (int, net.Addr, error) {
 		err = rerr
 	}
 	if err != nil {
+		if c.closed.Load() {
+			err = net.ErrClosed
+		}
 		return 0, nil, opErr("read", "udp", c.laddr, err)
 	}
 	ap, _ := fromWasix(&from)
@@ -463,8 +472,11 @@ func (c *packetConn) WriteTo(b []byte, addr net.Addr) (int, error) {
 	return int(n), nil
 }
 
-// Close closes the socket.
-func (c *packetConn) Close() error { return c.f.Close() }
+// Close closes the socket; a blocked ReadFrom returns net.ErrClosed.
+func (c *packetConn) Close() error {
+	c.closed.Store(true)
+	return c.f.Close()
+}
 
 // LocalAddr returns the address the socket is bound to.
 func (c *packetConn) LocalAddr() net.Addr { return c.laddr }

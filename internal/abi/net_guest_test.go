@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -65,7 +66,11 @@ func compiledGuest(t testing.TB, name string, fast bool) (wazero.Runtime, *Host,
 		r = &netRuntime{rt: rt, h: NewHost(rt), compiled: map[string]wazero.CompiledModule{}}
 		netRuntimes.byFast[fast] = r
 	}
-	wasm, err := os.ReadFile(filepath.Join(netGuestDir, name))
+	path := name
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(netGuestDir, name)
+	}
+	wasm, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +136,8 @@ func startGuest(t testing.TB, name string, pol *hostnet.Policy, args ...string) 
 		}
 		close(g.lines)
 	}()
-	p, err := k.NewProcess(kernel.ProcConfig{Args: append([]string{name}, args...), Stdout: pw, Stderr: &g.stderr})
+	p, err := k.NewProcess(kernel.ProcConfig{Args: append([]string{name}, args...), Stdout: pw, Stderr: &g.stderr,
+		Preopens: []kernel.Preopen{{GuestPath: "/"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -548,5 +554,30 @@ func TestNetGoHTTPRequestAndWS(t *testing.T) {
 	g = startGuest(t, "netguest.wasm", nil, "httpreq", "http://192.0.2.1/", "x")
 	if err := <-g.done; err == nil || !strings.Contains(g.stderr.String(), "permissions forbid the access") {
 		t.Fatalf("http_request outside loopback: %v, %q", err, g.stderr.String())
+	}
+}
+
+// wasixnet's own tests, built for wasip1 with the plain toolchain, pass
+// inside the runtime.
+func TestNetWasixnetTestsInside(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a wasip1 test binary")
+	}
+	bin := filepath.Join(t.TempDir(), "wasixnet.test.wasm")
+	cmd := exec.Command("go", "test", "-c", "-o", bin, "../../wasixnet")
+	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go test -c: %v\n%s", err, out)
+	}
+	g := startGuest(t, bin, nil, "-test.v")
+	var out []string
+	for l := range g.lines {
+		out = append(out, l)
+	}
+	if err := <-g.done; err != nil {
+		t.Fatalf("%v\n%s\nstderr: %s", err, strings.Join(out, "\n"), g.stderr.String())
+	}
+	if len(out) == 0 || out[len(out)-1] != "PASS" {
+		t.Fatalf("output:\n%s", strings.Join(out, "\n"))
 	}
 }
