@@ -492,6 +492,9 @@ func (ep *BusEndpoint) Fault(cid uint64, fault wasix.BusError) wasix.BusError {
 	if e.call.done {
 		return wasix.BusErrorAborted
 	}
+	if fault == wasix.BusErrorSuccess {
+		fault = wasix.BusErrorUnknownError // a fault says that something failed
+	}
 	ep.finish(e.call, BusEvent{Type: wasix.BusEventTypeFault, Fault: fault})
 	return wasix.BusErrorSuccess
 }
