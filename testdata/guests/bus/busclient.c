@@ -1,5 +1,7 @@
 /* Talks to busserver (or a Go endpoint) over the bus.
- *   busclient test [NAME]      the checks below against the server NAME
+ *   busclient test [NAME]      the checks below against the server NAME (and
+ *                              "notbus", a program without bus_poll, which
+ *                              the runtime must have as a command)
  *   busclient remote           bus_open_remote through the embedder's handler
  *   busclient go [NAME]        echo and nest on a Go endpoint (default gosvc)
  *   busclient leave [NAME]     calls echo and exits with the bus process open
