@@ -48,6 +48,14 @@
 // the host needs checks compiled into its code, which
 // RuntimeConfig.NoComputeInterrupts leaves out for speed.
 //
+// # The bus
+//
+// Programs of the seed and 2022 generations open each other as bus
+// processes and call topics on them (bus_open_local, bus_call, bus_poll,
+// call_reply, ...). Runtime.AddBusService lets Go code serve topics to
+// them, Runtime.OpenBus call theirs, and Runtime.SetBusRemote answer
+// bus_open_remote; Topic names a topic as the guests hash it.
+//
 // # Limits and tracing
 //
 // RuntimeConfig bounds memory and descriptors for every process;
