@@ -36,18 +36,26 @@ type BusCall struct {
 	// Data is the request.
 	Data []byte
 
-	g   *goEndpoint
-	cid uint64
+	g      *goEndpoint
+	cid    uint64
+	ctx    context.Context
+	cancel context.CancelFunc
 }
+
+// Context returns a context that ends when the call does: answered, given
+// up by the caller (which closed it or exited), or the runtime closed.
+func (c *BusCall) Context() context.Context { return c.ctx }
 
 // Reply answers the call with data in format. The error is a
 // wasix.BusError, aborted if the caller is gone.
 func (c *BusCall) Reply(format wasix.BusDataFormat, data []byte) error {
+	defer c.g.done(c)
 	return busErr(c.g.ep.Reply(c.cid, format, data))
 }
 
 // Fault makes the call fail with code.
 func (c *BusCall) Fault(code wasix.BusError) error {
+	defer c.g.done(c)
 	return busErr(c.g.ep.Fault(c.cid, code))
 }
 
@@ -176,11 +184,12 @@ type goEndpoint struct {
 	h  BusHandler
 
 	mu      sync.Mutex
-	pending map[uint64]chan kernel.BusEvent
+	pending map[uint64]chan kernel.BusEvent // calls made, by cid
+	serving map[uint64]*BusCall             // calls being served, by cid
 }
 
 func newGoEndpoint(k *kernel.Kernel, h BusHandler) *goEndpoint {
-	g := &goEndpoint{ep: k.NewBusEndpoint(), h: h, pending: map[uint64]chan kernel.BusEvent{}}
+	g := &goEndpoint{ep: k.NewBusEndpoint(), h: h, pending: map[uint64]chan kernel.BusEvent{}, serving: map[uint64]*BusCall{}}
 	go g.loop()
 	return g
 }
@@ -195,6 +204,9 @@ func (g *goEndpoint) loop() {
 				ch <- kernel.BusEvent{Type: wasix.BusEventTypeFault, Cid: cid, Fault: wasix.BusErrorAborted}
 				delete(g.pending, cid)
 			}
+			for _, c := range g.serving {
+				c.cancel()
+			}
 			g.mu.Unlock()
 			return
 		}
@@ -202,13 +214,21 @@ func (g *goEndpoint) loop() {
 			switch ev.Type {
 			case wasix.BusEventTypeCall:
 				c := &BusCall{Topic: BusTopic{ev.Topic.B0, ev.Topic.B1}, Format: ev.Format, Data: ev.Data, g: g, cid: ev.Cid}
+				c.ctx, c.cancel = context.WithCancel(context.Background())
 				if g.h == nil {
 					_ = c.Fault(wasix.BusErrorInvalidTopic)
 					continue
 				}
+				g.mu.Lock()
+				g.serving[c.cid] = c
+				g.mu.Unlock()
 				go g.h.ServeBus(c)
 			case wasix.BusEventTypeResult, wasix.BusEventTypeFault, wasix.BusEventTypeClose:
 				g.mu.Lock()
+				if c := g.serving[ev.Cid]; c != nil && ev.Type == wasix.BusEventTypeClose {
+					delete(g.serving, ev.Cid) // the caller gave up
+					c.cancel()
+				}
 				ch := g.pending[ev.Cid]
 				delete(g.pending, ev.Cid)
 				g.mu.Unlock()
@@ -218,6 +238,14 @@ func (g *goEndpoint) loop() {
 			}
 		}
 	}
+}
+
+// done forgets a call served, once answered.
+func (g *goEndpoint) done(c *BusCall) {
+	g.mu.Lock()
+	delete(g.serving, c.cid)
+	g.mu.Unlock()
+	c.cancel()
 }
 
 // call makes a call with start and waits for its end.

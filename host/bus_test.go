@@ -241,3 +241,29 @@ func TestBusRuntimeCloses(t *testing.T) {
 		c.Close()
 	}
 }
+
+// TestBusCallContext checks that a Go handler's call context ends when
+// the caller gives up.
+func TestBusCallContext(t *testing.T) {
+	rt := busRuntime(t)
+	ended := make(chan struct{})
+	rt.AddBusService("waiter", host.BusHandlerFunc(func(c *host.BusCall) {
+		<-c.Context().Done()
+		close(ended)
+	}))
+	c, err := rt.OpenBus("waiter", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, _, err := c.Call(ctx, host.Topic("wait"), 0, nil); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("call: %v", err)
+	}
+	select {
+	case <-ended:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the handler's context did not end")
+	}
+}
