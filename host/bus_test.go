@@ -267,3 +267,26 @@ func TestBusCallContext(t *testing.T) {
 		t.Fatal("the handler's context did not end")
 	}
 }
+
+// TestBusGoGuest builds busgo, a Go guest on the bus through the root
+// package's generated bindings, and has it call busserver, serving the
+// nested calls made back to it.
+func TestBusGoGuest(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a wasip1 program")
+	}
+	bin := filepath.Join(t.TempDir(), "busgo.wasm")
+	cmd := exec.Command("go", "build", "-o", bin, "../testdata/guests/bus/go")
+	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	wasm, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, errb, code := runProc(t, busRuntime(t), wasm, host.Config{Args: []string{"busgo", "busserver"}})
+	if code != 0 || out != "upper: FROM GO\nnest: SgS0\n" {
+		t.Fatalf("exit %d\n%s\nstderr:\n%s", code, out, errb)
+	}
+}
