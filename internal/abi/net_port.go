@@ -16,12 +16,8 @@ import (
 // records use the generation's addr, addr_cidr and route layouts.
 
 func init() {
-	for _, gen := range []Generation{Wasix2022, WasixSeed, WasixCurrent} {
-		g := netGen{gen: gen, l: hostnet.Small}
-		if gen == WasixCurrent {
-			g.l = hostnet.Wide
-		}
-		c := genCalls[gen]
+	for _, g := range netGens() {
+		c := genCalls[g.gen]
 		c["port_addr_add"] = g.portAddrAdd
 		c["port_addr_remove"] = g.portAddrRemove
 		c["port_addr_list"] = g.portAddrList
@@ -132,11 +128,18 @@ func (g netGen) portAddrRemove(_ context.Context, p *kernel.Process, m api.Memor
 // count on return; EOVERFLOW when the room was too small (the count then
 // says how much is needed).
 func (g netGen) portAddrList(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	return portList(p, m, s, g.l.CidrSize(), (*hostnet.Port).Addrs, g.l.EncodeCidr)
+}
+
+// portList carries out a port_*_list call (records*, nrecords*): the
+// records of list, size bytes each, written by enc, with
+// port_addr_list's convention for the room and the count.
+func portList[T any](p *kernel.Process, m api.Memory, s []uint64, size uint32, list func(*hostnet.Port) []T, enc func([]byte, T)) wasix.Errno {
 	room, ok := readU32(m, uint32(s[1]))
 	if !ok {
 		return wasix.ErrnoFault
 	}
-	arr, ok := span64(m, uint32(s[0]), uint64(room)*uint64(g.l.CidrSize()))
+	arr, ok := span64(m, uint32(s[0]), uint64(room)*uint64(size))
 	if !ok {
 		return wasix.ErrnoFault
 	}
@@ -144,13 +147,12 @@ func (g netGen) portAddrList(_ context.Context, p *kernel.Process, m api.Memory,
 	if errno != wasix.ErrnoSuccess {
 		return errno
 	}
-	addrs := port.Addrs()
-	size := g.l.CidrSize()
-	for i, a := range addrs[:min(len(addrs), int(room))] {
-		g.l.EncodeCidr(arr[uint32(i)*size:uint32(i+1)*size], a)
+	items := list(port)
+	for i, v := range items[:min(len(items), int(room))] {
+		enc(arr[uint32(i)*size:uint32(i+1)*size], v)
 	}
-	put32(m, uint32(s[1]), uint32(len(addrs)))
-	if len(addrs) > int(room) {
+	put32(m, uint32(s[1]), uint32(len(items)))
+	if len(items) > int(room) {
 		return wasix.ErrnoOverflow
 	}
 	return wasix.ErrnoSuccess
@@ -228,24 +230,9 @@ func (g netGen) portRouteRemove(_ context.Context, p *kernel.Process, m api.Memo
 
 // port_route_list(routes*, nroutes*), with port_addr_list's convention.
 func (g netGen) portRouteList(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-	room, ok := readU32(m, uint32(s[1]))
-	if !ok {
-		return wasix.ErrnoFault
-	}
-	size := g.l.RouteSize()
-	arr, ok := span64(m, uint32(s[0]), uint64(room)*uint64(size))
-	if !ok {
-		return wasix.ErrnoFault
-	}
-	port, errno := p.NetPort()
-	if errno != wasix.ErrnoSuccess {
-		return errno
-	}
-	routes := port.Routes()
 	cs, as := g.l.CidrSize(), g.l.AddrSize()
 	pref := (cs + as + 7) &^ 7 // option_timestamp is 8-aligned
-	for i, r := range routes[:min(len(routes), int(room))] {
-		b := arr[uint32(i)*size : uint32(i+1)*size]
+	return portList(p, m, s, g.l.RouteSize(), (*hostnet.Port).Routes, func(b []byte, r hostnet.Route) {
 		clear(b)
 		g.l.EncodeCidr(b[:cs], r.Cidr)
 		if r.Via.IsValid() {
@@ -258,10 +245,5 @@ func (g netGen) portRouteList(_ context.Context, p *kernel.Process, m api.Memory
 				le64(b[o+8:], *t)
 			}
 		}
-	}
-	put32(m, uint32(s[1]), uint32(len(routes)))
-	if len(routes) > int(room) {
-		return wasix.ErrnoOverflow
-	}
-	return wasix.ErrnoSuccess
+	})
 }

@@ -73,13 +73,18 @@ func (g netGen) putAddrPort(m api.Memory, ptr uint32, a hostnet.Addr) wasix.Errn
 	return wasix.ErrnoSuccess
 }
 
+// netGens is the netGen of each generation that has socket calls.
+func netGens() []netGen {
+	return []netGen{
+		{gen: Wasix2022, l: hostnet.Small},
+		{gen: WasixSeed, l: hostnet.Small},
+		{gen: WasixCurrent, l: hostnet.Wide},
+	}
+}
+
 func init() {
-	for _, gen := range []Generation{Wasix2022, WasixSeed, WasixCurrent} {
-		g := netGen{gen: gen, l: hostnet.Small}
-		if gen == WasixCurrent {
-			g.l = hostnet.Wide
-		}
-		c := genCalls[gen]
+	for _, g := range netGens() {
+		c := genCalls[g.gen]
 		c["sock_open"] = g.sockOpen
 		c["sock_bind"] = g.sockBind
 		c["sock_connect"] = g.sockConnect
@@ -91,7 +96,7 @@ func init() {
 		c["sock_join_multicast_v6"] = g.multicastV6(true)
 		c["sock_leave_multicast_v6"] = g.multicastV6(false)
 		c["resolve"] = g.resolve
-		if gen == WasixCurrent {
+		if g.gen == WasixCurrent {
 			c["sock_accept_v2"] = g.sockAcceptAddr
 			c["sock_pair"] = g.sockPair
 		} else {
