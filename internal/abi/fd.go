@@ -78,10 +78,10 @@ func init() {
 	}
 }
 
-// vectoredIO decodes the shape fd_read, fd_write, fd_pread and fd_pwrite
-// share: iovecs at stack slots 1 and 2, a u32 count written to the pointer
-// in slot out. The out-pointer is checked first so that a bad one moves no
-// data.
+// vectoredIO decodes the shape fd_read, fd_write, fd_pread, fd_pwrite,
+// sock_send and sock_send_to share: iovecs at stack slots 1 and 2, a u32
+// count written to the pointer in slot out. The out-pointer is checked
+// first so that a bad one moves no data.
 func vectoredIO(m api.Memory, s []uint64, out int, do func(bufs [][]byte) (uint32, wasix.Errno)) wasix.Errno {
 	ptr := uint32(s[out])
 	if _, ok := span(m, ptr, 4); !ok {

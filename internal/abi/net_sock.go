@@ -284,40 +284,25 @@ func recvCommon(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64
 
 // sock_send(fd, si_data, si_data_len, si_flags, ro_datalen*)
 func sockSend(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-	out := uint32(s[4])
-	if _, ok := span(m, out, 4); !ok {
-		return wasix.ErrnoFault
-	}
-	bufs, ok := iovecs(m, uint32(s[1]), uint32(s[2]), nil)
-	if !ok {
-		return wasix.ErrnoFault
-	}
-	n, errno := p.SockSend(ctx, wasix.Fd(uint32(s[0])), bufs, nil)
-	if errno != wasix.ErrnoSuccess {
-		return errno
-	}
-	return put32(m, out, n)
+	return vectoredIO(m, s, 4, func(bufs [][]byte) (uint32, wasix.Errno) {
+		return p.SockSend(ctx, wasix.Fd(uint32(s[0])), bufs, nil)
+	})
 }
 
-// sock_send_to(fd, si_data, si_data_len, si_flags, addr*, ro_datalen*)
+// sock_send_to(fd, si_data, si_data_len, si_flags, addr*, ro_datalen*):
+// the out-pointer is checked before the address, as vectoredIO checks it
+// before the iovecs.
 func (g netGen) sockSendTo(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-	out := uint32(s[5])
-	if _, ok := span(m, out, 4); !ok {
+	if _, ok := span(m, uint32(s[5]), 4); !ok {
 		return wasix.ErrnoFault
 	}
 	a, errno := g.addrPort(m, uint32(s[4]))
 	if errno != wasix.ErrnoSuccess {
 		return errno
 	}
-	bufs, ok := iovecs(m, uint32(s[1]), uint32(s[2]), nil)
-	if !ok {
-		return wasix.ErrnoFault
-	}
-	n, errno := p.SockSend(ctx, wasix.Fd(uint32(s[0])), bufs, &a)
-	if errno != wasix.ErrnoSuccess {
-		return errno
-	}
-	return put32(m, out, n)
+	return vectoredIO(m, s, 5, func(bufs [][]byte) (uint32, wasix.Errno) {
+		return p.SockSend(ctx, wasix.Fd(uint32(s[0])), bufs, &a)
+	})
 }
 
 // sock_send_file(out_fd, in_fd, offset, count, ro_sent*)
