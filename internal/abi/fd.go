@@ -128,32 +128,20 @@ func fdPwrite(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wa
 
 // fd_seek(fd, offset, whence, newoffset*)
 func fdSeek(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-	out := uint32(s[3])
-	if _, ok := span(m, out, 8); !ok {
-		return wasix.ErrnoFault
-	}
-	whence := uint32(s[2])
-	if whence > 0xff {
-		return wasix.ErrnoInval
-	}
-	n, errno := p.FdSeek(wasix.Fd(uint32(s[0])), int64(s[1]), wasix.Whence(whence))
-	if errno != wasix.ErrnoSuccess {
-		return errno
-	}
-	return put64(m, out, n)
+	return putResult(m, uint32(s[3]), func() (uint64, wasix.Errno) {
+		whence := uint32(s[2])
+		if whence > 0xff {
+			return 0, wasix.ErrnoInval
+		}
+		return p.FdSeek(wasix.Fd(uint32(s[0])), int64(s[1]), wasix.Whence(whence))
+	})
 }
 
 // fd_tell(fd, offset*)
 func fdTell(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-	out := uint32(s[1])
-	if _, ok := span(m, out, 8); !ok {
-		return wasix.ErrnoFault
-	}
-	n, errno := p.FdTell(wasix.Fd(uint32(s[0])))
-	if errno != wasix.ErrnoSuccess {
-		return errno
-	}
-	return put64(m, out, n)
+	return putResult(m, uint32(s[1]), func() (uint64, wasix.Errno) {
+		return p.FdTell(wasix.Fd(uint32(s[0])))
+	})
 }
 
 // fd_prestat_get(fd, prestat*)

@@ -106,6 +106,25 @@ func put64(m api.Memory, ptr uint32, v uint64) wasix.Errno {
 	return wasix.ErrnoSuccess
 }
 
+// putResult serves the calls that answer one u32 or u64 (an fd, a count) at
+// the pointer out: it checks out first, so that a bad one has no effect,
+// then runs do and writes what it returns.
+func putResult[T ~uint32 | ~uint64](m api.Memory, out uint32, do func() (T, wasix.Errno)) wasix.Errno {
+	var v T
+	size := uint32(unsafe.Sizeof(v))
+	if _, ok := span(m, out, size); !ok {
+		return wasix.ErrnoFault
+	}
+	v, errno := do()
+	if errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	if size == 8 {
+		return put64(m, out, uint64(v))
+	}
+	return put32(m, out, uint32(v))
+}
+
 func le16(b []byte, v uint16) { binary.LittleEndian.PutUint16(b, v) }
 func le32(b []byte, v uint32) { binary.LittleEndian.PutUint32(b, v) }
 func le64(b []byte, v uint64) { binary.LittleEndian.PutUint64(b, v) }

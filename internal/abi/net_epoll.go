@@ -22,15 +22,7 @@ func init() {
 
 // epoll_create(ro_fd*)
 func epollCreate(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-	out := uint32(s[0])
-	if _, ok := span(m, out, 4); !ok {
-		return wasix.ErrnoFault
-	}
-	fd, errno := p.EpollCreate()
-	if errno != wasix.ErrnoSuccess {
-		return errno
-	}
-	return put32(m, out, uint32(fd))
+	return putResult(m, uint32(s[0]), p.EpollCreate)
 }
 
 // epoll_ctl(epfd, op, fd, event*): the event may be null for a delete.

@@ -124,24 +124,18 @@ func init() {
 
 // sock_open(af, socktype, proto, ro_fd*)
 func (g netGen) sockOpen(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-	out := uint32(s[3])
-	if _, ok := span(m, out, 4); !ok {
-		return wasix.ErrnoFault
-	}
-	typ, known := g.sockType(uint32(s[1]))
-	switch {
-	case !known:
-		return wasix.ErrnoInval
-	case typ == 0:
-		return wasix.ErrnoNotsup
-	case uint32(s[2]) > 0xffff:
-		return wasix.ErrnoInval
-	}
-	fd, errno := p.SockOpen(hostnet.Family(uint32(s[0])), typ, uint16(s[2]))
-	if errno != wasix.ErrnoSuccess {
-		return errno
-	}
-	return put32(m, out, uint32(fd))
+	return putResult(m, uint32(s[3]), func() (wasix.Fd, wasix.Errno) {
+		typ, known := g.sockType(uint32(s[1]))
+		switch {
+		case !known:
+			return 0, wasix.ErrnoInval
+		case typ == 0:
+			return 0, wasix.ErrnoNotsup
+		case uint32(s[2]) > 0xffff:
+			return 0, wasix.ErrnoInval
+		}
+		return p.SockOpen(hostnet.Family(uint32(s[0])), typ, uint16(s[2]))
+	})
 }
 
 // sock_pair(af, socktype, proto, ro_fd1*, ro_fd2*)
@@ -192,18 +186,13 @@ func sockListen(_ context.Context, p *kernel.Process, _ api.Memory, s []uint64) 
 
 // sock_accept(fd, flags, ro_fd*) of preview1.
 func sockAccept(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-	out := uint32(s[2])
-	if _, ok := span(m, out, 4); !ok {
-		return wasix.ErrnoFault
-	}
-	if uint32(s[1]) > 0xffff {
-		return wasix.ErrnoInval
-	}
-	fd, _, errno := p.SockAccept(ctx, wasix.Fd(uint32(s[0])), wasix.Fdflags(s[1]))
-	if errno != wasix.ErrnoSuccess {
-		return errno
-	}
-	return put32(m, out, uint32(fd))
+	return putResult(m, uint32(s[2]), func() (wasix.Fd, wasix.Errno) {
+		if uint32(s[1]) > 0xffff {
+			return 0, wasix.ErrnoInval
+		}
+		fd, _, errno := p.SockAccept(ctx, wasix.Fd(uint32(s[0])), wasix.Fdflags(s[1]))
+		return fd, errno
+	})
 }
 
 // sock_accept(fd, flags, ro_fd*, ro_addr*) of 2022 and the seed, and
@@ -307,15 +296,9 @@ func (g netGen) sockSendTo(ctx context.Context, p *kernel.Process, m api.Memory,
 
 // sock_send_file(out_fd, in_fd, offset, count, ro_sent*)
 func sockSendFile(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-	out := uint32(s[4])
-	if _, ok := span(m, out, 8); !ok {
-		return wasix.ErrnoFault
-	}
-	n, errno := p.SockSendFile(ctx, wasix.Fd(uint32(s[0])), wasix.Fd(uint32(s[1])), s[2], s[3])
-	if errno != wasix.ErrnoSuccess {
-		return errno
-	}
-	return put64(m, out, n)
+	return putResult(m, uint32(s[4]), func() (uint64, wasix.Errno) {
+		return p.SockSendFile(ctx, wasix.Fd(uint32(s[0])), wasix.Fd(uint32(s[1])), s[2], s[3])
+	})
 }
 
 // sock_shutdown(fd, how)
@@ -439,22 +422,17 @@ func sockSetOptSize(_ context.Context, p *kernel.Process, _ api.Memory, s []uint
 // sock_get_opt_size(fd, sockopt, ro_size*); the type option answers in
 // the generation's sock_type numbering.
 func (g netGen) sockGetOptSize(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-	out := uint32(s[2])
-	if _, ok := span(m, out, 8); !ok {
-		return wasix.ErrnoFault
-	}
-	if uint32(s[1]) > 0xff {
-		return wasix.ErrnoInval
-	}
-	opt := wasix.SockOption(s[1])
-	v, errno := p.SockGetOptSize(wasix.Fd(uint32(s[0])), opt)
-	if errno != wasix.ErrnoSuccess {
-		return errno
-	}
-	if opt == wasix.SockOptionType {
-		v = g.sockTypeCode(hostnet.SockType(v))
-	}
-	return put64(m, out, v)
+	return putResult(m, uint32(s[2]), func() (uint64, wasix.Errno) {
+		if uint32(s[1]) > 0xff {
+			return 0, wasix.ErrnoInval
+		}
+		opt := wasix.SockOption(s[1])
+		v, errno := p.SockGetOptSize(wasix.Fd(uint32(s[0])), opt)
+		if errno == wasix.ErrnoSuccess && opt == wasix.SockOptionType {
+			v = g.sockTypeCode(hostnet.SockType(v))
+		}
+		return v, errno
+	})
 }
 
 // sock_join_multicast_v4(fd, multiaddr*, interface*), and leave.

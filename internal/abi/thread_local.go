@@ -12,15 +12,7 @@ func init() {
 	for _, g := range []Generation{Wasix2022, WasixSeed} {
 		c := genCalls[g]
 		c["thread_local_create"] = func(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-			out := uint32(s[1])
-			if _, ok := span(m, out, 4); !ok {
-				return wasix.ErrnoFault
-			}
-			key, errno := p.TLSCreate(s[0])
-			if errno != wasix.ErrnoSuccess {
-				return errno
-			}
-			return put32(m, out, key)
+			return putResult(m, uint32(s[1]), func() (uint32, wasix.Errno) { return p.TLSCreate(s[0]) })
 		}
 		c["thread_local_set"] = func(ctx context.Context, p *kernel.Process, _ api.Memory, s []uint64) wasix.Errno {
 			t := kernel.ThreadFrom(ctx)
@@ -34,15 +26,7 @@ func init() {
 			if t == nil {
 				return wasix.ErrnoNotsup
 			}
-			out := uint32(s[1])
-			if _, ok := span(m, out, 8); !ok {
-				return wasix.ErrnoFault
-			}
-			v, errno := t.TLSGet(uint32(s[0]))
-			if errno != wasix.ErrnoSuccess {
-				return errno
-			}
-			return put64(m, out, v)
+			return putResult(m, uint32(s[1]), func() (uint64, wasix.Errno) { return t.TLSGet(uint32(s[0])) })
 		}
 	}
 	for _, g := range []Generation{Wasix2022, WasixSeed} {

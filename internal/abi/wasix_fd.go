@@ -10,30 +10,16 @@ import (
 
 func init() {
 	wasixCalls["fd_dup"] = func(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-		out := uint32(s[1])
-		if _, ok := span(m, out, 4); !ok {
-			return wasix.ErrnoFault
-		}
-		fd, errno := p.FdDup(wasix.Fd(uint32(s[0])))
-		if errno != wasix.ErrnoSuccess {
-			return errno
-		}
-		return put32(m, out, uint32(fd))
+		return putResult(m, uint32(s[1]), func() (wasix.Fd, wasix.Errno) { return p.FdDup(wasix.Fd(uint32(s[0]))) })
 	}
 	wasixCalls["fd_event"] = func(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-		out := uint32(s[2])
-		if _, ok := span(m, out, 4); !ok {
-			return wasix.ErrnoFault
-		}
-		flags := uint32(s[1])
-		if flags > 0xffff {
-			return wasix.ErrnoInval
-		}
-		fd, errno := p.EventFD(s[0], wasix.Eventfdflags(flags))
-		if errno != wasix.ErrnoSuccess {
-			return errno
-		}
-		return put32(m, out, uint32(fd))
+		return putResult(m, uint32(s[2]), func() (wasix.Fd, wasix.Errno) {
+			flags := uint32(s[1])
+			if flags > 0xffff {
+				return 0, wasix.ErrnoInval
+			}
+			return p.EventFD(s[0], wasix.Eventfdflags(flags))
+		})
 	}
 	wasixCalls["fd_pipe"] = func(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
 		return fdPipe(p, m, s, p.PipeBidirectional())
@@ -44,15 +30,9 @@ func init() {
 
 	cur := genCalls[WasixCurrent]
 	cur["fd_dup2"] = func(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-		out := uint32(s[3])
-		if _, ok := span(m, out, 4); !ok {
-			return wasix.ErrnoFault
-		}
-		fd, errno := p.FdDup2(wasix.Fd(uint32(s[0])), wasix.Fd(uint32(s[1])), uint32(s[2])&0xff != 0)
-		if errno != wasix.ErrnoSuccess {
-			return errno
-		}
-		return put32(m, out, uint32(fd))
+		return putResult(m, uint32(s[3]), func() (wasix.Fd, wasix.Errno) {
+			return p.FdDup2(wasix.Fd(uint32(s[0])), wasix.Fd(uint32(s[1])), uint32(s[2])&0xff != 0)
+		})
 	}
 	cur["fd_fdflags_get"] = func(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
 		flags, errno := p.FdFdflagsGet(wasix.Fd(uint32(s[0])))

@@ -22,15 +22,7 @@ func init() {
 		return put32(m, uint32(s[0]), p.ProcID())
 	}
 	w["proc_parent"] = func(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-		out := uint32(s[1])
-		if _, ok := span(m, out, 4); !ok {
-			return wasix.ErrnoFault
-		}
-		ppid, errno := p.ProcParent(uint32(s[0]))
-		if errno != wasix.ErrnoSuccess {
-			return errno
-		}
-		return put32(m, out, ppid)
+		return putResult(m, uint32(s[1]), func() (uint32, wasix.Errno) { return p.ProcParent(uint32(s[0])) })
 	}
 	w["thread_sleep"] = func(ctx context.Context, p *kernel.Process, _ api.Memory, s []uint64) wasix.Errno {
 		return p.Sleep(ctx, s[0])
