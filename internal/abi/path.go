@@ -10,13 +10,7 @@ import (
 
 func init() {
 	c := preview1Calls
-	c["path_create_directory"] = func(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-		path, ok := guestString(m, uint32(s[1]), uint32(s[2]))
-		if !ok {
-			return wasix.ErrnoFault
-		}
-		return p.PathCreateDirectory(wasix.Fd(uint32(s[0])), path)
-	}
+	c["path_create_directory"] = fdPath((*kernel.Process).PathCreateDirectory)
 	c["path_filestat_get"] = func(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
 		path, ok := guestString(m, uint32(s[2]), uint32(s[3]))
 		if !ok {
@@ -69,13 +63,7 @@ func init() {
 		}
 		return put32(m, out, uint32(copy(buf, target))) // cut to the buffer, as readlink(2)
 	}
-	c["path_remove_directory"] = func(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-		path, ok := guestString(m, uint32(s[1]), uint32(s[2]))
-		if !ok {
-			return wasix.ErrnoFault
-		}
-		return p.PathRemoveDirectory(wasix.Fd(uint32(s[0])), path)
-	}
+	c["path_remove_directory"] = fdPath((*kernel.Process).PathRemoveDirectory)
 	c["path_rename"] = func(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
 		oldPath, ok1 := guestString(m, uint32(s[1]), uint32(s[2]))
 		newPath, ok2 := guestString(m, uint32(s[4]), uint32(s[5]))
@@ -92,12 +80,18 @@ func init() {
 		}
 		return p.PathSymlink(target, wasix.Fd(uint32(s[2])), path)
 	}
-	c["path_unlink_file"] = func(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	c["path_unlink_file"] = fdPath((*kernel.Process).PathUnlinkFile)
+}
+
+// fdPath makes the call (fd, path.ptr, path.len) of a kernel call on a
+// directory fd and a path.
+func fdPath(f func(*kernel.Process, wasix.Fd, string) wasix.Errno) call {
+	return func(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
 		path, ok := guestString(m, uint32(s[1]), uint32(s[2]))
 		if !ok {
 			return wasix.ErrnoFault
 		}
-		return p.PathUnlinkFile(wasix.Fd(uint32(s[0])), path)
+		return f(p, wasix.Fd(uint32(s[0])), path)
 	}
 }
 
