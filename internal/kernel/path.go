@@ -163,6 +163,30 @@ type OpenRequest struct {
 	Perm      uint32
 }
 
+// oflagsOpen and fdflagsOpen map path_open's oflags and fdflags to the
+// vfs open flags.
+var (
+	oflagsOpen = [...]struct {
+		bit  wasix.Oflags
+		flag vfs.OpenFlags
+	}{
+		{wasix.OflagsCreat, vfs.OCreate},
+		{wasix.OflagsExcl, vfs.OExcl},
+		{wasix.OflagsTrunc, vfs.OTrunc},
+		{wasix.OflagsDirectory, vfs.ODirectory},
+	}
+	fdflagsOpen = [...]struct {
+		bit  wasix.Fdflags
+		flag vfs.OpenFlags
+	}{
+		{wasix.FdflagsAppend, vfs.OAppend},
+		{wasix.FdflagsSync, vfs.OSync},
+		{wasix.FdflagsDsync, vfs.ODsync},
+		{wasix.FdflagsRsync, vfs.ORsync},
+		{wasix.FdflagsNonblock, vfs.ONonblock},
+	}
+)
+
 // PathOpen opens a file or directory relative to dirfd (path_open). The
 // new descriptor's rights are the requested ones intersected with the
 // directory's inheriting rights and with what its kind of object can do.
@@ -198,35 +222,18 @@ func (p *Process) PathOpen(ctx context.Context, dirfd wasix.Fd, req OpenRequest)
 	if base&wasix.RightsFdWrite != 0 {
 		flags |= vfs.OWrite
 	}
-	if req.Oflags&wasix.OflagsCreat != 0 {
-		flags |= vfs.OCreate
-	}
-	if req.Oflags&wasix.OflagsExcl != 0 {
-		flags |= vfs.OExcl
-	}
-	if req.Oflags&wasix.OflagsTrunc != 0 {
-		flags |= vfs.OTrunc
-	}
-	if req.Oflags&wasix.OflagsDirectory != 0 {
-		flags |= vfs.ODirectory
+	for _, o := range oflagsOpen {
+		if req.Oflags&o.bit != 0 {
+			flags |= o.flag
+		}
 	}
 	if !req.Follow {
 		flags |= vfs.ONoFollow
 	}
-	if req.Fdflags&wasix.FdflagsAppend != 0 {
-		flags |= vfs.OAppend
-	}
-	if req.Fdflags&wasix.FdflagsSync != 0 {
-		flags |= vfs.OSync
-	}
-	if req.Fdflags&wasix.FdflagsDsync != 0 {
-		flags |= vfs.ODsync
-	}
-	if req.Fdflags&wasix.FdflagsRsync != 0 {
-		flags |= vfs.ORsync
-	}
-	if req.Fdflags&wasix.FdflagsNonblock != 0 {
-		flags |= vfs.ONonblock
+	for _, o := range fdflagsOpen {
+		if req.Fdflags&o.bit != 0 {
+			flags |= o.flag
+		}
 	}
 	perm := req.Perm
 	if perm == 0 {
