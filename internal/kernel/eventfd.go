@@ -31,32 +31,50 @@ func (e *eventFD) read(ctx context.Context, bufs [][]byte, nonblock bool) (int, 
 		return 0, syscall.EINVAL
 	}
 	var v uint64
-	var err error
-	werr := e.wq.waitUntil(ctx, func() bool {
-		e.mu.Lock()
-		defer e.mu.Unlock()
+	err := e.wait(ctx, nonblock, func() bool {
 		switch {
 		case e.val > 0 && e.semaphore:
 			v = 1
 			e.val--
 		case e.val > 0:
 			v, e.val = e.val, 0
-		case nonblock:
-			err = syscall.EAGAIN
 		default:
 			return false
 		}
 		return true
 	})
-	if werr != nil {
-		return 0, werr
-	}
 	if err != nil {
 		return 0, err
 	}
-	e.wq.notify() // room for blocked writers
 	binary.LittleEndian.PutUint64(bufs[0], v)
 	return 8, nil
+}
+
+// wait is the blocking of read and write: it runs step under e.mu until
+// step succeeds (EAGAIN instead of waiting when nonblock), then wakes the
+// other side.
+func (e *eventFD) wait(ctx context.Context, nonblock bool, step func() bool) error {
+	var err error
+	werr := e.wq.waitUntil(ctx, func() bool {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		if step() {
+			return true
+		}
+		if nonblock {
+			err = syscall.EAGAIN
+			return true
+		}
+		return false
+	})
+	if werr != nil {
+		return werr
+	}
+	if err != nil {
+		return err
+	}
+	e.wq.notify()
+	return nil
 }
 
 func (e *eventFD) write(ctx context.Context, bufs [][]byte, nonblock bool) (int, error) {
@@ -72,27 +90,16 @@ func (e *eventFD) write(ctx context.Context, bufs [][]byte, nonblock bool) (int,
 	if v == math.MaxUint64 {
 		return 0, syscall.EINVAL
 	}
-	var err error
-	werr := e.wq.waitUntil(ctx, func() bool {
-		e.mu.Lock()
-		defer e.mu.Unlock()
-		switch {
-		case eventMax-e.val >= v:
-			e.val += v
-		case nonblock:
-			err = syscall.EAGAIN
-		default:
+	err := e.wait(ctx, nonblock, func() bool {
+		if eventMax-e.val < v {
 			return false
 		}
+		e.val += v
 		return true
 	})
-	if werr != nil {
-		return 0, werr
-	}
 	if err != nil {
 		return 0, err
 	}
-	e.wq.notify()
 	return 8, nil
 }
 
