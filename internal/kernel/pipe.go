@@ -99,11 +99,7 @@ func (e *pipeEnd) read(ctx context.Context, bufs [][]byte, nonblock bool) (int, 
 	if b == nil {
 		return 0, syscall.EBADF
 	}
-	total := 0
-	for _, p := range bufs {
-		total += len(p)
-	}
-	if total == 0 {
+	if iovLen(bufs) == 0 {
 		return 0, nil
 	}
 	var n int
@@ -142,10 +138,7 @@ func (e *pipeEnd) write(ctx context.Context, bufs [][]byte, nonblock bool) (int,
 	if b == nil {
 		return 0, syscall.EBADF
 	}
-	total := 0
-	for _, p := range bufs {
-		total += len(p)
-	}
+	total := iovLen(bufs)
 	// A write of at most pipeAtomic bytes goes in whole or not at all, so
 	// that small writes of several writers never interleave.
 	need := 1

@@ -120,10 +120,7 @@ func (s *socket) recv(ctx context.Context, bufs [][]byte, fl hostnet.RecvFlags, 
 	var n int
 	var trunc bool
 	var from hostnet.Addr
-	total := 0
-	for _, b := range bufs {
-		total += len(b)
-	}
+	total := iovLen(bufs)
 	err := s.retry(ctx, false, nonblock, s.timeout(toRecv), func() error {
 		var err error
 		n, trunc, from, err = s.h.Recv(bufs, fl)
@@ -151,10 +148,7 @@ func (s *socket) recv(ctx context.Context, bufs [][]byte, fl hostnet.RecvFlags, 
 // send sends bufs (to the address to, if not nil). A blocking stream send
 // goes on until everything is written, as write(2) on a blocking socket.
 func (s *socket) send(ctx context.Context, bufs [][]byte, to *hostnet.Addr, nonblock bool) (int, error) {
-	total := 0
-	for _, b := range bufs {
-		total += len(b)
-	}
+	total := iovLen(bufs)
 	sent := 0
 	for {
 		rest := advance(bufs, sent)
@@ -190,6 +184,15 @@ func advance(bufs [][]byte, skip int) [][]byte {
 	copy(out, bufs)
 	out[0] = out[0][skip:]
 	return out
+}
+
+// iovLen is the total length of the buffers of a vectored read or write.
+func iovLen(bufs [][]byte) int {
+	n := 0
+	for _, b := range bufs {
+		n += len(b)
+	}
+	return n
 }
 
 // netErrno turns an error of the network layer into an errno: a policy
