@@ -263,24 +263,22 @@ func (p *Process) FdAllocate(fd wasix.Fd, off, length uint64) wasix.Errno {
 
 // FdSync flushes data and metadata (fd_sync); streams have nothing to flush.
 func (p *Process) FdSync(fd wasix.Fd) wasix.Errno {
-	e, errno := p.fds.get(fd, wasix.RightsFdSync)
-	if errno != wasix.ErrnoSuccess {
-		return errno
-	}
-	if o, ok := e.of.obj.(*fileObj); ok {
-		return ToErrno(o.f.Sync())
-	}
-	return wasix.ErrnoSuccess
+	return p.fdFlush(fd, wasix.RightsFdSync, vfs.File.Sync)
 }
 
 // FdDatasync flushes data (fd_datasync).
 func (p *Process) FdDatasync(fd wasix.Fd) wasix.Errno {
-	e, errno := p.fds.get(fd, wasix.RightsFdDatasync)
+	return p.fdFlush(fd, wasix.RightsFdDatasync, vfs.File.Datasync)
+}
+
+// fdFlush is FdSync and FdDatasync: flush on a file, nothing on a stream.
+func (p *Process) fdFlush(fd wasix.Fd, need wasix.Rights, flush func(vfs.File) error) wasix.Errno {
+	e, errno := p.fds.get(fd, need)
 	if errno != wasix.ErrnoSuccess {
 		return errno
 	}
 	if o, ok := e.of.obj.(*fileObj); ok {
-		return ToErrno(o.f.Datasync())
+		return ToErrno(flush(o.f))
 	}
 	return wasix.ErrnoSuccess
 }
