@@ -51,26 +51,10 @@ func DialContext(ctx context.Context, network, address string) (net.Conn, error)
 // An empty host listens on every IPv4 interface, as the runtime's policy
 // allows.
 func Listen(network, address string) (net.Listener, error) {
-	typ, fam, err := parseNetwork(network, false)
-	if err == nil && typ != wasix.SockTypeSocketStream {
-		err = syscall.EPROTOTYPE
-	}
+	typ := wasix.SockTypeSocketStream
+	fd, ap, err := bindSocket(network, address, typ)
 	if err != nil {
-		return nil, opErr("listen", network, nil, err)
-	}
-	ap, err := bindAddr(fam, address)
-	if err != nil {
-		return nil, opErr("listen", network, nil, err)
-	}
-	fd, err := socketFor(typ, ap)
-	if err != nil {
-		return nil, opErr("listen", network, netAddr(typ, ap), err)
-	}
-	_ = wasix.SockSetOptFlag(fd, wasix.SockOptionReuseAddr, true)
-	a := toWasix(ap)
-	if err := wasix.SockBind(fd, &a); err != nil {
-		wasix.FdClose(fd)
-		return nil, opErr("listen", network, netAddr(typ, ap), err)
+		return nil, err
 	}
 	if err := wasix.SockListen(fd, 128); err != nil {
 		wasix.FdClose(fd)
@@ -86,31 +70,46 @@ func Listen(network, address string) (net.Listener, error) {
 // ListenPacket announces a datagram network address ("udp", "udp4",
 // "udp6").
 func ListenPacket(network, address string) (net.PacketConn, error) {
-	typ, fam, err := parseNetwork(network, false)
-	if err == nil && typ != wasix.SockTypeSocketDgram {
-		err = syscall.EPROTOTYPE
-	}
+	typ := wasix.SockTypeSocketDgram
+	fd, _, err := bindSocket(network, address, typ)
 	if err != nil {
-		return nil, opErr("listen", network, nil, err)
-	}
-	ap, err := bindAddr(fam, address)
-	if err != nil {
-		return nil, opErr("listen", network, nil, err)
-	}
-	fd, err := socketFor(typ, ap)
-	if err != nil {
-		return nil, opErr("listen", network, netAddr(typ, ap), err)
-	}
-	a := toWasix(ap)
-	if err := wasix.SockBind(fd, &a); err != nil {
-		wasix.FdClose(fd)
-		return nil, opErr("listen", network, netAddr(typ, ap), err)
+		return nil, err
 	}
 	f, rc, err := pollable(fd)
 	if err != nil {
 		return nil, err
 	}
 	return &packetConn{f: f, rc: rc, fd: fd, laddr: localAddr(fd, typ)}, nil
+}
+
+// bindSocket is the start Listen and ListenPacket share: a socket of type
+// want for network, bound to address (a stream with SO_REUSEADDR, as Go's
+// net.Listen sets it).
+func bindSocket(network, address string, want wasix.SockType) (wasix.Fd, netip.AddrPort, error) {
+	typ, fam, err := parseNetwork(network, false)
+	if err == nil && typ != want {
+		err = syscall.EPROTOTYPE
+	}
+	if err != nil {
+		return 0, netip.AddrPort{}, opErr("listen", network, nil, err)
+	}
+	ap, err := bindAddr(fam, address)
+	if err != nil {
+		return 0, netip.AddrPort{}, opErr("listen", network, nil, err)
+	}
+	fd, err := socketFor(typ, ap)
+	if err != nil {
+		return 0, netip.AddrPort{}, opErr("listen", network, netAddr(typ, ap), err)
+	}
+	if typ == wasix.SockTypeSocketStream {
+		_ = wasix.SockSetOptFlag(fd, wasix.SockOptionReuseAddr, true)
+	}
+	a := toWasix(ap)
+	if err := wasix.SockBind(fd, &a); err != nil {
+		wasix.FdClose(fd)
+		return 0, netip.AddrPort{}, opErr("listen", network, netAddr(typ, ap), err)
+	}
+	return fd, ap, nil
 }
 
 // LookupNetIP looks host up with the runtime's resolver; network is "ip",
