@@ -239,16 +239,22 @@ func (m *MemFS) Open(name string, flags OpenFlags, perm uint32) (File, error) {
 
 // Lstat describes the named object, not following a final symlink.
 func (m *MemFS) Lstat(name string) (Stat, error) {
+	return atName(m, name, func(n *inode) (Stat, error) { return m.stat(n), nil })
+}
+
+// atName runs read on the object at name, with m.mu held for reading.
+func atName[T any](m *MemFS, name string, read func(*inode) (T, error)) (T, error) {
+	var zero T
 	if err := checkName(name); err != nil {
-		return Stat{}, err
+		return zero, err
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	n, err := m.lookup(name)
 	if err != nil {
-		return Stat{}, err
+		return zero, err
 	}
-	return m.stat(n), nil
+	return read(n)
 }
 
 func (m *MemFS) stat(n *inode) Stat {
@@ -264,19 +270,12 @@ func (m *MemFS) stat(n *inode) Stat {
 
 // Readlink returns the target of the named symlink.
 func (m *MemFS) Readlink(name string) (string, error) {
-	if err := checkName(name); err != nil {
-		return "", err
-	}
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	n, err := m.lookup(name)
-	if err != nil {
-		return "", err
-	}
-	if n.typ != TypeSymlink {
-		return "", syscall.EINVAL
-	}
-	return n.target, nil
+	return atName(m, name, func(n *inode) (string, error) {
+		if n.typ != TypeSymlink {
+			return "", syscall.EINVAL
+		}
+		return n.target, nil
+	})
 }
 
 // Mkdir creates a directory.
@@ -303,13 +302,14 @@ func (m *MemFS) Symlink(target, name string) error {
 	})
 }
 
-// create adds a new entry made by mk at name, which must not exist.
-func (m *MemFS) create(name string, mk func() *inode) error {
+// inParent runs change on the directory holding name and name's last
+// component, with m.mu held for writing; dotErr is the answer for ".".
+func (m *MemFS) inParent(name string, dotErr syscall.Errno, change func(dir *inode, base string) error) error {
 	if err := checkName(name); err != nil {
 		return err
 	}
 	if name == "." {
-		return syscall.EEXIST
+		return dotErr
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -317,34 +317,33 @@ func (m *MemFS) create(name string, mk func() *inode) error {
 	if err != nil {
 		return err
 	}
-	if dir.entries[base] != nil {
-		return syscall.EEXIST
-	}
-	n := mk()
-	dir.entries[base] = n
-	dir.mu.Lock()
-	if n.typ == TypeDir {
-		dir.nlink++
-	}
-	dir.mtim, dir.ctim = n.ctim, n.ctim
-	dir.mu.Unlock()
-	return nil
+	return change(dir, base)
+}
+
+// create adds a new entry made by mk at name, which must not exist.
+func (m *MemFS) create(name string, mk func() *inode) error {
+	return m.inParent(name, syscall.EEXIST, func(dir *inode, base string) error {
+		if dir.entries[base] != nil {
+			return syscall.EEXIST
+		}
+		n := mk()
+		dir.entries[base] = n
+		dir.mu.Lock()
+		if n.typ == TypeDir {
+			dir.nlink++
+		}
+		dir.mtim, dir.ctim = n.ctim, n.ctim
+		dir.mu.Unlock()
+		return nil
+	})
 }
 
 // Rmdir removes an empty directory.
 func (m *MemFS) Rmdir(name string) error {
-	if err := checkName(name); err != nil {
-		return err
-	}
-	if name == "." {
-		return syscall.EBUSY
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	dir, base, err := m.parentOf(name)
-	if err != nil {
-		return err
-	}
+	return m.inParent(name, syscall.EBUSY, m.rmdir)
+}
+
+func (m *MemFS) rmdir(dir *inode, base string) error {
 	n := dir.entries[base]
 	switch {
 	case n == nil:
@@ -374,18 +373,10 @@ func (m *MemFS) dropDir(dir, n *inode, t int64) {
 
 // Unlink removes a non-directory entry.
 func (m *MemFS) Unlink(name string) error {
-	if err := checkName(name); err != nil {
-		return err
-	}
-	if name == "." {
-		return syscall.EISDIR
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	dir, base, err := m.parentOf(name)
-	if err != nil {
-		return err
-	}
+	return m.inParent(name, syscall.EISDIR, m.unlink)
+}
+
+func (m *MemFS) unlink(dir *inode, base string) error {
 	n := dir.entries[base]
 	switch {
 	case n == nil:
@@ -520,17 +511,11 @@ func (m *MemFS) Link(oldName, newName string) error {
 
 // SetTimes sets the times of the named object itself.
 func (m *MemFS) SetTimes(name string, atim, mtim *int64) error {
-	if err := checkName(name); err != nil {
-		return err
-	}
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	n, err := m.lookup(name)
-	if err != nil {
-		return err
-	}
-	n.setTimes(atim, mtim)
-	return nil
+	_, err := atName(m, name, func(n *inode) (struct{}, error) {
+		n.setTimes(atim, mtim)
+		return struct{}{}, nil
+	})
+	return err
 }
 
 func (n *inode) setTimes(atim, mtim *int64) {
