@@ -43,18 +43,10 @@ func init() {
 		return p.PortDHCPAcquire()
 	}
 	w["port_addr_clear"] = func(_ context.Context, p *kernel.Process, _ api.Memory, _ []uint64) wasix.Errno {
-		port, errno := p.NetPort()
-		if errno == wasix.ErrnoSuccess {
-			port.ClearAddrs()
-		}
-		return errno
+		return onPort(p, (*hostnet.Port).ClearAddrs)
 	}
 	w["port_route_clear"] = func(_ context.Context, p *kernel.Process, _ api.Memory, _ []uint64) wasix.Errno {
-		port, errno := p.NetPort()
-		if errno == wasix.ErrnoSuccess {
-			port.ClearRoutes()
-		}
-		return errno
+		return onPort(p, (*hostnet.Port).ClearRoutes)
 	}
 	w["port_mac"] = func(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
 		b, ok := span(m, uint32(s[0]), 6)
@@ -68,6 +60,15 @@ func init() {
 		}
 		return errno
 	}
+}
+
+// onPort applies change to the process's virtual interface, if it has one.
+func onPort(p *kernel.Process, change func(*hostnet.Port)) wasix.Errno {
+	port, errno := p.NetPort()
+	if errno == wasix.ErrnoSuccess {
+		change(port)
+	}
+	return errno
 }
 
 func (g netGen) cidr(m api.Memory, ptr uint32) (netip.Prefix, wasix.Errno) {
@@ -100,16 +101,18 @@ func (g netGen) portAddrAdd(_ context.Context, p *kernel.Process, m api.Memory, 
 	if errno != wasix.ErrnoSuccess {
 		return errno
 	}
-	port, errno := p.NetPort()
-	if errno == wasix.ErrnoSuccess {
-		port.AddAddr(c)
-	}
-	return errno
+	return onPort(p, func(port *hostnet.Port) { port.AddAddr(c) })
 }
 
 // port_addr_remove(addr*): ENOENT (as Linux's EADDRNOTAVAIL would be
 // less clear) when the interface does not have the address.
 func (g netGen) portAddrRemove(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	return g.portRemove(p, m, s, (*hostnet.Port).RemoveAddr, wasix.ErrnoAddrnotavail)
+}
+
+// portRemove carries out a port_*_remove(addr*) call: remove reports
+// whether the interface had what it removes, missing is the answer when not.
+func (g netGen) portRemove(p *kernel.Process, m api.Memory, s []uint64, remove func(*hostnet.Port, netip.Addr) bool, missing wasix.Errno) wasix.Errno {
 	a, errno := g.addr(m, uint32(s[0]))
 	if errno != wasix.ErrnoSuccess {
 		return errno
@@ -118,8 +121,8 @@ func (g netGen) portAddrRemove(_ context.Context, p *kernel.Process, m api.Memor
 	if errno != wasix.ErrnoSuccess {
 		return errno
 	}
-	if !port.RemoveAddr(a) {
-		return wasix.ErrnoAddrnotavail
+	if !remove(port, a) {
+		return missing
 	}
 	return wasix.ErrnoSuccess
 }
@@ -164,11 +167,7 @@ func (g netGen) portGatewaySet(_ context.Context, p *kernel.Process, m api.Memor
 	if errno != wasix.ErrnoSuccess {
 		return errno
 	}
-	port, errno := p.NetPort()
-	if errno == wasix.ErrnoSuccess {
-		port.SetGateway(a)
-	}
-	return errno
+	return onPort(p, func(port *hostnet.Port) { port.SetGateway(a) })
 }
 
 // optTimestamp reads an option_timestamp (tag u8 at 0, value at 8).
@@ -205,27 +204,14 @@ func (g netGen) portRouteAdd(_ context.Context, p *kernel.Process, m api.Memory,
 	if errno != wasix.ErrnoSuccess {
 		return errno
 	}
-	port, errno := p.NetPort()
-	if errno == wasix.ErrnoSuccess {
+	return onPort(p, func(port *hostnet.Port) {
 		port.AddRoute(hostnet.Route{Cidr: c, Via: via, PreferredUntil: pref, ExpiresAt: exp})
-	}
-	return errno
+	})
 }
 
 // port_route_remove(addr*): the routes to the network at that address.
 func (g netGen) portRouteRemove(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-	a, errno := g.addr(m, uint32(s[0]))
-	if errno != wasix.ErrnoSuccess {
-		return errno
-	}
-	port, errno := p.NetPort()
-	if errno != wasix.ErrnoSuccess {
-		return errno
-	}
-	if !port.RemoveRoute(a) {
-		return wasix.ErrnoNoent
-	}
-	return wasix.ErrnoSuccess
+	return g.portRemove(p, m, s, (*hostnet.Port).RemoveRoute, wasix.ErrnoNoent)
 }
 
 // port_route_list(routes*, nroutes*), with port_addr_list's convention.
