@@ -186,6 +186,15 @@ func optTimestamp(m api.Memory, ptr uint32) (*uint64, wasix.Errno) {
 	return nil, wasix.ErrnoInval
 }
 
+// putOptTimestamp writes t as an option_timestamp into the 16 bytes of b.
+func putOptTimestamp(b []byte, t *uint64) {
+	clear(b[:16])
+	if t != nil {
+		b[0] = 1
+		le64(b[8:], *t)
+	}
+}
+
 // port_route_add(cidr*, via_router*, preferred_until*, expires_at*)
 func (g netGen) portRouteAdd(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
 	c, errno := g.cidr(m, uint32(s[0]))
@@ -224,12 +233,7 @@ func (g netGen) portRouteList(_ context.Context, p *kernel.Process, m api.Memory
 		if r.Via.IsValid() {
 			g.l.EncodeAddr(b[cs:cs+as], r.Via)
 		}
-		for j, t := range []*uint64{r.PreferredUntil, r.ExpiresAt} {
-			if t != nil {
-				o := pref + uint32(j)*16
-				b[o] = 1
-				le64(b[o+8:], *t)
-			}
-		}
+		putOptTimestamp(b[pref:], r.PreferredUntil)
+		putOptTimestamp(b[pref+16:], r.ExpiresAt)
 	})
 }

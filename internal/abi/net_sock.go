@@ -2,7 +2,6 @@ package abi
 
 import (
 	"context"
-	"encoding/binary"
 	"net/netip"
 
 	"github.com/tetratelabs/wazero/api"
@@ -360,10 +359,7 @@ func sockGetOptFlag(_ context.Context, p *kernel.Process, m api.Memory, s []uint
 	}
 	v, errno := p.SockGetOptFlag(wasix.Fd(uint32(s[0])), wasix.SockOption(s[1]))
 	if errno == wasix.ErrnoSuccess {
-		b[0] = 0
-		if v {
-			b[0] = 1
-		}
+		b[0] = bit(v)
 	}
 	return errno
 }
@@ -371,20 +367,11 @@ func sockGetOptFlag(_ context.Context, p *kernel.Process, m api.Memory, s []uint
 // sock_set_opt_time(fd, sockopt, timeout*): an option_timestamp, tag u8
 // at 0 (0 none, 1 some) and the nanoseconds at 8.
 func sockSetOptTime(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-	b, ok := span(m, uint32(s[2]), 16)
-	if !ok {
-		return wasix.ErrnoFault
+	ns, errno := optTimestamp(m, uint32(s[2]))
+	if errno != wasix.ErrnoSuccess {
+		return errno
 	}
 	if uint32(s[1]) > 0xff {
-		return wasix.ErrnoInval
-	}
-	var ns *uint64
-	switch b[0] {
-	case 0:
-	case 1:
-		v := binary.LittleEndian.Uint64(b[8:])
-		ns = &v
-	default:
 		return wasix.ErrnoInval
 	}
 	return p.SockSetOptTime(wasix.Fd(uint32(s[0])), wasix.SockOption(s[1]), ns)
@@ -403,11 +390,7 @@ func sockGetOptTime(_ context.Context, p *kernel.Process, m api.Memory, s []uint
 	if errno != wasix.ErrnoSuccess {
 		return errno
 	}
-	clear(b)
-	if ns != nil {
-		b[0] = 1
-		le64(b[8:], *ns)
-	}
+	putOptTimestamp(b, ns)
 	return wasix.ErrnoSuccess
 }
 
