@@ -125,9 +125,19 @@ func putResult[T ~uint32 | ~uint64](m api.Memory, out uint32, do func() (T, wasi
 	return put32(m, out, uint32(v))
 }
 
-func le16(b []byte, v uint16) { binary.LittleEndian.PutUint16(b, v) }
-func le32(b []byte, v uint32) { binary.LittleEndian.PutUint32(b, v) }
-func le64(b []byte, v uint64) { binary.LittleEndian.PutUint64(b, v) }
+// put16 writes v at ptr; a bad pointer is ignored.
+func put16(m api.Memory, ptr uint32, v uint16) {
+	if b, ok := span(m, ptr, 2); ok {
+		le16(b, v)
+	}
+}
+
+// The little-endian writers and readers of guest records.
+func le16(b []byte, v uint16)         { binary.LittleEndian.PutUint16(b, v) }
+func le32(b []byte, v uint32)         { binary.LittleEndian.PutUint32(b, v) }
+func le64(b []byte, v uint64)         { binary.LittleEndian.PutUint64(b, v) }
+func le32At(b []byte, off int) uint32 { return binary.LittleEndian.Uint32(b[off:]) }
+func le64At(b []byte, off int) uint64 { return binary.LittleEndian.Uint64(b[off:]) }
 
 // putFdstat writes a wasi fdstat (24 bytes) at ptr.
 func putFdstat(m api.Memory, ptr uint32, st wasix.Fdstat) wasix.Errno {

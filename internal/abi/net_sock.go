@@ -474,9 +474,3 @@ func (g netGen) resolve(ctx context.Context, p *kernel.Process, m api.Memory, s 
 	}
 	return put32(m, uint32(s[5]), k)
 }
-
-func put16(m api.Memory, ptr uint32, v uint16) {
-	if b, ok := span(m, ptr, 2); ok {
-		le16(b, v)
-	}
-}

@@ -172,7 +172,3 @@ func containsSlash(s string) bool {
 	}
 	return false
 }
-
-func le64At(b []byte, off int) uint64 {
-	return uint64(le32At(b, off)) | uint64(le32At(b, off+4))<<32
-}

@@ -3,7 +3,6 @@ package abi
 import (
 	"context"
 	"crypto/rand"
-	"encoding/binary"
 	"fmt"
 
 	"github.com/tetratelabs/wazero/api"
@@ -357,6 +356,3 @@ func stackRestore(ctx context.Context, p *kernel.Process, m api.Memory, s []uint
 	}
 	panic(&RestoreRequest{Snap: in.snaps[h], Val: s[1]})
 }
-
-// le32At reads a little-endian u32 from b at off.
-func le32At(b []byte, off int) uint32 { return binary.LittleEndian.Uint32(b[off:]) }
