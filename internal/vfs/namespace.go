@@ -417,18 +417,32 @@ func (ns *Namespace) Stat(anchor, path string, follow bool) (Stat, error) {
 
 // Mkdir creates a directory at path; a trailing "/" is allowed.
 func (ns *Namespace) Mkdir(anchor, path string, perm uint32) error {
-	if e, _ := lastElem(path); e == "." || e == ".." || e == "/" {
-		return syscall.EEXIST
-	}
-	r, err := ns.Resolve(anchor, stripSlash(path), false)
+	r, err := ns.resolveNew(anchor, path)
 	if err != nil {
 		return err
 	}
-	if r.Name == "." || r.Synthetic {
-		return syscall.EEXIST
-	}
 	return r.FS.Mkdir(r.Name, perm)
 }
+
+// resolveNew resolves path for Mkdir and Symlink, which add an entry
+// there: EEXIST where the namespace already has one.
+func (ns *Namespace) resolveNew(anchor, path string) (Resolved, error) {
+	if e, _ := lastElem(path); notEntry(e) {
+		return Resolved{}, syscall.EEXIST
+	}
+	r, err := ns.Resolve(anchor, stripSlash(path), false)
+	if err != nil {
+		return Resolved{}, err
+	}
+	if r.Name == "." || r.Synthetic {
+		return Resolved{}, syscall.EEXIST
+	}
+	return r, nil
+}
+
+// notEntry reports whether e, a lastElem, is ".", ".." or "/", which
+// name no entry that could be added or removed.
+func notEntry(e string) bool { return e == "." || e == ".." || e == "/" }
 
 // Rmdir removes the empty directory at path. Mount points and the
 // directories leading to them give EBUSY.
@@ -456,7 +470,7 @@ func (ns *Namespace) Rmdir(anchor, path string) error {
 // ENOTDIR for a non-directory named with a trailing "/".
 func (ns *Namespace) Unlink(anchor, path string) error {
 	e, trailing := lastElem(path)
-	if e == "." || e == ".." || e == "/" {
+	if notEntry(e) {
 		return syscall.EISDIR
 	}
 	r, err := ns.Resolve(anchor, path, false)
@@ -485,7 +499,7 @@ func (ns *Namespace) Unlink(anchor, path string) error {
 func (ns *Namespace) Rename(oldAnchor, oldPath, newAnchor, newPath string) error {
 	oe, otr := lastElem(oldPath)
 	ne, ntr := lastElem(newPath)
-	if oe == "." || oe == ".." || oe == "/" || ne == "." || ne == ".." || ne == "/" {
+	if notEntry(oe) || notEntry(ne) {
 		return syscall.EBUSY
 	}
 	t := table(ns.snapshot())
@@ -518,7 +532,7 @@ func (ns *Namespace) Rename(oldAnchor, oldPath, newAnchor, newPath string) error
 // Link creates newPath as a hard link to oldPath, following a final symlink
 // of oldPath if follow; EXDEV across mounts.
 func (ns *Namespace) Link(oldAnchor, oldPath string, follow bool, newAnchor, newPath string) error {
-	if e, _ := lastElem(newPath); e == "." || e == ".." || e == "/" {
+	if e, _ := lastElem(newPath); notEntry(e) {
 		return syscall.EEXIST
 	}
 	t := table(ns.snapshot())
@@ -544,15 +558,9 @@ func (ns *Namespace) Link(oldAnchor, oldPath string, follow bool, newAnchor, new
 // Symlink creates a symlink at path with the given target, which is stored
 // as is and interpreted only when the link is followed.
 func (ns *Namespace) Symlink(target, anchor, path string) error {
-	if e, _ := lastElem(path); e == "." || e == ".." || e == "/" {
-		return syscall.EEXIST
-	}
-	r, err := ns.Resolve(anchor, stripSlash(path), false)
+	r, err := ns.resolveNew(anchor, path)
 	if err != nil {
 		return err
-	}
-	if r.Name == "." || r.Synthetic {
-		return syscall.EEXIST
 	}
 	return r.FS.Symlink(target, r.Name)
 }
