@@ -3,7 +3,6 @@
 package vfs
 
 import (
-	"hash/fnv"
 	"io"
 	"io/fs"
 	"os"
@@ -74,14 +73,7 @@ func (h *HostFS) noSymlinks(name string) error {
 }
 
 func (h *HostFS) stat(name string, fi fs.FileInfo) Stat {
-	hash := fnv.New64a()
-	hash.Write([]byte(name))
-	t := fi.ModTime().UnixNano()
-	st := Stat{Dev: h.dev, Ino: hash.Sum64(), Type: typeOfMode(fi.Mode()), Nlink: 1,
-		Size: fi.Size(), Atim: t, Mtim: t, Ctim: t, Mode: uint32(fi.Mode().Perm())}
-	if st.Type == TypeDir {
-		st.Nlink = 2
-	}
+	st := statOfInfo(h.dev, name, fi)
 	hostIdentity(fi, &st)
 	return st
 }

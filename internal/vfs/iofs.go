@@ -23,11 +23,21 @@ type ioFS struct {
 	dev  uint64
 }
 
-func (f *ioFS) stat(name string, fi fs.FileInfo) Stat {
+func (f *ioFS) stat(name string, fi fs.FileInfo) Stat { return statOfInfo(f.dev, name, fi) }
+
+// nameIno is the inode number of an object known only by its name (on a
+// file system without inode numbers): a hash of the name.
+func nameIno(name string) uint64 {
 	h := fnv.New64a()
 	h.Write([]byte(name))
+	return h.Sum64()
+}
+
+// statOfInfo makes a Stat from an fs.FileInfo alone, for the file systems
+// without inode numbers.
+func statOfInfo(dev uint64, name string, fi fs.FileInfo) Stat {
 	t := fi.ModTime().UnixNano()
-	st := Stat{Dev: f.dev, Ino: h.Sum64(), Type: typeOfMode(fi.Mode()), Nlink: 1,
+	st := Stat{Dev: dev, Ino: nameIno(name), Type: typeOfMode(fi.Mode()), Nlink: 1,
 		Size: fi.Size(), Atim: t, Mtim: t, Ctim: t, Mode: uint32(fi.Mode().Perm())}
 	if st.Type == TypeDir {
 		st.Nlink = 2
@@ -230,10 +240,7 @@ func (f *ioFile) ReadDir() ([]Dirent, error) {
 	}
 	ents := make([]Dirent, len(des))
 	for i, d := range des {
-		child := joinName(f.name, d.Name())
-		h := fnv.New64a()
-		h.Write([]byte(child))
-		ents[i] = Dirent{Name: d.Name(), Ino: h.Sum64(), Type: typeOfMode(d.Type())}
+		ents[i] = Dirent{Name: d.Name(), Ino: nameIno(joinName(f.name, d.Name())), Type: typeOfMode(d.Type())}
 	}
 	return ents, nil
 }

@@ -2,7 +2,6 @@ package vfs
 
 import (
 	"cmp"
-	"hash/fnv"
 	"path"
 	"slices"
 	"strings"
@@ -595,9 +594,7 @@ func (ns *Namespace) SetTimes(anchor, path string, atim, mtim *int64, follow boo
 var synthDev = newDev()
 
 func synthStat(p string) Stat {
-	h := fnv.New64a()
-	h.Write([]byte(p))
-	return Stat{Dev: synthDev, Ino: h.Sum64(), Type: TypeDir, Nlink: 2, Mode: 0o555}
+	return Stat{Dev: synthDev, Ino: nameIno(p), Type: TypeDir, Nlink: 2, Mode: 0o555}
 }
 
 // synthDir is an open synthetic directory: it lists only mount points, which
