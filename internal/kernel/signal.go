@@ -89,9 +89,7 @@ func (p *Process) ThreadSignal(tid uint32, sig wasix.Signal) wasix.Errno {
 	if sig > wasix.SignalSys {
 		return wasix.ErrnoInval
 	}
-	p.thr.mu.Lock()
-	t := p.thr.byTid[tid]
-	p.thr.mu.Unlock()
+	t := p.thread(tid)
 	if t == nil {
 		return wasix.ErrnoSrch
 	}

@@ -242,6 +242,13 @@ func (t *Thread) Finish(rval uint32) {
 	close(t.done)
 }
 
+// thread returns the process's thread tid, nil if it has none.
+func (p *Process) thread(tid uint32) *Thread {
+	p.thr.mu.Lock()
+	defer p.thr.mu.Unlock()
+	return p.thr.byTid[tid]
+}
+
 // Join waits for the thread tid to end (thread_join). A thread that has
 // already ended, or never existed, joins at once; joining oneself is
 // EDEADLK; a signal or the process's end cuts the wait short with EINTR.
@@ -249,9 +256,7 @@ func (p *Process) Join(ctx context.Context, self *Thread, tid uint32) wasix.Errn
 	if self != nil && self.tid == tid {
 		return wasix.ErrnoDeadlk
 	}
-	p.thr.mu.Lock()
-	t := p.thr.byTid[tid]
-	p.thr.mu.Unlock()
+	t := p.thread(tid)
 	if t == nil {
 		return wasix.ErrnoSuccess
 	}
