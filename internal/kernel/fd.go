@@ -45,27 +45,25 @@ func (p *Process) file(fd wasix.Fd, need wasix.Rights) (*fileObj, fdEntry, wasix
 
 // FdPread reads at off without moving the offset (fd_pread).
 func (p *Process) FdPread(fd wasix.Fd, bufs [][]byte, off uint64) (uint32, wasix.Errno) {
-	o, _, errno := p.file(fd, wasix.RightsFdRead|wasix.RightsFdSeek)
-	if errno != wasix.ErrnoSuccess {
-		return 0, errno
-	}
-	if off > math.MaxInt64 {
-		return 0, wasix.ErrnoInval
-	}
-	n, err := o.pread(bufs, int64(off))
-	return uint32(n), ToErrno(err)
+	return p.fdAt(fd, wasix.RightsFdRead|wasix.RightsFdSeek, bufs, off, (*fileObj).pread)
 }
 
 // FdPwrite writes at off without moving the offset (fd_pwrite).
 func (p *Process) FdPwrite(fd wasix.Fd, bufs [][]byte, off uint64) (uint32, wasix.Errno) {
-	o, _, errno := p.file(fd, wasix.RightsFdWrite|wasix.RightsFdSeek)
+	return p.fdAt(fd, wasix.RightsFdWrite|wasix.RightsFdSeek, bufs, off, (*fileObj).pwrite)
+}
+
+// fdAt is FdPread and FdPwrite: io on the file at off, which does not move
+// the offset.
+func (p *Process) fdAt(fd wasix.Fd, need wasix.Rights, bufs [][]byte, off uint64, io func(*fileObj, [][]byte, int64) (int, error)) (uint32, wasix.Errno) {
+	o, _, errno := p.file(fd, need)
 	if errno != wasix.ErrnoSuccess {
 		return 0, errno
 	}
 	if off > math.MaxInt64 {
 		return 0, wasix.ErrnoInval
 	}
-	n, err := o.pwrite(bufs, int64(off))
+	n, err := io(o, bufs, int64(off))
 	return uint32(n), ToErrno(err)
 }
 
