@@ -72,27 +72,11 @@ func onPort(p *kernel.Process, change func(*hostnet.Port)) wasix.Errno {
 }
 
 func (g netGen) cidr(m api.Memory, ptr uint32) (netip.Prefix, wasix.Errno) {
-	b, ok := span(m, ptr, g.l.CidrSize())
-	if !ok {
-		return netip.Prefix{}, wasix.ErrnoFault
-	}
-	c, ok := g.l.DecodeCidr(b)
-	if !ok {
-		return netip.Prefix{}, wasix.ErrnoInval
-	}
-	return c, wasix.ErrnoSuccess
+	return decodeAt(m, ptr, g.l.CidrSize(), g.l.DecodeCidr)
 }
 
 func (g netGen) addr(m api.Memory, ptr uint32) (netip.Addr, wasix.Errno) {
-	b, ok := span(m, ptr, g.l.AddrSize())
-	if !ok {
-		return netip.Addr{}, wasix.ErrnoFault
-	}
-	a, ok := g.l.DecodeAddr(b)
-	if !ok {
-		return netip.Addr{}, wasix.ErrnoInval
-	}
-	return a, wasix.ErrnoSuccess
+	return decodeAt(m, ptr, g.l.AddrSize(), g.l.DecodeAddr)
 }
 
 // port_addr_add(addr_cidr*)

@@ -52,15 +52,25 @@ func (g netGen) sockTypeCode(t hostnet.SockType) uint64 {
 // addrPort reads the addr_port at ptr: EFAULT if it is out of memory,
 // EINVAL if it is not a valid address.
 func (g netGen) addrPort(m api.Memory, ptr uint32) (hostnet.Addr, wasix.Errno) {
-	b, ok := span(m, ptr, g.l.AddrPortSize())
+	return decodeAt(m, ptr, g.l.AddrPortSize(), func(b []byte) (hostnet.Addr, bool) {
+		a, ok := g.l.DecodeAddrPort(b)
+		return a, ok && a.Family != hostnet.Unspec
+	})
+}
+
+// decodeAt reads the size-byte record at ptr with dec: EFAULT if it is out
+// of memory, EINVAL if dec refuses it.
+func decodeAt[T any](m api.Memory, ptr, size uint32, dec func([]byte) (T, bool)) (T, wasix.Errno) {
+	var zero T
+	b, ok := span(m, ptr, size)
 	if !ok {
-		return hostnet.Addr{}, wasix.ErrnoFault
+		return zero, wasix.ErrnoFault
 	}
-	a, ok := g.l.DecodeAddrPort(b)
-	if !ok || a.Family == hostnet.Unspec {
-		return hostnet.Addr{}, wasix.ErrnoInval
+	v, ok := dec(b)
+	if !ok {
+		return zero, wasix.ErrnoInval
 	}
-	return a, wasix.ErrnoSuccess
+	return v, wasix.ErrnoSuccess
 }
 
 func (g netGen) putAddrPort(m api.Memory, ptr uint32, a hostnet.Addr) wasix.Errno {
