@@ -26,7 +26,7 @@ func (pr *procRun) fork(snap *abi.Snapshot) error {
 		return parent.Rewind(pr.ctx, snap, 0, errno, false)
 	}
 	cr := &procRun{r: pr.r, ctx: pr.ctx, p: child, m: pr.m, gen: pr.gen, tracer: pr.tracer, maxPages: pr.maxPages, slot: &abi.Slot{}}
-	fail := func() error {
+	failed := func() error {
 		child.SetExit(1)
 		if cr.mod != nil {
 			cr.close()
@@ -34,6 +34,14 @@ func (pr *procRun) fork(snap *abi.Snapshot) error {
 		child.Close()
 		_, _, _, _ = pr.p.JoinChild(pr.ctx, child.Pid(), true)
 		return parent.Rewind(pr.ctx, snap, 0, wasix.ErrnoAgain, false)
+	}
+	fail := failed
+	if !pr.r.live.add(child) {
+		return fail() // the runtime is closing
+	}
+	fail = func() error {
+		defer pr.r.live.done(child)
+		return failed()
 	}
 	if err := cr.instantiate(); err != nil {
 		return fail()
@@ -45,7 +53,10 @@ func (pr *procRun) fork(snap *abi.Snapshot) error {
 	if err := cr.slot.In.Rewind(pr.ctx, snap, 0, 0, true); err != nil {
 		return fail()
 	}
-	go func() { cr.finish(cr.loop()) }()
+	go func() {
+		defer pr.r.live.done(child)
+		cr.finish(cr.loop())
+	}()
 	return parent.Rewind(pr.ctx, snap, uint64(child.Pid()), 0, false)
 }
 
@@ -121,6 +132,16 @@ func (pr *procRun) vfork(snap *abi.Snapshot) error {
 	if errno != wasix.ErrnoSuccess {
 		return in.Rewind(pr.ctx, snap, 0, errno, false)
 	}
+	if !pr.r.live.add(child) {
+		// The runtime is closing; the child never runs.
+		child.SetExit(1)
+		child.Close()
+		_, _, _, _ = pr.p.JoinChild(pr.ctx, child.Pid(), true)
+		return in.Rewind(pr.ctx, snap, 0, wasix.ErrnoAgain, false)
+	}
+	// The child runs on this goroutine, which the runtime already counts;
+	// it is counted again so that closing the runtime kills the child too,
+	// until resume.
 	slot := &abi.Slot{In: in}
 	main := child.StartMainThread(kernel.WithProcess(abi.WithSlot(pr.ctx, slot), child))
 	pr.vf = &vfork{child: child, main: main, slot: slot, snap: snap}
@@ -132,6 +153,7 @@ func (pr *procRun) vfork(snap *abi.Snapshot) error {
 // pid, with its stack as it was at the fork.
 func (v *vfork) resume(pr *procRun) error {
 	pr.vf = nil
+	pr.r.live.done(v.child)
 	in := pr.slot.In
 	in.SetBorrowed(false)
 	return in.Rewind(pr.ctx, v.snap, uint64(v.child.Pid()), 0, true)
@@ -142,15 +164,13 @@ func (v *vfork) resume(pr *procRun) error {
 func (v *vfork) exec(pr *procRun, prog *kernel.Program) error {
 	m := prog.Code.(*Module)
 	cr := &procRun{r: pr.r, ctx: pr.ctx, p: v.child, m: m, gen: m.gen, tracer: pr.tracer, maxPages: pr.maxPages, slot: v.slot}
-	if err := cr.instantiate(); err != nil {
+	if err := cr.start(); err != nil {
 		code := uint32(126)
 		var ee *sys.ExitError
 		if errors.As(err, &ee) {
 			code = ee.ExitCode()
 		}
 		v.end(pr, code)
-	} else {
-		go func() { cr.finish(cr.loop()) }()
 	}
 	return v.resume(pr)
 }

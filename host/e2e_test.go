@@ -21,6 +21,12 @@ import (
 var cacheDir string
 
 func TestMain(m *testing.M) {
+	if dir := os.Getenv(cacheDirEnv); dir != "" {
+		// A subprocess of the test binary (close_test.go) uses the cache
+		// of its parent.
+		cacheDir = dir
+		os.Exit(m.Run())
+	}
 	dir, err := os.MkdirTemp("", "wasix-host-test")
 	if err != nil {
 		panic(err)

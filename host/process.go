@@ -84,10 +84,24 @@ func (l *launcher) Start(p *kernel.Process, prog *kernel.Program) error {
 		set = v.(runSettings)
 	}
 	pr := &procRun{r: l.r, ctx: context.Background(), p: p, m: m, gen: m.gen, slot: &abi.Slot{}, tracer: set.tracer, maxPages: set.maxPages}
+	return pr.start()
+}
+
+// start instantiates the program of a child process (spawned, forked
+// from a vfork, exec'd by one) and runs it on a goroutine of its own,
+// which the runtime counts until the child's memory is released.
+func (pr *procRun) start() error {
+	if !pr.r.live.add(pr.p) {
+		return errClosed
+	}
 	if err := pr.instantiate(); err != nil {
+		pr.r.live.done(pr.p)
 		return err
 	}
-	go func() { pr.finish(pr.loop()) }()
+	go func() {
+		defer pr.r.live.done(pr.p)
+		pr.finish(pr.loop())
+	}()
 	return nil
 }
 
@@ -113,7 +127,8 @@ type procRun struct {
 	mod  api.Module
 	slot *abi.Slot // what the handlers of this process's main thread see
 	main *kernel.Thread
-	vf   *vfork // a vforked child borrowing the instance, or nil
+	th   *threads // the launcher of the instance's threads, or nil
+	vf   *vfork   // a vforked child borrowing the instance, or nil
 }
 
 // instantiate makes an instance of pr.m for pr.p with its own link (and
@@ -134,7 +149,7 @@ func (pr *procRun) instantiate() error {
 		}
 		ictx = experimental.WithMemoryAllocator(ictx, abi.LimitAllocator(pr.maxPages))
 	} else {
-		ictx = experimental.WithMemoryAllocator(ictx, mmapAllocator)
+		ictx = experimental.WithMemoryAllocator(ictx, r.alloc)
 	}
 	pctx := kernel.WithProcess(abi.WithSlot(ictx, pr.slot), pr.p)
 	mod, err := r.rt.InstantiateModule(pctx, pr.m.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
@@ -143,14 +158,14 @@ func (pr *procRun) instantiate() error {
 		return err
 	}
 	if pr.mod != nil {
-		_ = pr.mod.Close(pr.ctx)
-		pr.link.Close(pr.ctx)
+		// exec: the old program's threads may still run over its memory.
+		pr.release(pr.mod, pr.link, pr.th)
 	}
 	pr.link, pr.mod = link, mod
 	pr.slot.In = abi.NewInstance(mod, pr.tracer)
 	// The first call makes the main thread; later ones (exec) keep it and
 	// point the launcher of threads at the new program.
-	pr.main = r.startThreads(pctx, pr.m, pr.p)
+	pr.main, pr.th = r.startThreads(pctx, pr.m, pr.p)
 	if pr.tracer != nil || pr.maxPages != 0 {
 		r.launcher().settings.Store(pr.p.Pid(), runSettings{pr.tracer, pr.maxPages})
 	}
@@ -159,12 +174,39 @@ func (pr *procRun) instantiate() error {
 
 // close releases the current instance.
 func (pr *procRun) close() {
+	if v := pr.vf; v != nil {
+		// The run ended (a trap) while a vforked child borrowed the
+		// instance: the child dies with it.
+		v.end(pr, 128+uint32(wasix.SignalKill))
+		pr.r.live.done(v.child)
+		pr.vf = nil
+	}
 	if pr.mod != nil {
-		_ = pr.mod.Close(pr.ctx)
-		pr.link.Close(pr.ctx)
-		pr.mod = nil
+		pr.release(pr.mod, pr.link, pr.th)
+		pr.mod, pr.th = nil, nil
 	}
 	pr.r.launcher().settings.Delete(pr.p.Pid())
+}
+
+// release closes an instance and its link, which holds the memory a
+// program imports, once no thread runs over them any more: closing a
+// module frees its memory. The threads of an ended process unwind at
+// their next call, but one computing may take a while (endThreads waits
+// only threadGrace for them, exec not at all), and then the instance is
+// released in the background when the last of them returns.
+func (pr *procRun) release(mod api.Module, link *abi.Link, th *threads) {
+	closeAll := func() {
+		_ = mod.Close(pr.ctx)
+		link.Close(pr.ctx)
+	}
+	if th == nil || th.live.close(closedChan) {
+		closeAll()
+		return
+	}
+	go func() {
+		th.live.close(nil)
+		closeAll()
+	}()
 }
 
 // finish ends a child process run in the background.
@@ -275,7 +317,11 @@ func (pr *procRun) exec(prog *kernel.Program) error {
 // runProcess runs m as the process p until it ends and returns its exit
 // code, as RunModule reports it.
 func (r *Runtime) runProcess(ctx context.Context, p *kernel.Process, m *Module, gen abi.Generation, tracer *abi.Tracer, maxPages uint32) (uint32, error) {
-	r.launcher() // exec and spawn need the runner
+	if !r.live.add(p) {
+		return 0, errClosed
+	}
+	defer r.live.done(p) // after pr.close: the memory is gone
+	r.launcher()         // exec and spawn need the runner
 	pr := &procRun{r: r, ctx: ctx, p: p, m: m, gen: gen, tracer: tracer, maxPages: maxPages, slot: &abi.Slot{}}
 	if err := pr.instantiate(); err != nil {
 		// A start function may exit or trap; anything else is a link error.

@@ -4,7 +4,8 @@ package host
 
 import "github.com/tetratelabs/wazero/experimental"
 
-// mmapAllocator is wazero's own allocation where there is no mmap.
-var mmapAllocator experimental.MemoryAllocator = experimental.MemoryAllocatorFunc(func(_, max uint64) experimental.LinearMemory {
+// Allocate gives a linear memory in a Go buffer where there is no mmap;
+// the garbage collector keeps it alive as long as any code uses it.
+func (a *memAllocator) Allocate(_, max uint64) experimental.LinearMemory {
 	return &goMemory{}
-})
+}

@@ -7,13 +7,13 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// mmapAllocator backs linear memories with anonymous mappings of their
-// maximum size. Pages come from the kernel zeroed and only when touched,
-// so a memory costs nothing to make and never moves or copies when it
-// grows; making a forked child's copy then writes the parent's bytes once,
+// Allocate backs a linear memory with an anonymous mapping of its maximum
+// size. Pages come from the kernel zeroed and only when touched, so a
+// memory costs nothing to make and never moves or copies when it grows;
+// making a forked child's copy then writes the parent's bytes once,
 // instead of clearing a Go buffer first. Where the platform has them,
 // transparent huge pages cut the page faults of large copies.
-var mmapAllocator experimental.MemoryAllocator = experimental.MemoryAllocatorFunc(func(_, max uint64) experimental.LinearMemory {
+func (a *memAllocator) Allocate(_, max uint64) experimental.LinearMemory {
 	if max == 0 {
 		max = 1 << 16
 	}
@@ -22,11 +22,12 @@ var mmapAllocator experimental.MemoryAllocator = experimental.MemoryAllocatorFun
 		return &goMemory{}
 	}
 	adviseHuge(b)
-	return &mappedMemory{buf: b[:0], all: b}
-})
+	return &mappedMemory{a: a, buf: b[:0], all: b}
+}
 
-// mappedMemory is a linear memory in a mapping made by mmapAllocator.
+// mappedMemory is a linear memory in a mapping made by a memAllocator.
 type mappedMemory struct {
+	a        *memAllocator
 	buf, all []byte
 }
 
@@ -39,10 +40,16 @@ func (m *mappedMemory) Reallocate(size uint64) []byte {
 	return m.buf
 }
 
-// Free unmaps the memory.
+// Free unmaps the memory, unless the allocator leaks: a goroutine may
+// then still run guest code over it, and unmapping memory under compiled
+// code is a segmentation fault that takes the whole host down, where a
+// leaked mapping costs only address space (see memAllocator.leak).
 func (m *mappedMemory) Free() {
-	if m.all != nil {
-		_ = unix.Munmap(m.all)
-		m.all, m.buf = nil, nil
+	if m.all == nil {
+		return
 	}
+	if !m.a.leak.Load() {
+		_ = unix.Munmap(m.all)
+	}
+	m.all, m.buf = nil, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"time"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -26,6 +27,9 @@ type Runtime struct {
 	cache wazero.CompilationCache
 	host  *abi.Host
 	kern  *kernel.Kernel
+
+	alloc *memAllocator // the memories programs define
+	live  liveSet       // goroutines running guest code (live.go)
 }
 
 // NewRuntime returns a Runtime configured by cfg.
@@ -59,12 +63,36 @@ func NewRuntime(ctx context.Context, cfg RuntimeConfig) (*Runtime, error) {
 		cache: cache,
 		host:  abi.NewHost(rt),
 		kern:  kernel.New(kernel.Config{AllowClockSet: cfg.AllowClockSet, MaxFDs: cfg.MaxFDs, Net: network}),
+		alloc: &memAllocator{},
 	}, nil
 }
 
+// closeGrace bounds how long Close waits for killed programs to return
+// when its context has no deadline. Killed programs blocked in the
+// runtime return at once, computing ones at their next check or call,
+// and one that computes without calling the host (with compute
+// interrupts off) never does: waiting longer would only stall the host.
+const closeGrace = time.Second
+
+// errClosed is the error of a run started on a closed Runtime.
+var errClosed = errors.New("the runtime is closed")
+
 // Close ends every program still running and releases the compiled code.
+// Programs are killed, as by SIGKILL, and waited for until they return or
+// ctx ends (at most closeGrace when ctx has no deadline): their memories
+// must not go while their code still runs. The memories of programs that
+// did not return by then are leaked, never unmapped under them.
 func (r *Runtime) Close(ctx context.Context) error {
-	r.kern.CloseBus() // bus processes end before their memories go (kernel/bus_proc.go)
+	wait := ctx
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		wait, cancel = context.WithTimeout(ctx, closeGrace)
+		defer cancel()
+	}
+	if !r.live.close(wait.Done()) {
+		r.alloc.leak.Store(true)
+	}
+	r.kern.CloseBus() // Go endpoints end; bus processes have ended above
 	err := r.rt.Close(ctx)
 	_ = r.host.Close(ctx)
 	if cerr := r.cache.Close(ctx); err == nil {

@@ -69,10 +69,11 @@ func (c *threadCode) close(ctx context.Context) {
 // threads runs the spawned threads of one run: each is a new instance of
 // the program linked to the same modules and memory, on a goroutine.
 type threads struct {
-	rt   wazero.Runtime
+	r    *Runtime
 	m    *Module
 	ictx context.Context // links imports; carries the process
 	p    *kernel.Process
+	live liveSet // this instance's threads, which its release waits for
 }
 
 // launch is the process's kernel.Launcher.
@@ -80,11 +81,28 @@ func (th *threads) launch(t *kernel.Thread, e kernel.ThreadEntry) error {
 	if th.m.threads == nil {
 		return errors.New("the program has no shared memory")
 	}
-	compiled, err := th.m.threads.get(th.ictx, th.rt, th.m.compiled)
+	// The thread is counted by the runtime, which kills and waits for it
+	// before it frees memories, and by the instance, whose memory stays
+	// until the thread is gone.
+	if !th.live.add(nil) {
+		return errors.New("the program has been replaced or has ended")
+	}
+	if !th.r.live.add(th.p) {
+		th.live.done(nil)
+		return errClosed
+	}
+	started := false
+	defer func() {
+		if !started {
+			th.r.live.done(th.p)
+			th.live.done(nil)
+		}
+	}()
+	compiled, err := th.m.threads.get(th.ictx, th.r.rt, th.m.compiled)
 	if err != nil {
 		return err
 	}
-	mod, err := th.rt.InstantiateModule(th.ictx, compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
+	mod, err := th.r.rt.InstantiateModule(th.ictx, compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
 	if err != nil {
 		return err
 	}
@@ -95,7 +113,10 @@ func (th *threads) launch(t *kernel.Thread, e kernel.ThreadEntry) error {
 	}
 	setGlobal(mod, "__stack_pointer", e.StackPointer)
 	setGlobal(mod, "__tls_base", e.TLSBase)
+	started = true
 	go func() {
+		defer th.live.done(nil)
+		defer th.r.live.done(th.p)
 		ctx := t.Context()
 		_, err := fn.Call(ctx, e.Args...)
 		th.end(ctx, t, mod, err)
@@ -135,14 +156,16 @@ func setGlobal(mod api.Module, name string, v uint64) {
 }
 
 // startThreads makes the main thread of p and, for a program with a shared
-// memory, installs the launcher of its other threads. ictx links imports.
-func (r *Runtime) startThreads(ictx context.Context, m *Module, p *kernel.Process) *kernel.Thread {
+// memory, installs the launcher of its other threads and returns it too.
+// ictx links imports.
+func (r *Runtime) startThreads(ictx context.Context, m *Module, p *kernel.Process) (*kernel.Thread, *threads) {
 	main := p.StartMainThread(ictx)
+	var th *threads
 	if m.threads != nil {
-		th := &threads{rt: r.rt, m: m, ictx: ictx, p: p}
+		th = &threads{r: r, m: m, ictx: ictx, p: p}
 		p.SetLauncher(th.launch)
 	}
-	return main
+	return main, th
 }
 
 // endThreads ends the run of p once its main thread has left _start with
