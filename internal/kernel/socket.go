@@ -478,21 +478,21 @@ func (p *Process) SockShutdown(fd wasix.Fd, how wasix.Sdflags) wasix.Errno {
 
 // SockAddrLocal returns the address a socket is bound to (sock_addr_local).
 func (p *Process) SockAddrLocal(fd wasix.Fd) (hostnet.Addr, wasix.Errno) {
-	s, _, errno := p.sock(fd, 0)
-	if errno != wasix.ErrnoSuccess {
-		return hostnet.Addr{}, errno
-	}
-	a, err := s.h.LocalAddr()
-	return a, netErrno(err)
+	return p.sockAddr(fd, (*hostnet.Socket).LocalAddr)
 }
 
 // SockAddrPeer returns the address a socket is connected to
 // (sock_addr_peer); ENOTCONN if none.
 func (p *Process) SockAddrPeer(fd wasix.Fd) (hostnet.Addr, wasix.Errno) {
+	return p.sockAddr(fd, (*hostnet.Socket).PeerAddr)
+}
+
+// sockAddr is SockAddrLocal and SockAddrPeer: the address get gives.
+func (p *Process) sockAddr(fd wasix.Fd, get func(*hostnet.Socket) (hostnet.Addr, error)) (hostnet.Addr, wasix.Errno) {
 	s, _, errno := p.sock(fd, 0)
 	if errno != wasix.ErrnoSuccess {
 		return hostnet.Addr{}, errno
 	}
-	a, err := s.h.PeerAddr()
+	a, err := get(s.h)
 	return a, netErrno(err)
 }
