@@ -251,6 +251,34 @@ func echoRoundTrip(t testing.TB, network, addr, msg string) {
 	}
 }
 
+// needIPv6 skips the test where the host has no IPv6 loopback.
+func needIPv6(t *testing.T) {
+	t.Helper()
+	ln, err := net.Listen("tcp6", "[::1]:0")
+	if err != nil {
+		t.Skip("no IPv6 loopback:", err)
+	}
+	ln.Close()
+}
+
+// echoListener is a host TCP listener that echoes its first connection.
+func echoListener(t *testing.T) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		c, err := ln.Accept()
+		if err == nil {
+			io.Copy(c, c)
+			c.Close()
+		}
+	}()
+	return ln
+}
+
 func TestNetGoEcho(t *testing.T) {
 	g := startGuest(t, "netguest.wasm", nil, "echo", "127.0.0.1:0", "2")
 	addr := g.listening()
@@ -260,11 +288,7 @@ func TestNetGoEcho(t *testing.T) {
 }
 
 func TestNetGoEchoIPv6(t *testing.T) {
-	if ln, err := net.Listen("tcp6", "[::1]:0"); err != nil {
-		t.Skip("no IPv6 loopback:", err)
-	} else {
-		ln.Close()
-	}
+	needIPv6(t)
 	g := startGuest(t, "netguest.wasm", nil, "echo", "[::1]:0", "1")
 	addr := g.listening()
 	if !strings.HasPrefix(addr, "[::1]:") {
@@ -275,18 +299,7 @@ func TestNetGoEchoIPv6(t *testing.T) {
 }
 
 func TestNetGoDial(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		c, err := ln.Accept()
-		if err == nil {
-			io.Copy(c, c)
-			c.Close()
-		}
-	}()
+	ln := echoListener(t)
 	g := startGuest(t, "netguest.wasm", nil, "dial", ln.Addr().String(), "ping")
 	if l := g.line(); l != "reply ping from "+ln.Addr().String() {
 		t.Fatalf("got %q", l)
@@ -392,11 +405,7 @@ func TestNetCEcho(t *testing.T) {
 }
 
 func TestNetCEchoIPv6(t *testing.T) {
-	if ln, err := net.Listen("tcp6", "[::1]:0"); err != nil {
-		t.Skip("no IPv6 loopback:", err)
-	} else {
-		ln.Close()
-	}
+	needIPv6(t)
 	g := startGuest(t, "netc.wasm", nil, "echo", "::1", "1")
 	port := g.listening()
 	echoRoundTrip(t, "tcp6", "[::1]:"+port, "hello, C guest over IPv6")
@@ -435,18 +444,7 @@ func TestNetCEpollAndPollWake(t *testing.T) {
 }
 
 func TestNetCDialNonblocking(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		c, err := ln.Accept()
-		if err == nil {
-			io.Copy(c, c)
-			c.Close()
-		}
-	}()
+	ln := echoListener(t)
 	port := fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
 	g := startGuest(t, "netc.wasm", nil, "dial", port, "ping")
 	if l := g.line(); !strings.HasPrefix(l, "reply ping in progress=") {
