@@ -88,8 +88,8 @@ func (g netGen) portAddrAdd(_ context.Context, p *kernel.Process, m api.Memory, 
 	return onPort(p, func(port *hostnet.Port) { port.AddAddr(c) })
 }
 
-// port_addr_remove(addr*): ENOENT (as Linux's EADDRNOTAVAIL would be
-// less clear) when the interface does not have the address.
+// port_addr_remove(addr*): EADDRNOTAVAIL, as Linux answers, when the
+// interface does not have the address.
 func (g netGen) portAddrRemove(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
 	return g.portRemove(p, m, s, (*hostnet.Port).RemoveAddr, wasix.ErrnoAddrnotavail)
 }

@@ -2,7 +2,6 @@ package hostnet
 
 import (
 	"errors"
-	"syscall"
 )
 
 // RecvFlags modify a receive.
@@ -45,11 +44,3 @@ const (
 // ErrUnsupported is returned by platforms without host sockets.
 var ErrUnsupported = errors.New("host sockets are not supported on this platform")
 
-// errno returns err as a syscall.Errno when it is one.
-func errno(err error) syscall.Errno {
-	var e syscall.Errno
-	if errors.As(err, &e) {
-		return e
-	}
-	return 0
-}
