@@ -43,4 +43,3 @@ const (
 
 // ErrUnsupported is returned by platforms without host sockets.
 var ErrUnsupported = errors.New("host sockets are not supported on this platform")
-
