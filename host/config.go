@@ -29,6 +29,8 @@ type RuntimeConfig struct {
 	// strings tests: about 7x), but cancelling a run no longer stops a
 	// program that does not call the host; only closing the process (the
 	// CLI exits) does. The CLI sets it and exits on a second Ctrl-C.
+	// Runtime.Close cannot stop such a program either: it gives up
+	// waiting for it and leaks its memory rather than free it under it.
 	NoComputeInterrupts bool
 
 	// AllowClockSet lets guests set the realtime clock with
