@@ -2,6 +2,8 @@ package host
 
 import (
 	"errors"
+
+	"github.com/wasix-go/wasix/internal/wasmbin"
 )
 
 // threadVariant returns the binary each spawned thread instantiates: the
@@ -22,7 +24,7 @@ func threadVariant(wasm []byte) (out []byte, changed bool, err error) {
 	pos := 8
 	for pos < len(wasm) {
 		id := wasm[pos]
-		size, n := uleb(wasm[pos+1:])
+		size, n := wasmbin.ULEB(wasm[pos+1:])
 		if n == 0 {
 			return nil, false, errors.New("bad section size")
 		}
@@ -42,7 +44,7 @@ func threadVariant(wasm []byte) (out []byte, changed bool, err error) {
 			}
 			changed = changed || ch
 			out = append(out, id)
-			out = appendUleb(out, uint64(len(nb)))
+			out = wasmbin.AppendULEB(out, uint64(len(nb)))
 			out = append(out, nb...)
 		default:
 			out = append(out, wasm[pos:end]...)
@@ -54,17 +56,17 @@ func threadVariant(wasm []byte) (out []byte, changed bool, err error) {
 
 // passiveData rewrites a data section so that every segment is passive.
 func passiveData(b []byte) ([]byte, bool, error) {
-	count, n := uleb(b)
+	count, n := wasmbin.ULEB(b)
 	if n == 0 {
 		return nil, false, errors.New("bad data count")
 	}
-	out := appendUleb(nil, count)
+	out := wasmbin.AppendULEB(nil, count)
 	pos, changed := n, false
 	for i := uint64(0); i < count; i++ {
 		if pos >= len(b) {
 			return nil, false, errors.New("data section ends early")
 		}
-		flag, n := uleb(b[pos:])
+		flag, n := wasmbin.ULEB(b[pos:])
 		if n == 0 {
 			return nil, false, errors.New("bad data segment")
 		}
@@ -73,7 +75,7 @@ func passiveData(b []byte) ([]byte, bool, error) {
 		case 1: // passive already
 		case 0, 2: // active: skip the memory index and the offset
 			if flag == 2 {
-				_, n := uleb(b[pos:])
+				_, n := wasmbin.ULEB(b[pos:])
 				if n == 0 {
 					return nil, false, errors.New("bad memory index")
 				}
@@ -88,7 +90,7 @@ func passiveData(b []byte) ([]byte, bool, error) {
 		default:
 			return nil, false, errors.New("unknown data segment kind")
 		}
-		size, n := uleb(b[pos:])
+		size, n := wasmbin.ULEB(b[pos:])
 		if n == 0 || pos+n+int(size) > len(b) {
 			return nil, false, errors.New("bad data segment bytes")
 		}
@@ -110,7 +112,7 @@ func constExprLen(b []byte) int {
 		case 0x0b: // end
 			return pos
 		case 0x41, 0x42, 0x23: // i32.const, i64.const, global.get
-			_, n := uleb(b[pos:])
+			_, n := wasmbin.ULEB(b[pos:])
 			if n == 0 {
 				return 0
 			}
@@ -121,29 +123,4 @@ func constExprLen(b []byte) int {
 		}
 	}
 	return 0
-}
-
-// uleb reads an unsigned LEB128 (also skipping signed ones of the same
-// length); n is 0 on malformed input.
-func uleb(b []byte) (v uint64, n int) {
-	for shift := uint(0); n < len(b) && shift < 70; shift += 7 {
-		c := b[n]
-		n++
-		v |= uint64(c&0x7f) << shift
-		if c&0x80 == 0 {
-			return v, n
-		}
-	}
-	return 0, 0
-}
-
-func appendUleb(b []byte, v uint64) []byte {
-	for {
-		c := byte(v & 0x7f)
-		v >>= 7
-		if v == 0 {
-			return append(b, c)
-		}
-		b = append(b, c|0x80)
-	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/wasix-go/wasix/internal/wasmbin"
 )
 
 // imp is one function import of a test module.
@@ -34,22 +35,22 @@ func from(t *testing.T, g Generation, name string) imp {
 // function definitions, as the runtime sees them.
 func importsOf(t *testing.T, imps ...imp) []api.FunctionDefinition {
 	t.Helper()
-	str := func(s string) []byte { return append(leb(uint32(len(s))), s...) }
+	str := func(s string) []byte { return append(wasmbin.AppendULEB(nil, uint64(len(s))), s...) }
 	section := func(id byte, body []byte) []byte {
-		return append(append([]byte{id}, leb(uint32(len(body)))...), body...)
+		return append(append([]byte{id}, wasmbin.AppendULEB(nil, uint64(len(body)))...), body...)
 	}
-	types := leb(uint32(len(imps)))
-	imports := leb(uint32(len(imps)))
+	types := wasmbin.AppendULEB(nil, uint64(len(imps)))
+	imports := wasmbin.AppendULEB(nil, uint64(len(imps)))
 	for i, m := range imps {
 		types = append(types, 0x60)
-		types = append(types, leb(uint32(len(m.params)))...)
+		types = append(types, wasmbin.AppendULEB(nil, uint64(len(m.params)))...)
 		types = append(types, m.params...)
-		types = append(types, leb(uint32(len(m.results)))...)
+		types = append(types, wasmbin.AppendULEB(nil, uint64(len(m.results)))...)
 		types = append(types, m.results...)
 		imports = append(imports, str(m.module)...)
 		imports = append(imports, str(m.name)...)
 		imports = append(imports, 0)
-		imports = append(imports, leb(uint32(i))...)
+		imports = append(imports, wasmbin.AppendULEB(nil, uint64(i))...)
 	}
 	bin := []byte("\x00asm\x01\x00\x00\x00")
 	bin = append(bin, section(1, types)...)
@@ -144,7 +145,7 @@ func TestImportedMemory(t *testing.T) {
 		body = append(body, "memory"...)
 		body = append(body, 2)
 		body = append(body, limits...)
-		bin := append([]byte("\x00asm\x01\x00\x00\x00\x02"), leb(uint32(len(body)))...)
+		bin := append([]byte("\x00asm\x01\x00\x00\x00\x02"), wasmbin.AppendULEB(nil, uint64(len(body)))...)
 		bin = append(bin, body...)
 		got, err := ImportedMemory(bin)
 		want := MemoryImport{Module: "env", Name: "memory", Min: c.min, Max: c.max, HasMax: true, Shared: c.shared}

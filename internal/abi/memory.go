@@ -84,28 +84,16 @@ func memoryModule(min, max uint32, shared bool) []byte {
 	if shared {
 		flags = 3
 	}
-	limits := append([]byte{1, flags}, leb(min)...) // one memory
-	limits = append(limits, leb(max)...)
+	limits := wasmbin.AppendULEB([]byte{1, flags}, uint64(min)) // one memory
+	limits = wasmbin.AppendULEB(limits, uint64(max))
 	export := append([]byte{1, 6}, "memory"...) // one export, a 6-byte name
 	export = append(export, 2, 0)               // memory 0
 
 	b := []byte("\x00asm\x01\x00\x00\x00")
 	b = append(b, 5)
-	b = append(b, leb(uint32(len(limits)))...)
+	b = wasmbin.AppendULEB(b, uint64(len(limits)))
 	b = append(b, limits...)
 	b = append(b, 7)
-	b = append(b, leb(uint32(len(export)))...)
+	b = wasmbin.AppendULEB(b, uint64(len(export)))
 	return append(b, export...)
-}
-
-func leb(v uint32) []byte {
-	var b []byte
-	for {
-		c := byte(v & 0x7f)
-		v >>= 7
-		if v == 0 {
-			return append(b, c)
-		}
-		b = append(b, c|0x80)
-	}
 }

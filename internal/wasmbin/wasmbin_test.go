@@ -43,3 +43,16 @@ func TestImportsRejectsTruncation(t *testing.T) {
 		}
 	}
 }
+
+func TestLEB(t *testing.T) {
+	for _, v := range []uint64{0, 1, 127, 128, 300, 1<<32 - 1, 1<<63 + 5} {
+		b := AppendULEB([]byte{0xff}, v)
+		got, n := ULEB(b[1:])
+		if got != v || n != len(b)-1 {
+			t.Errorf("%d: read back %d in %d bytes of % x", v, got, n, b)
+		}
+	}
+	if _, n := ULEB([]byte{0x80, 0x80}); n != 0 {
+		t.Error("an unfinished number reads as complete")
+	}
+}
