@@ -158,7 +158,8 @@ func (pr *procRun) instantiate() error {
 		return err
 	}
 	if pr.mod != nil {
-		// exec: the old program's threads may still run over its memory.
+		// exec: a thread of the old program that would not stop (see
+		// kernel.Process.Exec) may still run over its memory.
 		pr.release(pr.mod, pr.link, pr.th)
 	}
 	pr.link, pr.mod = link, mod
@@ -197,7 +198,7 @@ func (pr *procRun) close() {
 // program imports, once no thread runs over them any more: closing a
 // module frees its memory. The threads of an ended process unwind at
 // their next call, but one computing may take a while (endThreads waits
-// only threadGrace for them, exec not at all), and then the instance is
+// only threadGrace for them, exec up to a second), and then the instance is
 // released in the background when the last of them returns.
 func (pr *procRun) release(mod api.Module, link *abi.Link, th *threads) {
 	closeAll := func() {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/sys"
 	"github.com/wasix-go/wasix"
 	"github.com/wasix-go/wasix/internal/kernel"
 )
@@ -55,12 +56,18 @@ func procRaise(ctx context.Context, p *kernel.Process, mod api.Module, s []uint6
 }
 
 // boundary handles what t must see between calls: the end of the process
-// (the guest stack unwinds as for proc_exit), a stop (the thread waits for
+// (the guest stack unwinds as for proc_exit), the end of the thread by an
+// exec (its stack unwinds alone), a stop (the thread waits for
 // SIGCONT), and pending signals.
 func boundary(ctx context.Context, mod api.Module, p *kernel.Process, t *kernel.Thread) {
 	for {
 		if code, dying := p.ExitCode(); dying {
 			exit(ctx, mod, code)
+		}
+		if t.Ended() {
+			// An exec ended the thread: it alone unwinds, and the
+			// process goes on with the new program.
+			panic(sys.NewExitError(0))
 		}
 		if p.Stopped() {
 			p.WaitWhileStopped()

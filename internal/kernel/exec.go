@@ -5,6 +5,8 @@ import (
 	"io"
 	"path"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/wasix-go/wasix"
 	"github.com/wasix-go/wasix/internal/vfs"
@@ -13,6 +15,9 @@ import (
 // DefaultPath is the search path of a process without PATH in its
 // environment.
 const DefaultPath = "/usr/local/bin:/bin:/usr/bin"
+
+// execGrace bounds how long an exec waits for the other threads to end.
+const execGrace = time.Second
 
 // maxShebang bounds how many times a script may name another script as its
 // interpreter.
@@ -207,8 +212,28 @@ func shebang(b []byte) (interp, arg string, ok bool) {
 // descriptors marked close-on-exec are closed, the callbacks the old
 // program registered forgotten, and the arguments and environment
 // replaced. The pid, the parent, the other descriptors and
-// the working directory stay.
+// the working directory stay. As POSIX asks, every other thread is ended
+// first, and Exec waits for them, up to execGrace: a thread computing
+// without calling the host, where compute interrupts are off, cannot be
+// stopped, and is left to finish on the old program's instance, which
+// the host keeps until its threads return.
 func (p *Process) Exec(args, env []string) {
+	stop := make(chan struct{})
+	var once sync.Once
+	end := func() { once.Do(func() { close(stop) }) }
+	timer := time.AfterFunc(execGrace, end)
+	defer timer.Stop()
+	exited := p.Exited()
+	go func() {
+		// A kill during the wait ends it too.
+		select {
+		case <-exited:
+			end()
+		case <-stop:
+		}
+	}()
+	p.EndOtherThreads(stop)
+	end() // lets the goroutine go
 	p.fds.closeOnExec()
 	// Callbacks name exports of the old program.
 	p.thr.cb.mu.Lock()

@@ -55,6 +55,9 @@ type Thread struct {
 
 	tls map[uint32]uint64 // thread-local values by key, guarded by p.thr.mu
 
+	ended  atomic.Bool        // an exec ends the thread: it unwinds at its next boundary
+	cancel context.CancelFunc // ends base for a spawned thread; nil for the main one
+
 	exitedByCall bool // thread_exit ended it (only its own goroutine touches it)
 	done         chan struct{}
 	rval         uint32
@@ -165,6 +168,10 @@ func (p *Process) SpawnThread(e ThreadEntry) (uint32, wasix.Errno) {
 	}
 	tid := th.allocTid(p.pid)
 	t := p.newThread(tid)
+	// A context of its own, so that an exec can stop the thread's
+	// computation (where compute interrupts are on) without ending the
+	// process.
+	t.base.Context, t.cancel = context.WithCancel(th.ctx)
 	th.byTid[tid] = t
 	th.live++
 	launch := th.launch
@@ -239,6 +246,9 @@ func (t *Thread) Finish(rval uint32) {
 		th.lastRval = rval
 	}
 	th.mu.Unlock()
+	if t.cancel != nil {
+		t.cancel() // releases the context
+	}
 	close(t.done)
 }
 
@@ -293,6 +303,46 @@ func (p *Process) WaitThreads(stop <-chan struct{}) bool {
 		}
 	}
 }
+
+// EndOtherThreads ends every thread but the main one, as exec does, and
+// waits until they have returned or stop is closed; it reports whether
+// they all returned. Each thread unwinds at its next call boundary, its
+// blocked call woken, or at once where compute interrupts are on; the
+// process goes on. Threads spawned meanwhile are ended too.
+func (p *Process) EndOtherThreads(stop <-chan struct{}) bool {
+	th := &p.thr
+	for {
+		var wait chan struct{}
+		var end []*Thread
+		th.mu.Lock()
+		for _, t := range th.byTid {
+			if t.main {
+				continue
+			}
+			wait = t.done
+			if t.ended.CompareAndSwap(false, true) {
+				end = append(end, t)
+			}
+		}
+		th.mu.Unlock()
+		for _, t := range end {
+			t.interrupt()
+			t.cancel()
+		}
+		if wait == nil {
+			return true
+		}
+		select {
+		case <-wait:
+		case <-stop:
+			return false
+		}
+	}
+}
+
+// Ended reports whether an exec ended the thread: it must unwind without
+// ending the process.
+func (t *Thread) Ended() bool { return t.ended.Load() }
 
 // LastThreadValue returns the value the last thread to end passed to
 // thread_exit (0 if it returned), and whether every thread has ended.
@@ -374,10 +424,10 @@ func (p *Process) Dying() bool {
 }
 
 // Attention reports, cheaply, whether the thread has something to handle
-// at the boundary of a call: a pending signal, or the process ending or
-// being stopped.
+// at the boundary of a call: a pending signal, the process ending or
+// being stopped, or the thread being ended by an exec.
 func (t *Thread) Attention() bool {
-	return t.pending.Load() != 0 || t.p.thr.attn.Load() != 0
+	return t.pending.Load() != 0 || t.p.thr.attn.Load() != 0 || t.ended.Load()
 }
 
 // interrupt ends the current call context of t.
@@ -393,11 +443,11 @@ func (t *Thread) interrupt() {
 }
 
 // rearm gives t a fresh interrupt channel once its signals are taken,
-// unless the process is dying.
+// unless the process is dying or the thread ending.
 func (t *Thread) rearm() {
 	t.intrMu.Lock()
 	defer t.intrMu.Unlock()
-	if t.pending.Load() != 0 || t.p.thr.ctx.Err() != nil {
+	if t.pending.Load() != 0 || t.p.thr.ctx.Err() != nil || t.ended.Load() {
 		return
 	}
 	ch := t.intr.Load()

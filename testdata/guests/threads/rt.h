@@ -41,6 +41,7 @@ WX(futex_wait) int32_t rt_futex_wait(volatile uint32_t *w, uint32_t expected, co
 WX(futex_wake) int32_t rt_futex_wake(volatile uint32_t *w, uint8_t *woken);
 WX(futex_wake_all) int32_t rt_futex_wake_all(volatile uint32_t *w, uint8_t *woken);
 WX(callback_signal) void rt_callback_signal(const char *name, uint32_t len);
+WX(proc_exec) _Noreturn void rt_proc_exec(const char *name, uint32_t name_len, const char *args, uint32_t args_len);
 WX(proc_raise_interval) int32_t rt_proc_raise_interval(int32_t sig, uint64_t interval, int32_t repeat);
 
 #if defined(GEN_2022) || defined(GEN_SEED)

@@ -15,6 +15,11 @@
  *   wait-signal H    prints "# ready" and waits in futex_wait until a signal
  *                    comes; with H = "handler" a handler exits with 42
  *   spin             prints "# ready" and computes forever
+ *   exec             starts a thread blocked in futex_wait, one printing
+ *                    "# tick" every millisecond and one computing, prints
+ *                    "# exec" and execs "threads after" (the command
+ *                    "threads"), which the other threads must not outlive
+ *   after            prints "# after", sleeps 50 ms, prints "# done"
  *   bench-spawn N    spawns and joins N threads one after the other
  *   bench-pingpong N passes a token N round trips between two threads
  *                    through futex wait and wake
@@ -414,6 +419,16 @@ static void term_raiser(int arg) {
     rt_thread_sleep(10000000);
     rt_proc_raise(SIGTERM);
 }
+static void ticker(int arg) {
+    for (;;) {
+        note("tick");
+        rt_thread_sleep(1000000);
+    }
+}
+static void spinner(int arg) {
+    for (;;)
+        forever = forever + 1;
+}
 static void late_exit(int arg) {
     rt_thread_sleep(30000000);
     rt_thread_exit(5);
@@ -470,6 +485,21 @@ static int guest_main(int argc, char **argv) {
         note("ready");
         for (;;)
             rt_futex_wait(&forever, 0, &no_timeout, &woken);
+    }
+    if (streq(mode, "exec")) {
+        static const char args[] = "threads\nafter";
+        spawn(blocker, 0, &tid);
+        spawn(spinner, 0, &tid);
+        spawn(ticker, 0, &tid);
+        rt_thread_sleep(20000000);
+        note("exec");
+        rt_proc_exec("threads", 7, args, sizeof args - 1);
+    }
+    if (streq(mode, "after")) {
+        note("after");
+        rt_thread_sleep(50000000);
+        note("done");
+        return 0;
     }
     if (streq(mode, "spin")) {
         note("ready");
