@@ -102,9 +102,8 @@ const (
 
 // proc_spawn2(name, args, envs, fd_ops, signal_dispositions, search_path,
 // path, pid*): posix_spawn. The child gets a copy of the descriptor table,
-// edited by the file actions; signal dispositions are not kept (every
-// signal starts at its default, which is what a new program has anyway
-// for caught ones).
+// edited by the file actions, and the signal dispositions given, which it
+// reads back with proc_signals_get; a null array keeps the parent's.
 func procSpawn2(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
 	name, ok1 := guestString(m, uint32(s[0]), uint32(s[1]))
 	args, ok2 := guestString(m, uint32(s[2]), uint32(s[3]))
@@ -116,7 +115,12 @@ func procSpawn2(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) 
 	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 {
 		return wasix.ErrnoFault
 	}
+	sigs, ok := signalDispositions(m, uint32(s[8]), uint32(s[9]))
+	if !ok {
+		return wasix.ErrnoFault
+	}
 	req := kernel.SpawnRequest{
+		Signals: sigs,
 		Name:    name,
 		Args:    splitList(args),
 		Env:     splitList(envs),

@@ -35,6 +35,8 @@ func (p *Process) Fork() (*Process, wasix.Errno) {
 	p.thr.cb.mu.RLock()
 	c.thr.cb.names, c.thr.cb.set = p.thr.cb.names, p.thr.cb.set
 	p.thr.cb.mu.RUnlock()
+	// Dispositions are inherited across fork, as in POSIX.
+	c.setDispositions(p.SignalDispositions())
 	p.k.register(c)
 	p.adopt(c)
 	return c, wasix.ErrnoSuccess

@@ -43,6 +43,9 @@ type signalState struct {
 	stopped bool
 	cont    chan struct{} // closed when a stopped process continues
 	timers  map[wasix.Signal]*time.Timer
+	// disp holds the dispositions the process was spawned or forked
+	// with (signals_get.go); nil when it was given none.
+	disp map[wasix.Signal]Disposition
 }
 
 // catchable reports whether a guest handler may take sig.
@@ -129,6 +132,9 @@ func (p *Process) signalThread(t *Thread, sig wasix.Signal) wasix.Errno {
 		t.interrupt()
 		return wasix.ErrnoSuccess
 	}
+	if p.ignored(sig) {
+		return wasix.ErrnoSuccess // dropped, as an ignored signal is
+	}
 	p.defaultAction(sig)
 	return wasix.ErrnoSuccess
 }
@@ -209,7 +215,11 @@ func (t *Thread) TakeSignals() []wasix.Signal {
 
 // SignalUncaught applies the default action of a pending signal that no
 // handler can take any more (the guest's handler export is missing).
-func (p *Process) SignalUncaught(sig wasix.Signal) { p.defaultAction(sig) }
+func (p *Process) SignalUncaught(sig wasix.Signal) {
+	if !p.ignored(sig) {
+		p.defaultAction(sig)
+	}
+}
 
 // RaiseInterval arranges for sig to be sent to the process after interval
 // nanoseconds, and then every interval if repeat (proc_raise_interval). An

@@ -36,6 +36,9 @@ type SpawnRequest struct {
 	Inherit bool
 	// FdOps are applied in order to the child's table (proc_spawn2).
 	FdOps []SpawnFdOp
+	// Signals, when not nil, are the child's signal dispositions
+	// (proc_spawn2); nil keeps what it inherits (none unless Inherit).
+	Signals []SignalDisposition
 }
 
 // SpawnFdOpKind names what a SpawnFdOp does.
@@ -74,6 +77,9 @@ func (p *Process) Spawn(req SpawnRequest) (SpawnResult, wasix.Errno) {
 	args := req.Args
 	if len(args) == 0 {
 		args = []string{req.Name}
+	}
+	if errno := checkDispositions(req.Signals); errno != wasix.ErrnoSuccess {
+		return res, errno
 	}
 	prog, errno := p.FindProgram(req.Name, args, req.SearchPath)
 	if errno != wasix.ErrnoSuccess {
@@ -140,6 +146,9 @@ func (p *Process) Spawn(req SpawnRequest) (SpawnResult, wasix.Errno) {
 		case 2:
 			res.Stderr = fd
 		}
+	}
+	if req.Signals != nil {
+		c.setDispositions(req.Signals)
 	}
 	for _, op := range req.FdOps {
 		if errno := c.spawnFdOp(op); errno != wasix.ErrnoSuccess {
