@@ -338,8 +338,9 @@ func (ep *BusEndpoint) CloseBus(bid uint32) wasix.BusError {
 	t.mu.Lock()
 	l := ep.bids[bid]
 	if l == nil {
+		closed := ep.closed // read under the lock Close writes it under
 		t.mu.Unlock()
-		if ep.closed {
+		if closed {
 			return wasix.BusErrorSuccess // Close released everything already
 		}
 		return wasix.BusErrorInvalidHandle
