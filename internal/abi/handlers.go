@@ -31,16 +31,19 @@ func wrap(c call) api.GoModuleFunc {
 // wrapMod is wrap for a modCall: the same boundaries, with the module.
 func wrapMod(c modCall) api.GoModuleFunc {
 	return func(ctx context.Context, mod api.Module, stack []uint64) {
-		p := kernel.ProcessFrom(ctx)
-		if p == nil {
-			stack[0] = uint64(wasix.ErrnoNosys)
-			return
-		}
+		// A thread knows its process: the type switch of ThreadFrom is
+		// cheaper than walking the context for the process on every call.
 		t := kernel.ThreadFrom(ctx)
 		if t == nil {
+			p := kernel.ProcessFrom(ctx)
+			if p == nil {
+				stack[0] = uint64(wasix.ErrnoNosys)
+				return
+			}
 			stack[0] = uint64(c(ctx, p, mod, stack))
 			return
 		}
+		p := t.Process()
 		if t.Attention() {
 			boundary(ctx, mod, p, t)
 		}
