@@ -132,19 +132,29 @@ func (r *Runtime) Compile(ctx context.Context, wasm []byte) (*Module, error) {
 	if !bytes.HasPrefix(wasm, []byte("\x00asm")) {
 		return nil, errors.New("not a WebAssembly binary (no \\0asm header)")
 	}
-	compiled, err := r.rt.CompileModule(ctx, wasm)
+	mem, defined, merr := abi.Memories(wasm)
+	code, rewritten := wasm, false
+	if merr == nil && (mem != nil && mem.Shared || defined != nil && defined.Shared) {
+		code, rewritten = rewriteAtomics(wasm)
+	}
+	compiled, err := r.rt.CompileModule(ctx, code)
+	if err != nil && rewritten {
+		// The rewrite of a binary wazero rejects would only blur its
+		// error: compile the original for the message.
+		code = wasm
+		compiled, err = r.rt.CompileModule(ctx, code)
+	}
 	if err != nil {
 		return nil, err
 	}
 	// wazero has validated the binary; read what its API does not say.
-	mem, defined, err := abi.Memories(wasm)
-	if err != nil {
+	if merr != nil {
 		compiled.Close(ctx)
-		return nil, err
+		return nil, merr
 	}
-	m := &Module{compiled: compiled, imports: compiled.ImportedFunctions(), memory: mem, defined: defined}
+	m := &Module{compiled: compiled, imports: programImports(compiled), memory: mem, defined: defined}
 	if mem != nil && mem.Shared {
-		m.threads = &threadCode{wasm: bytes.Clone(wasm)}
+		m.threads = &threadCode{wasm: bytes.Clone(code)}
 	}
 	m.gen, m.genErr = abi.Detect(m.imports, 0)
 	if mem != nil && mem.Module != abi.ModuleEnv {

@@ -3,6 +3,7 @@ package host_test
 import (
 	"bytes"
 	"context"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -90,4 +91,37 @@ func BenchmarkThreadSpawnJoin(b *testing.B) {
 func BenchmarkFutexPingPong(b *testing.B) {
 	b.Run("guest", func(b *testing.B) { benchGuest(b, "bench-pingpong") })
 	b.Run("native", func(b *testing.B) { benchNative(b, "pingpong") })
+}
+
+// BenchmarkAtomicPingPong: one round trip of a token between two threads
+// through the program's own memory.atomic.wait32 and notify: "host" as the
+// runtime runs it, the instructions rewritten into host calls that the end
+// of the process reaches; "wazero" with wazero's own wait and notify,
+// which nothing but a notify ends. Process start is included, amortised
+// over b.N rounds.
+func BenchmarkAtomicPingPong(b *testing.B) {
+	wasm, err := os.ReadFile("testdata/atomicpingpong.wasm")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, rewrite := range []bool{true, false} {
+		name := "host"
+		if !rewrite {
+			name = "wazero"
+		}
+		b.Run(name, func(b *testing.B) {
+			host.SetRewriteAtomicWaits(rewrite)
+			defer host.SetRewriteAtomicWaits(true)
+			rt := newRuntime(b, host.RuntimeConfig{NoComputeInterrupts: true})
+			m, err := rt.Compile(context.Background(), wasm)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			code, err := rt.RunModule(context.Background(), m, host.Config{Args: []string{"pp", strconv.Itoa(b.N)}})
+			if err != nil || code != 0 {
+				b.Fatalf("exit %d, %v", code, err)
+			}
+		})
+	}
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/experimental"
+
+	"github.com/wasix-go/wasix/internal/wasmbin"
 )
 
 // errnoNosys is wasi's ENOSYS, what a call without a handler returns.
@@ -130,6 +132,13 @@ func (h *Host) Link(ctx context.Context, cfg LinkConfig) (*Link, error) {
 		return nil, err
 	}
 	l.byName[ModuleWasiThreads] = wt
+	// The program's atomic waits, rewritten into host calls (atomics.go).
+	at, err := h.atomics(ctx)
+	if err != nil {
+		l.Close(ctx)
+		return nil, err
+	}
+	l.byName[wasmbin.AtomicsModule] = at
 	if mi := cfg.Memory; mi != nil {
 		m, err := h.memory(ctx, mi, cfg.MaxMemoryPages)
 		if err != nil {
