@@ -135,6 +135,10 @@ type procRun struct {
 // so its own memory) and makes it the current one.
 func (pr *procRun) instantiate() error {
 	r := pr.r
+	if !r.ops.enter() {
+		return errClosed
+	}
+	defer r.ops.leave()
 	link, err := r.host.Link(pr.ctx, abi.LinkConfig{Gen: pr.gen, Memory: pr.m.memory, MaxMemoryPages: pr.maxPages, Tracer: pr.tracer})
 	if err != nil {
 		return err
@@ -202,6 +206,10 @@ func (pr *procRun) close() {
 // released in the background when the last of them returns.
 func (pr *procRun) release(mod api.Module, link *abi.Link, th *threads) {
 	closeAll := func() {
+		if !pr.r.ops.enter() {
+			return // the runtime's Close closes them
+		}
+		defer pr.r.ops.leave()
 		_ = mod.Close(pr.ctx)
 		link.Close(pr.ctx)
 	}

@@ -30,6 +30,7 @@ type Runtime struct {
 
 	alloc *memAllocator // the memories programs define
 	live  liveSet       // goroutines running guest code (live.go)
+	ops   gate          // calls into wazero under way (gate.go)
 }
 
 // NewRuntime returns a Runtime configured by cfg.
@@ -74,14 +75,18 @@ func NewRuntime(ctx context.Context, cfg RuntimeConfig) (*Runtime, error) {
 // interrupts off) never does: waiting longer would only stall the host.
 const closeGrace = time.Second
 
-// errClosed is the error of a run started on a closed Runtime.
-var errClosed = errors.New("the runtime is closed")
+// ErrClosed is the error of Compile, Run, RunModule and AddCommand called
+// during or after the Runtime's Close.
+var ErrClosed = errors.New("the runtime is closed")
+
+var errClosed = ErrClosed
 
 // Close ends every program still running and releases the compiled code.
 // Programs are killed, as by SIGKILL, and waited for until they return or
 // ctx ends (at most closeGrace when ctx has no deadline): their memories
 // must not go while their code still runs. The memories of programs that
-// did not return by then are leaked, never unmapped under them.
+// did not return by then are leaked, never unmapped under them. Calls
+// that race Close or follow it fail with ErrClosed.
 func (r *Runtime) Close(ctx context.Context) error {
 	wait := ctx
 	if _, ok := ctx.Deadline(); !ok {
@@ -89,9 +94,11 @@ func (r *Runtime) Close(ctx context.Context) error {
 		wait, cancel = context.WithTimeout(ctx, closeGrace)
 		defer cancel()
 	}
+	inFlight := r.ops.shut()
 	if !r.live.close(wait.Done()) {
 		r.alloc.leak.Store(true)
 	}
+	<-inFlight        // compiles and instantiations finish; none starts now
 	r.kern.CloseBus() // Go endpoints end; bus processes have ended above
 	err := r.rt.Close(ctx)
 	_ = r.host.Close(ctx)
@@ -103,6 +110,7 @@ func (r *Runtime) Close(ctx context.Context) error {
 
 // Module is a compiled program, ready to be run any number of times.
 type Module struct {
+	r        *Runtime
 	compiled wazero.CompiledModule
 	imports  []api.FunctionDefinition
 	memory   *abi.MemoryImport // imported
@@ -123,6 +131,10 @@ func (m *Module) ABI() ABI {
 
 // Close releases the compiled code.
 func (m *Module) Close(ctx context.Context) error {
+	if !m.r.ops.enter() {
+		return nil // the runtime's Close released it
+	}
+	defer m.r.ops.leave()
 	m.threads.close(ctx)
 	return m.compiled.Close(ctx)
 }
@@ -132,17 +144,21 @@ func (r *Runtime) Compile(ctx context.Context, wasm []byte) (*Module, error) {
 	if !bytes.HasPrefix(wasm, []byte("\x00asm")) {
 		return nil, errors.New("not a WebAssembly binary (no \\0asm header)")
 	}
+	if !r.ops.enter() {
+		return nil, errClosed
+	}
+	defer r.ops.leave()
 	mem, defined, merr := abi.Memories(wasm)
 	code, rewritten := wasm, false
 	if merr == nil && (mem != nil && mem.Shared || defined != nil && defined.Shared) {
 		code, rewritten = rewriteAtomics(wasm)
 	}
-	compiled, err := r.rt.CompileModule(ctx, code)
+	compiled, err := compileModule(ctx, r.rt, code)
 	if err != nil && rewritten {
 		// The rewrite of a binary wazero rejects would only blur its
 		// error: compile the original for the message.
 		code = wasm
-		compiled, err = r.rt.CompileModule(ctx, code)
+		compiled, err = compileModule(ctx, r.rt, code)
 	}
 	if err != nil {
 		return nil, err
@@ -152,7 +168,7 @@ func (r *Runtime) Compile(ctx context.Context, wasm []byte) (*Module, error) {
 		compiled.Close(ctx)
 		return nil, merr
 	}
-	m := &Module{compiled: compiled, imports: programImports(compiled), memory: mem, defined: defined}
+	m := &Module{r: r, compiled: compiled, imports: programImports(compiled), memory: mem, defined: defined}
 	if mem != nil && mem.Shared {
 		m.threads = &threadCode{wasm: bytes.Clone(code)}
 	}

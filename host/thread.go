@@ -2,6 +2,7 @@ package host
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"sync"
 	"time"
@@ -30,8 +31,21 @@ type threadCode struct {
 	err      error
 }
 
-// variantMu serialises the compilation of thread variants (see get).
-var variantMu sync.Mutex
+// compileLocks serialise the compilations of the same bytes: wazero 1.12
+// hands a module found in its cache to a concurrent compile of the same
+// bytes before it has finished preparing it (a data race, and a panic
+// when the half-made module is instantiated). Runs of one program on
+// several goroutines, and the thread variants of its runs, compile the
+// same bytes; different programs still compile at the same time.
+var compileLocks [64]sync.Mutex
+
+func compileModule(ctx context.Context, rt wazero.Runtime, wasm []byte) (wazero.CompiledModule, error) {
+	sum := sha256.Sum256(wasm)
+	mu := &compileLocks[sum[0]%byte(len(compileLocks))]
+	mu.Lock()
+	defer mu.Unlock()
+	return rt.CompileModule(ctx, wasm)
+}
 
 func (c *threadCode) get(ctx context.Context, rt wazero.Runtime, main wazero.CompiledModule) (wazero.CompiledModule, error) {
 	c.once.Do(func() {
@@ -42,13 +56,9 @@ func (c *threadCode) get(ctx context.Context, rt wazero.Runtime, main wazero.Com
 		case !changed:
 			c.compiled = main
 		default:
-			// wazero 1.12 hands a module found in the file cache to a
-			// concurrent compile of the same bytes before it has finished
-			// preparing it (a data race), and runs of the same program
-			// compile the same variant: one at a time, then.
-			variantMu.Lock()
-			c.compiled, c.err = rt.CompileModule(context.WithoutCancel(ctx), variant)
-			variantMu.Unlock()
+			// Runs of the same program compile the same variant
+			// (compileModule serialises them).
+			c.compiled, c.err = compileModule(context.WithoutCancel(ctx), rt, variant)
 			c.own = c.err == nil
 		}
 		c.wasm = nil
@@ -98,19 +108,26 @@ func (th *threads) launch(t *kernel.Thread, e kernel.ThreadEntry) error {
 			th.live.done(nil)
 		}
 	}()
+	if !th.r.ops.enter() {
+		return errClosed
+	}
 	compiled, err := th.m.threads.get(th.ictx, th.r.rt, th.m.compiled)
 	if err != nil {
+		th.r.ops.leave()
 		return err
 	}
 	mod, err := th.r.rt.InstantiateModule(th.ictx, compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
 	if err != nil {
+		th.r.ops.leave()
 		return err
 	}
 	fn := mod.ExportedFunction(e.Export)
 	if fn == nil {
 		_ = mod.Close(th.ictx)
+		th.r.ops.leave()
 		return errors.New("no export " + e.Export)
 	}
+	th.r.ops.leave()
 	setGlobal(mod, "__stack_pointer", e.StackPointer)
 	setGlobal(mod, "__tls_base", e.TLSBase)
 	started = true
@@ -120,7 +137,10 @@ func (th *threads) launch(t *kernel.Thread, e kernel.ThreadEntry) error {
 		ctx := t.Context()
 		_, err := fn.Call(ctx, e.Args...)
 		th.end(ctx, t, mod, err)
-		_ = mod.Close(context.Background())
+		if th.r.ops.enter() { // else the runtime's Close closes it
+			_ = mod.Close(context.Background())
+			th.r.ops.leave()
+		}
 	}()
 	return nil
 }
