@@ -70,23 +70,37 @@ func guestString(m api.Memory, ptr, n uint32) (string, bool) {
 	return string(b), true
 }
 
+// maxIO caps the bytes one read or write moves, as Linux's MAX_RW_COUNT
+// does: the count is reported in a u32 (and an ssize_t in libc), and
+// 65,536 iovecs of 64 KiB would otherwise add up to 2^32 and read as 0.
+const maxIO = 0x7ffff000
+
 // iovecs resolves an array of n iovec (or ciovec) records at ptr into
 // views of guest memory, checking the array and then each region. The
-// slice it returns is scratch, reused by the next call with the same
-// backing (pass nil to allocate).
+// regions past maxIO bytes in all are cut off (every region is checked
+// all the same), so a call moves less, as on Linux. The slice it returns
+// is scratch, reused by the next call with the same backing (pass nil to
+// allocate).
 func iovecs(m api.Memory, ptr, n uint32, scratch [][]byte) ([][]byte, bool) {
 	arr, ok := span64(m, ptr, uint64(n)*8)
 	if !ok {
 		return nil, false
 	}
 	bufs := scratch[:0]
+	left := uint64(maxIO)
 	for i := uint32(0); i < n; i++ {
 		rec := arr[i*8 : i*8+8]
 		b, ok := span(m, binary.LittleEndian.Uint32(rec), binary.LittleEndian.Uint32(rec[4:]))
 		if !ok {
 			return nil, false
 		}
-		bufs = append(bufs, b)
+		if uint64(len(b)) > left {
+			b = b[:left]
+		}
+		left -= uint64(len(b))
+		if len(b) > 0 || left > 0 {
+			bufs = append(bufs, b)
+		}
 	}
 	return bufs, true
 }
