@@ -15,7 +15,11 @@ type RuntimeConfig struct {
 	CacheDir string
 
 	// MaxMemoryPages bounds every linear memory of every guest, in 64 KiB
-	// pages; 0 leaves WebAssembly's own limit of 65536 pages (4 GiB).
+	// pages, when it is compiled: a program declaring a larger maximum is
+	// refused. 0 leaves the programs' own maxima (Config.MaxMemoryPages
+	// bounds growth instead). Whatever the limits, no memory grows past
+	// 65,535 pages: a memory of exactly 4 GiB traps on every access in
+	// wazero, so memory.grow fails one page short of it.
 	MaxMemoryPages uint32
 
 	// MaxFDs bounds the descriptors one process may hold open; 0 means
@@ -43,6 +47,23 @@ type RuntimeConfig struct {
 	// to and resolve; nil (the default) leaves them without network, so
 	// that their socket calls fail with EACCES.
 	Net *NetConfig
+
+	// MaxProcs bounds the processes running at once in the Runtime (runs,
+	// and the children they fork or spawn); fork and spawn past it fail
+	// with EAGAIN, a run with an error. 0 means 512.
+	MaxProcs int
+
+	// MaxHostFDs bounds the host descriptors all programs of the Runtime
+	// hold together (sockets, files and directories of host mounts); past
+	// it opens fail with ENFILE, so that programs cannot exhaust the host
+	// process's own RLIMIT_NOFILE. 0 means half of RLIMIT_NOFILE, at most
+	// 65,536 and at least 64.
+	MaxHostFDs int
+
+	// MaxMemFSBytes bounds the file contents of the in-memory root (/tmp,
+	// /home, ...) and, each on its own, of every Mount with Memory set;
+	// writes past it fail with ENOSPC. 0 means 512 MiB, negative no limit.
+	MaxMemFSBytes int64
 }
 
 // ABI names a generation of the interface a program was built against.
@@ -98,8 +119,10 @@ type Config struct {
 	// leaves the program's own maximum (and RuntimeConfig.MaxMemoryPages).
 	// An imported memory (env.memory, as every WASIX program has) gets it
 	// as its declared maximum; a memory the program defines fails to grow
-	// past it, as at its own maximum. The whole amount is reserved as
-	// address space at start (only pages touched use memory).
+	// past it, as at its own maximum (malloc returns NULL). The whole
+	// amount is reserved as address space at start (only pages touched use
+	// memory). With 0, or above it, the cap is 65,535 pages (4 GiB less
+	// one page). The CLI's --max-memory sets it.
 	MaxMemoryPages uint32
 	// MaxThreads bounds the threads of the program, the main one included;
 	// spawning past it fails with EAGAIN. 0 means 512.

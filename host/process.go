@@ -146,14 +146,18 @@ func (pr *procRun) instantiate() error {
 	// Handlers find the process and the instance in the context of the
 	// call; the resolver links the imports to this generation's modules.
 	ictx := experimental.WithImportResolver(pr.ctx, link.Resolver())
+	if d := pr.m.defined; d != nil && d.Min > abi.MaxMemoryPages {
+		link.Close(pr.ctx)
+		return fmt.Errorf("the program's memory needs %d pages at start; the runtime allows %d (a 4 GiB memory is not addressable in wazero)", d.Min, abi.MaxMemoryPages)
+	}
 	if pr.maxPages != 0 {
 		if d := pr.m.defined; d != nil && d.Min > pr.maxPages {
 			link.Close(pr.ctx)
 			return fmt.Errorf("the program's memory needs %d pages at start; the limit is %d", d.Min, pr.maxPages)
 		}
-		ictx = experimental.WithMemoryAllocator(ictx, abi.LimitAllocator(pr.maxPages))
+		ictx = experimental.WithMemoryAllocator(ictx, abi.LimitAllocator(min(pr.maxPages, abi.MaxMemoryPages)))
 	} else {
-		ictx = experimental.WithMemoryAllocator(ictx, r.alloc)
+		ictx = experimental.WithMemoryAllocator(ictx, abi.CapAllocator(r.alloc, abi.MaxMemoryPages))
 	}
 	pctx := kernel.WithProcess(abi.WithSlot(ictx, pr.slot), pr.p)
 	mod, err := r.rt.InstantiateModule(pctx, pr.m.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())

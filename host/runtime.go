@@ -63,7 +63,8 @@ func NewRuntime(ctx context.Context, cfg RuntimeConfig) (*Runtime, error) {
 		rt:    rt,
 		cache: cache,
 		host:  abi.NewHost(rt),
-		kern:  kernel.New(kernel.Config{AllowClockSet: cfg.AllowClockSet, MaxFDs: cfg.MaxFDs, Net: network}),
+		kern: kernel.New(kernel.Config{AllowClockSet: cfg.AllowClockSet, MaxFDs: cfg.MaxFDs, Net: network,
+			MaxProcs: cfg.MaxProcs, MaxHostFDs: cfg.MaxHostFDs, MaxMemFSBytes: cfg.MaxMemFSBytes}),
 		alloc: &memAllocator{},
 	}, nil
 }
@@ -318,7 +319,11 @@ func (r *Runtime) namespace(mounts []Mount) (*vfs.Namespace, func(), error) {
 		case m.FS != nil && m.HostDir == "" && !m.Memory:
 			fsys, ro = vfs.FromIOFS(m.FS), true
 		case m.Memory && m.HostDir == "" && m.FS == nil:
-			fsys = vfs.NewMemFS()
+			mfs := vfs.NewMemFS()
+			if max := r.kern.Config().MaxMemFSBytes; max > 0 {
+				mfs.SetCapacity(max)
+			}
+			fsys = mfs
 		default:
 			closeAll()
 			return nil, nil, fmt.Errorf("mount at %s: set exactly one of HostDir, FS and Memory", m.GuestPath)

@@ -65,6 +65,21 @@ Flags (each may be written -flag or --flag, with a value after "=" or a space):
                        file needs the "=": a word after --trace is FILE.wasm.
   --max-threads N      Let the program run at most N threads, the main one
                        included (default 512); spawning more fails with EAGAIN.
+  --max-memory SIZE    Let the program's memory grow to at most SIZE (bytes,
+                       or with a unit: 512MiB, 1GiB; K, M, G are binary too),
+                       rounded down to 64 KiB pages (default and most: 4 GiB
+                       less one page); past it memory.grow fails and malloc
+                       returns NULL.
+  --max-procs N        Let at most N processes run at once, the program and
+                       the children it forks or spawns (default 512); fork
+                       and spawn past it fail with EAGAIN.
+  --max-host-fds N     Let all processes hold at most N host descriptors
+                       together: sockets, files of --dir mounts (default:
+                       half of wasix's RLIMIT_NOFILE, at most 65536); opens
+                       past it fail with ENFILE.
+  --max-memfs SIZE     Bound the in-memory filesystem (/tmp, /home, ...) to
+                       SIZE of file contents (default 512MiB; 0: no bound);
+                       writes past it fail with ENOSPC.
   --cache-dir DIR      Keep compiled code in DIR (default: the user cache
                        directory's wasix, e.g. ~/.cache/wasix); --cache-dir=""
                        turns the cache off.
@@ -98,6 +113,11 @@ type runOptions struct {
 	cacheDir string
 	// maxThreads bounds the program's threads; 0 is the runtime's default.
 	maxThreads int
+	// The limits of limits.go: 0 is the runtime's default.
+	maxMemoryPages uint32
+	maxProcs       int
+	maxHostFDs     int
+	maxMemFS       int64
 }
 
 // listFlag is a repeatable flag whose values are checked by parse.
@@ -198,6 +218,7 @@ func parseRunFlags(args []string) (*runOptions, []string, error) {
 	}}, "net-deny", "")
 	fs.BoolVar(&o.netLoop, "net-loopback", false, "")
 	fs.IntVar(&o.maxThreads, "max-threads", 0, "")
+	limitFlags(fs, o, &lastErr)
 	fs.Var(listFlag{err: &lastErr, parse: func(s string) error {
 		name, file, ok := strings.Cut(s, "=")
 		if !ok || name == "" || file == "" || strings.Contains(name, "/") {
@@ -266,7 +287,8 @@ func (o *runOptions) config(file string, args []string, stdin io.Reader, stdout,
 		Cwd:    o.cwd,
 		ABI:    o.abi,
 
-		MaxThreads: o.maxThreads,
+		MaxThreads:     o.maxThreads,
+		MaxMemoryPages: o.maxMemoryPages,
 	}
 	if o.cwd != "" && !path.IsAbs(o.cwd) {
 		return cfg, nil, fmt.Errorf("--cwd wants an absolute guest path, got %q", o.cwd)

@@ -97,3 +97,34 @@ func memoryModule(min, max uint32, shared bool) []byte {
 	b = wasmbin.AppendULEB(b, uint64(len(export)))
 	return append(b, export...)
 }
+
+// MaxMemoryPages is the most pages a memory may grow to: a memory of
+// exactly 65,536 pages (4 GiB) traps on every access in wazero 1.12, so
+// the runtime stops one page short, where memory.grow fails as at any
+// maximum (malloc then returns NULL, as a native program's would).
+const MaxMemoryPages = 65535
+
+// CapAllocator wraps a memory allocator so that no memory it makes grows
+// past maxPages pages: growth beyond fails as memory.grow does at a
+// memory's maximum.
+func CapAllocator(a experimental.MemoryAllocator, maxPages uint32) experimental.MemoryAllocator {
+	limit := uint64(maxPages) << 16
+	return experimental.MemoryAllocatorFunc(func(capacity, max uint64) experimental.LinearMemory {
+		max = min(max, limit)
+		return &cappedMemory{LinearMemory: a.Allocate(min(capacity, max), max), limit: limit}
+	})
+}
+
+// cappedMemory refuses to grow past limit bytes.
+type cappedMemory struct {
+	experimental.LinearMemory
+	limit uint64
+}
+
+// Reallocate grows the memory to size bytes, or fails past the limit.
+func (m *cappedMemory) Reallocate(size uint64) []byte {
+	if size > m.limit {
+		return nil
+	}
+	return m.LinearMemory.Reallocate(size)
+}

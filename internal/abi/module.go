@@ -255,9 +255,9 @@ func notImplemented(module string, f *Func) api.GoModuleFunc {
 // the provider's maximum is no larger than the importer's, so lowering is
 // always allowed; a minimum above the limit is refused here.
 func (h *Host) memory(ctx context.Context, mi *MemoryImport, maxPages uint32) (api.Module, error) {
-	max := uint32(65536)
+	max := uint32(MaxMemoryPages)
 	if mi.HasMax {
-		max = mi.Max
+		max = min(mi.Max, MaxMemoryPages)
 	}
 	if maxPages != 0 && maxPages < max {
 		max = maxPages

@@ -37,7 +37,13 @@ func (p *Process) Fork() (*Process, wasix.Errno) {
 	p.thr.cb.mu.RUnlock()
 	// Dispositions are inherited across fork, as in POSIX.
 	c.setDispositions(p.SignalDispositions())
-	p.k.register(c)
+	if !p.k.register(c) {
+		for _, of := range c.fds.closeAll() {
+			of.release()
+		}
+		c.stdin.stop()
+		return nil, wasix.ErrnoAgain
+	}
 	p.adopt(c)
 	return c, wasix.ErrnoSuccess
 }

@@ -60,6 +60,18 @@ type Config struct {
 	// Net is the network guests may use through sockets, with its policy;
 	// nil turns networking off (socket calls fail with EACCES).
 	Net *hostnet.Network
+	// MaxProcs bounds the live processes of the kernel; fork and spawn
+	// past it fail with EAGAIN. 0 means DefaultMaxProcs (limits.go).
+	MaxProcs int
+	// MaxHostFDs bounds the host descriptors all processes hold together
+	// (sockets, host files); past it opens fail with ENFILE. 0 means
+	// DefaultMaxHostFDs().
+	MaxHostFDs int
+	// MaxMemFSBytes bounds the file contents of the in-memory root (/tmp,
+	// /home, ...); writes past it fail with ENOSPC. 0 means
+	// DefaultMaxMemFSBytes, negative no limit. It applies to a Root given
+	// here only if that is a *vfs.MemFS.
+	MaxMemFSBytes int64
 }
 
 // Kernel is the shared state of one runtime: the root namespace, the pid
@@ -85,6 +97,8 @@ type Kernel struct {
 	// dirs holds every open directory, whose anchors renames must move.
 	dirsMu sync.Mutex
 	dirs   map[*fileObj]struct{}
+
+	host hostFDs // host descriptors held (limits.go)
 }
 
 // New returns a kernel configured by cfg.
@@ -92,13 +106,23 @@ func New(cfg Config) *Kernel {
 	if cfg.MaxFDs <= 0 {
 		cfg.MaxFDs = DefaultMaxFDs
 	}
+	if cfg.MaxMemFSBytes == 0 {
+		cfg.MaxMemFSBytes = DefaultMaxMemFSBytes
+	}
 	root := cfg.Root
 	if root == nil {
 		root = vfs.NewRootMemFS()
 	}
+	if m, ok := root.(*vfs.MemFS); ok && cfg.MaxMemFSBytes > 0 {
+		m.SetCapacity(cfg.MaxMemFSBytes)
+	}
 	ns := vfs.NewNamespace(root)
 	_ = ns.Mount("/dev", vfs.NewDevFS(), false) // cannot fail: absolute path, non-nil FS
 	k := &Kernel{cfg: cfg, ns: ns, start: time.Now(), procs: map[uint32]*Process{}, dirs: map[*fileObj]struct{}{}}
+	k.host.max = int64(cfg.MaxHostFDs)
+	if k.host.max <= 0 {
+		k.host.max = int64(DefaultMaxHostFDs())
+	}
 	return k
 }
 

@@ -266,6 +266,10 @@ func (p *Process) PathOpen(ctx context.Context, dirfd wasix.Fd, req OpenRequest)
 	if st.Type == vfs.TypeDir {
 		o = p.k.newDirObj(f, p.ns, abs)
 	}
+	if !p.k.countHost(o) {
+		_ = o.close()
+		return 0, wasix.ErrnoNfile
+	}
 	fdflags := req.Fdflags & (wasix.FdflagsAppend | wasix.FdflagsNonblock | wasix.FdflagsSync | wasix.FdflagsDsync | wasix.FdflagsRsync)
 	return p.add(newOpenFile(o, fdflags), base, inh, req.Cloexec)
 }

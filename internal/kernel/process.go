@@ -102,13 +102,23 @@ func (k *Kernel) NewProcess(cfg ProcConfig) (*Process, error) {
 		if name == "" {
 			name = pre.GuestPath
 		}
-		of := newOpenFile(k.newDirObj(f, p.ns, abs), 0)
+		o := k.newDirObj(f, p.ns, abs)
+		k.countHost(o) // a preopen is not refused: it only counts
+		of := newOpenFile(o, 0)
 		fd := 3 + i
 		p.fds.install(fd, of, rightsDirBase, rightsDirBase|rightsFileBase)
 		p.fds.entries[fd].preopen = name
 		p.fds.entries[fd].isPreopen = true
 	}
 	k.mu.Lock()
+	if len(k.procs) >= k.maxProcs() {
+		k.mu.Unlock()
+		for _, of := range p.fds.closeAll() {
+			of.release()
+		}
+		p.stdin.stop()
+		return nil, ErrProcessLimit
+	}
 	p.pid = k.nextPid.Add(1)
 	k.procs[p.pid] = p
 	k.mu.Unlock()

@@ -134,10 +134,15 @@ func (p *Process) Pgid() uint32 {
 	return p.linksLocked().pgid
 }
 
-// register gives p a pid and enters it in the kernel's table.
-func (k *Kernel) register(p *Process) {
+// register gives p a pid and enters it in the kernel's table, or reports
+// false when the kernel runs MaxProcs processes already.
+func (k *Kernel) register(p *Process) bool {
 	k.mu.Lock()
+	defer k.mu.Unlock()
+	if len(k.procs) >= k.maxProcs() {
+		return false
+	}
 	p.pid = k.nextPid.Add(1)
 	k.procs[p.pid] = p
-	k.mu.Unlock()
+	return true
 }

@@ -30,9 +30,10 @@ const (
 // is made here: an operation that would block waits on q, which the host
 // socket's watchers poke on every readiness edge.
 type socket struct {
-	h   *hostnet.Socket
-	q   waitq
-	ino uint64
+	h    *hostnet.Socket
+	q    waitq
+	ino  uint64
+	host *hostFDs // the budget its host descriptor counts against
 
 	mu         sync.Mutex
 	connecting bool  // a non-blocking connect has not been seen to end
@@ -72,7 +73,12 @@ func (s *socket) waiters() []*waitq {
 	return []*waitq{&s.q}
 }
 
-func (s *socket) close() error { return s.h.Close() }
+func (s *socket) close() error {
+	if s.host != nil {
+		s.host.put()
+	}
+	return s.h.Close()
+}
 
 func (s *socket) timeout(i int) time.Duration {
 	s.mu.Lock()
@@ -231,8 +237,16 @@ func (p *Process) sock(fd wasix.Fd, need wasix.Rights) (*socket, fdEntry, wasix.
 // network returns the runtime's network; nil when networking is off.
 func (p *Process) network() *hostnet.Network { return p.k.cfg.Net }
 
+// addSocket gives a new host socket a descriptor, counting it against the
+// runtime's host descriptors (ENFILE past them, the socket closed).
 func (p *Process) addSocket(h *hostnet.Socket, flags wasix.Fdflags) (wasix.Fd, wasix.Errno) {
-	return p.add(newOpenFile(newSocketObj(h), flags), rightsSocket, rightsSocket, false)
+	if !p.k.host.take() {
+		_ = h.Close()
+		return 0, wasix.ErrnoNfile
+	}
+	s := newSocketObj(h)
+	s.host = &p.k.host
+	return p.add(newOpenFile(s, flags), rightsSocket, rightsSocket, false)
 }
 
 // SockOpen opens a socket (sock_open). Protocol 0, or the one the type

@@ -21,6 +21,21 @@ type fileObj struct {
 	path string
 	ns   *vfs.Namespace // the namespace path belongs to; set for directories
 	k    *Kernel
+
+	host *hostFDs // set when f holds a host descriptor (limits.go)
+}
+
+// countHost counts o's file against the runtime's host descriptors if it
+// holds one, and reports false (closing nothing) past the limit.
+func (k *Kernel) countHost(o *fileObj) bool {
+	if !vfs.HostBacked(o.f) {
+		return true
+	}
+	if !k.host.take() {
+		return false
+	}
+	o.host = &k.host
+	return true
 }
 
 func (o *fileObj) anchor() string {
@@ -143,6 +158,9 @@ func (o *fileObj) close() error {
 		o.k.dirsMu.Lock()
 		delete(o.k.dirs, o)
 		o.k.dirsMu.Unlock()
+	}
+	if o.host != nil {
+		o.host.put()
 	}
 	return o.f.Close()
 }

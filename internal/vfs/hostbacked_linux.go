@@ -1,0 +1,3 @@
+package vfs
+
+func (*hostFile) hostDescriptor() {}
