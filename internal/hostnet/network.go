@@ -63,10 +63,9 @@ func (n *Network) Resolve(ctx context.Context, host string) ([]netip.Addr, error
 	}
 	out := ips[:0]
 	for _, ip := range ips {
-		q := *p
-		q.OnDeny = nil // filtering is not a denial worth a trace line
-		if q.CheckAddr(OpResolve, netip.AddrPortFrom(ip.Unmap(), 0)) == nil ||
-			q.CheckAddr(OpConnect, netip.AddrPortFrom(ip.Unmap(), 0)) == nil {
+		// An answer has no port: it stays if some port of it may be
+		// reached (a rule such as 127.0.0.1:8080 admits "localhost").
+		if p.reachable(ip) {
 			out = append(out, ip.Unmap())
 		}
 	}

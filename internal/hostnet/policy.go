@@ -139,10 +139,10 @@ func ParseRule(s string) (Rule, error) {
 		if err != nil {
 			return Rule{}, fmt.Errorf("net rule %q: %v", s, err)
 		}
-		r.Prefix = p.Masked()
+		r.Prefix = unmapPrefix(p.Masked())
 	default:
 		if ip, err := netip.ParseAddr(host); err == nil {
-			r.Prefix = netip.PrefixFrom(ip, ip.BitLen())
+			r.Prefix = unmapPrefix(netip.PrefixFrom(ip.WithZone(""), ip.BitLen()))
 		} else if host != "" && !strings.ContainsAny(host, " \t,") {
 			if _, err := path.Match(host, ""); err != nil {
 				return Rule{}, fmt.Errorf("net rule %q: bad name pattern", s)
@@ -181,15 +181,45 @@ func (r Rule) ops() Op {
 	return r.Ops
 }
 
+// unmapPrefix turns a prefix within ::ffff:0:0/96 (IPv4-mapped addresses)
+// into the IPv4 prefix it stands for, so that a rule written either way
+// matches the same hosts: addresses are unmapped before matching too.
+func unmapPrefix(p netip.Prefix) netip.Prefix {
+	if p.Addr().Is4In6() && p.Bits() >= 96 {
+		return netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96).Masked()
+	}
+	return p
+}
+
 // matchAddr reports whether r covers ap for op.
 func (r Rule) matchAddr(op Op, ap netip.AddrPort) bool {
-	if r.ops()&op == 0 || r.Name != "" || r.Unix != "" {
-		return false
-	}
 	if r.PortHi != 0 && (ap.Port() < r.PortLo || ap.Port() > r.PortHi) {
 		return false
 	}
-	return r.Any || r.Prefix.Contains(ap.Addr().Unmap().WithZone(""))
+	return r.matchIP(op, ap.Addr())
+}
+
+// matchIP is matchAddr without the port. Addresses are unmapped, as rules
+// are (unmapPrefix): ::ffff:127.0.0.2 and 127.0.0.2 are one host.
+func (r Rule) matchIP(op Op, ip netip.Addr) bool {
+	if r.ops()&op == 0 || r.Name != "" || r.Unix != "" {
+		return false
+	}
+	return r.Any || r.Prefix.Contains(ip.Unmap().WithZone(""))
+}
+
+// reached returns the address a connect or send_to to ip reaches: the
+// unspecified address (0.0.0.0, ::, ::ffff:0.0.0.0) is the host's own
+// loopback on Linux and the BSDs, so the policy must judge it as such.
+func reached(op Op, ap netip.AddrPort) netip.AddrPort {
+	ip := ap.Addr().Unmap()
+	if op != OpConnect || !ip.IsUnspecified() {
+		return ap
+	}
+	if ip.Is4() {
+		return netip.AddrPortFrom(netip.AddrFrom4([4]byte{127, 0, 0, 1}), ap.Port())
+	}
+	return netip.AddrPortFrom(netip.IPv6Loopback(), ap.Port())
 }
 
 func (r Rule) matchName(name string) bool {
@@ -245,13 +275,18 @@ func (p *Policy) CheckAddr(op Op, ap netip.AddrPort) error {
 	if p == nil {
 		return p.deny(op, ap.String(), "networking is off (--net)")
 	}
+	target := ap.String()
+	ap = reached(op, ap)
+	if ap.String() != target {
+		target += " (reaching " + ap.Addr().String() + ")"
+	}
 	ip := ap.Addr().Unmap()
 	if p.LoopbackOnly && !ip.IsLoopback() {
-		return p.deny(op, ap.String(), "loopback-only mode")
+		return p.deny(op, target, "loopback-only mode")
 	}
 	for _, r := range p.Deny {
 		if r.matchAddr(op, ap) {
-			return p.deny(op, ap.String(), "--net-deny "+r.text)
+			return p.deny(op, target, "--net-deny "+r.text)
 		}
 	}
 	if len(p.Allow) == 0 {
@@ -262,7 +297,35 @@ func (p *Policy) CheckAddr(op Op, ap netip.AddrPort) error {
 			return nil
 		}
 	}
-	return p.deny(op, ap.String(), "not in --net-allow")
+	return p.deny(op, target, "not in --net-allow")
+}
+
+// reachable reports whether a guest could reach ip at some port: the test
+// of the answers of a name lookup, which carry no port. A deny rule
+// refuses the address only when it covers every port; an allow rule for
+// connect or resolve admits it whatever its ports.
+func (p *Policy) reachable(ip netip.Addr) bool {
+	if p == nil {
+		return false
+	}
+	ip = ip.Unmap()
+	if p.LoopbackOnly && !ip.IsLoopback() {
+		return false
+	}
+	for _, r := range p.Deny {
+		if r.PortHi == 0 && (r.matchIP(OpConnect, ip) || r.matchIP(OpResolve, ip)) {
+			return false
+		}
+	}
+	if len(p.Allow) == 0 {
+		return true
+	}
+	for _, r := range p.Allow {
+		if r.matchIP(OpConnect, ip) || r.matchIP(OpResolve, ip) {
+			return true
+		}
+	}
+	return false
 }
 
 // CheckName decides on a name lookup.
@@ -303,6 +366,13 @@ func (p *Policy) CheckName(name string) error {
 func (p *Policy) CheckUnix(op Op, hostPath string) error {
 	if p == nil {
 		return p.deny(op, "unix:"+hostPath, "networking is off (--net)")
+	}
+	for _, c := range strings.Split(hostPath, "/") {
+		if c == ".." {
+			// The host resolves a symbolic link before the "..", where
+			// the policy's cleaned text would have dropped both.
+			return p.deny(op, "unix:"+hostPath, "\"..\" in a unix socket path")
+		}
 	}
 	clean := path.Clean(hostPath)
 	for _, r := range p.Deny {

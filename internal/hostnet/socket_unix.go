@@ -29,6 +29,10 @@ type Socket struct {
 
 	watch  [2]sync.Once
 	closed atomic.Bool
+
+	// bound is the path a unix socket was bound to, as the guest gave
+	// it: the host saw it through a directory descriptor (unixpath.go).
+	bound atomic.Pointer[string]
 }
 
 // Open makes a socket of family fam (Inet4, Inet6 or Unix) and type typ;
@@ -169,11 +173,17 @@ func (s *Socket) Ready(write bool) (ready bool, nbytes uint64, hup bool) {
 
 // Bind binds the socket to a.
 func (s *Socket) Bind(a Addr) error {
-	sa, err := s.sockaddr(a)
+	sa, done, err := s.sockaddr(a, false)
 	if err != nil {
 		return err
 	}
-	return s.do(func(fd int) error { return unix.Bind(fd, sa) })
+	defer done()
+	err = s.do(func(fd int) error { return unix.Bind(fd, sa) })
+	if err == nil && a.Family == Unix {
+		p := a.Path
+		s.bound.Store(&p)
+	}
+	return err
 }
 
 // Listen makes a stream socket accept connections.
@@ -203,10 +213,11 @@ func (s *Socket) Accept() (*Socket, Addr, error) {
 // EINPROGRESS: the connection is made when the socket becomes writable,
 // and TakeError then tells how it went.
 func (s *Socket) Connect(a Addr) error {
-	sa, err := s.sockaddr(a)
+	sa, done, err := s.sockaddr(a, true)
 	if err != nil {
 		return err
 	}
+	defer done()
 	return s.do(func(fd int) error { return unix.Connect(fd, sa) })
 }
 
@@ -249,10 +260,12 @@ func (s *Socket) Recv(bufs [][]byte, flags RecvFlags) (n int, truncated bool, fr
 func (s *Socket) Send(bufs [][]byte, to *Addr) (int, error) {
 	var sa unix.Sockaddr
 	if to != nil {
+		var done func()
 		var err error
-		if sa, err = s.sockaddr(*to); err != nil {
+		if sa, done, err = s.sockaddr(*to, true); err != nil {
 			return 0, err
 		}
+		defer done()
 	}
 	var n int
 	err := s.do(func(fd int) (e error) {
@@ -292,6 +305,9 @@ func (s *Socket) LocalAddr() (Addr, error) {
 			a = fromSockaddr(sa)
 			if a.Family == Unspec {
 				a.Family = s.Family
+			}
+			if p := s.bound.Load(); p != nil && a.Family == Unix {
+				a.Path = *p
 			}
 		}
 		return err
@@ -452,7 +468,19 @@ func (s *Socket) Close() error {
 
 // sockaddr converts a to the host form for this socket, mapping an IPv4
 // address onto IPv6 for an IPv6 socket (dual stack).
-func (s *Socket) sockaddr(a Addr) (unix.Sockaddr, error) {
+// sockaddr returns the host's form of a, and a function to call once the
+// call using it is over. A unix path goes through unixSockaddr, which
+// resolves it without following symbolic links (connect says whether a
+// link as the last component must be refused too: bind never follows it).
+func (s *Socket) sockaddr(a Addr, connect bool) (unix.Sockaddr, func(), error) {
+	if a.Family == Unix && s.Family == Unix {
+		return unixSockaddr(a.Path, connect)
+	}
+	sa, err := s.sockaddrIP(a)
+	return sa, func() {}, err
+}
+
+func (s *Socket) sockaddrIP(a Addr) (unix.Sockaddr, error) {
 	switch a.Family {
 	case Inet4, Inet6:
 		ip := a.IP.Addr()

@@ -326,6 +326,9 @@ func (p *Process) SockListen(fd wasix.Fd, backlog int) wasix.Errno {
 	if s.h.Type != hostnet.Stream {
 		return wasix.ErrnoNotsup
 	}
+	if err := p.autobindLoopback(s, nil); err != nil {
+		return netErrno(err)
+	}
 	if la, err := s.h.LocalAddr(); err == nil && la.Family != hostnet.Unix && la.IP.Port() == 0 {
 		if err := p.network().Policy().Check(hostnet.OpBind, la); err != nil {
 			return netErrno(err)
@@ -369,6 +372,9 @@ func (p *Process) SockConnect(ctx context.Context, fd wasix.Fd, a hostnet.Addr) 
 		return errno
 	}
 	if err := p.network().Policy().Check(hostnet.OpConnect, a); err != nil {
+		return netErrno(err)
+	}
+	if err := p.autobindLoopback(s, &a); err != nil {
 		return netErrno(err)
 	}
 	err := s.h.Connect(a)
@@ -471,6 +477,9 @@ func (p *Process) SockSend(ctx context.Context, fd wasix.Fd, bufs [][]byte, to *
 	}
 	if to != nil {
 		if err := p.network().Policy().Check(hostnet.OpConnect, *to); err != nil {
+			return 0, netErrno(err)
+		}
+		if err := p.autobindLoopback(s, to); err != nil {
 			return 0, netErrno(err)
 		}
 	}

@@ -1,0 +1,41 @@
+package hostnet
+
+import (
+	"strings"
+	"sync"
+
+	"golang.org/x/sys/unix"
+)
+
+// openDirNoLinks opens the directory dir component by component with
+// O_NOFOLLOW, failing with ELOOP at a symbolic link. Darwin has no
+// /proc/self/fd, so viaFd then names the path itself: a link swapped in
+// after the check is followed (a race this platform cannot close).
+func openDirNoLinks(dir string) (int, error) {
+	fd, err := unix.Open("/", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, err
+	}
+	for _, c := range strings.Split(dir, "/") {
+		if c == "" || c == "." {
+			continue
+		}
+		nfd, err := unix.Openat(fd, c, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		unix.Close(fd)
+		if err != nil {
+			return -1, err
+		}
+		fd = nfd
+	}
+	darwinDirs.Store(fd, dir)
+	return fd, nil
+}
+
+func viaFd(dfd int, base string) string {
+	dir, _ := darwinDirs.LoadAndDelete(dfd)
+	s, _ := dir.(string)
+	return s + base
+}
+
+// darwinDirs remembers the path of each directory openDirNoLinks opened.
+var darwinDirs sync.Map
