@@ -58,9 +58,34 @@
 //
 // # Limits and tracing
 //
-// RuntimeConfig bounds memory and descriptors for every process;
-// Config.MaxMemoryPages bounds one run's memory. Config.Trace receives one
-// line per call, strace-style:
+// One program must not be able to exhaust the host, so a Runtime has
+// limits, each with a default (the CLI flag in brackets):
+//
+//   - Config.MaxMemoryPages [--max-memory]: one process's memory; past it
+//     memory.grow fails (malloc returns NULL). Default and ceiling: 65,535
+//     pages, 4 GiB less one page (a memory of exactly 4 GiB traps on every
+//     access in wazero).
+//   - Config.MaxThreads [--max-threads]: threads of one process (512);
+//     thread_spawn past it gets EAGAIN.
+//   - RuntimeConfig.MaxProcs [--max-procs]: processes running at once
+//     (512); fork and spawn past it get EAGAIN.
+//   - RuntimeConfig.MaxHostFDs [--max-host-fds]: host descriptors of all
+//     processes (sockets, files of host mounts); default half of
+//     RLIMIT_NOFILE, at most 65,536; opens past it get ENFILE.
+//   - RuntimeConfig.MaxFDs: descriptors of one process (1024); EMFILE.
+//   - RuntimeConfig.MaxMemFSBytes [--max-memfs]: file contents of the
+//     in-memory root and of each in-memory mount (512 MiB); ENOSPC.
+//   - One read or write moves at most 0x7ffff000 bytes, as on Linux, so
+//     its count never wraps.
+//
+// Every way a process ends (an exit or a trap in any thread, a fatal
+// signal, the run's context, Runtime.Close) also ends threads blocked in
+// the program's own memory.atomic.wait32/64 (pthread_join, mutexes): the
+// runtime rewrites those instructions into host calls when it compiles a
+// program with a shared memory. Calls into a Runtime during or after its
+// Close fail with ErrClosed.
+//
+// Config.Trace receives one line per call, strace-style:
 //
 //	[1] path_open(fd=3, dirflags=0x1, path="notes.txt", oflags=0x0, ...) = 0 (success) 14µs
 package host
