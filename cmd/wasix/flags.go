@@ -47,7 +47,8 @@ Flags (each may be written -flag or --flag, with a value after "=" or a space):
                        (default: all), target one of 10.0.0.0/8,
                        127.0.0.1:8080, 10.0.0.1:8000-8999, [::1]:80, *:443, *,
                        a host name pattern (*.example.com) or unix:/host/path
-                       (unix socket paths are refused without such a rule).
+                       (unix socket paths, and abstract names as
+                       unix:@name, are refused without such a rule).
   --net-deny RULES     Refuse what these rules match, even if allowed
                        (implies --net). Repeatable.
   --net-loopback       Allow only 127.0.0.0/8, ::1 and "localhost" (implies

@@ -98,8 +98,12 @@ func ParseRule(s string) (Rule, error) {
 		t = t[i+1:]
 	}
 	if p, ok := strings.CutPrefix(t, "unix:"); ok {
+		if strings.HasPrefix(p, "@") && len(p) > 1 { // Linux's abstract namespace
+			r.Unix = p
+			return r, nil
+		}
 		if !strings.HasPrefix(p, "/") {
-			return Rule{}, fmt.Errorf("net rule %q: unix path must be absolute", s)
+			return Rule{}, fmt.Errorf("net rule %q: unix path must be absolute (or @name, abstract)", s)
 		}
 		r.Unix = path.Clean(p)
 		return r, nil
@@ -368,13 +372,16 @@ func (p *Policy) CheckUnix(op Op, hostPath string) error {
 		return p.deny(op, "unix:"+hostPath, "networking is off (--net)")
 	}
 	for _, c := range strings.Split(hostPath, "/") {
-		if c == ".." {
+		if c == ".." && !strings.HasPrefix(hostPath, "@") {
 			// The host resolves a symbolic link before the "..", where
 			// the policy's cleaned text would have dropped both.
 			return p.deny(op, "unix:"+hostPath, "\"..\" in a unix socket path")
 		}
 	}
-	clean := path.Clean(hostPath)
+	clean := hostPath
+	if !strings.HasPrefix(hostPath, "@") {
+		clean = path.Clean(hostPath)
+	}
 	for _, r := range p.Deny {
 		if r.matchPath(op, clean) {
 			return p.deny(op, "unix:"+hostPath, "--net-deny "+r.text)
@@ -394,11 +401,17 @@ func (p *Policy) Check(op Op, a Addr) error {
 	case Inet4, Inet6:
 		return p.CheckAddr(op, a.IP)
 	case Unix:
-		if a.Path == "" || a.Path[0] == 0 { // unnamed or abstract: not a host path
+		if a.Path == "" { // unnamed: reaches nothing
 			if p == nil {
 				return p.deny(op, a.String(), "networking is off (--net)")
 			}
 			return nil
+		}
+		if a.Path[0] == 0 {
+			// Linux's abstract namespace is the host's, shared with its
+			// services (X11, D-Bus, container runtimes): like a path, it
+			// needs a rule, written unix:@name.
+			return p.CheckUnix(op, "@"+a.Path[1:])
 		}
 		return p.CheckUnix(op, a.Path)
 	}

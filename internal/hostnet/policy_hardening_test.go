@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -77,6 +78,13 @@ func TestPolicyHolds(t *testing.T) {
 			{OpConnect, "unix:/srv/dirx/a.sock", false},
 			{OpConnect, "unix:/srv/a.sock", false},
 		}},
+		{name: "abstract unix names are the host's too", loopbackOnly: true, allow: "unix:@app", checks: []check{
+			{OpConnect, "unix:\x00/tmp/.X11-unix/X0", false},
+			{OpConnect, "unix:\x00app", true},
+			{OpBind, "unix:\x00app/x", true},
+			{OpBind, "unix:\x00other", false},
+			{OpConnect, "unix:", true}, // unnamed: reaches nothing
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := &Policy{LoopbackOnly: tc.loopbackOnly}
@@ -90,7 +98,7 @@ func TestPolicyHolds(t *testing.T) {
 			for _, c := range tc.checks {
 				var err error
 				if path, ok := cutUnix(c.target); ok {
-					err = p.CheckUnix(c.op, path)
+					err = p.Check(c.op, Addr{Family: Unix, Path: strings.Replace(path, `\x00`, "\x00", 1)})
 				} else {
 					err = p.CheckAddr(c.op, netip.MustParseAddrPort(c.target))
 				}
@@ -105,7 +113,7 @@ func TestPolicyHolds(t *testing.T) {
 }
 
 func cutUnix(s string) (string, bool) {
-	if len(s) > 5 && s[:5] == "unix:" {
+	if len(s) >= 5 && s[:5] == "unix:" {
 		return s[5:], true
 	}
 	return "", false
