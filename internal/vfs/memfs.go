@@ -212,6 +212,9 @@ func (m *MemFS) Open(name string, flags OpenFlags, perm uint32) (File, error) {
 	case n == nil && flags&OCreate == 0:
 		return nil, syscall.ENOENT
 	case n == nil:
+		if !m.reserve(entryCost(base, "")) {
+			return nil, syscall.ENOSPC
+		}
 		n = m.newInode(TypeRegular, perm)
 		n.chunks = map[int64]*chunk{}
 		dir.entries[base] = n
@@ -327,6 +330,9 @@ func (m *MemFS) create(name string, mk func() *inode) error {
 			return syscall.EEXIST
 		}
 		n := mk()
+		if !m.reserve(entryCost(base, n.target)) {
+			return syscall.ENOSPC
+		}
 		dir.entries[base] = n
 		dir.mu.Lock()
 		if n.typ == TypeDir {
@@ -354,6 +360,7 @@ func (m *MemFS) rmdir(dir *inode, base string) error {
 		return syscall.ENOTEMPTY
 	}
 	delete(dir.entries, base)
+	m.used.Add(-entryCost(base, ""))
 	m.dropDir(dir, n, now())
 	return nil
 }
@@ -385,6 +392,7 @@ func (m *MemFS) unlink(dir *inode, base string) error {
 		return syscall.EISDIR
 	}
 	delete(dir.entries, base)
+	m.used.Add(-entryCost(base, ""))
 	t := now()
 	touchDir(dir, t)
 	m.dropLink(n, t)
@@ -398,6 +406,9 @@ func (m *MemFS) dropLink(n *inode, t int64) {
 	defer n.mu.Unlock()
 	n.nlink--
 	n.ctim = t
+	if n.nlink == 0 {
+		m.used.Add(-int64(len(n.target))) // charged by create
+	}
 	if n.nlink == 0 && n.opens == 0 {
 		m.truncate(n, 0)
 	}
@@ -447,7 +458,10 @@ func (m *MemFS) Rename(oldName, newName string) error {
 	}
 
 	t := now()
+	// The entry moves: its name's cost changes, the victim's goes.
+	m.used.Add(int64(len(newBase)) - int64(len(oldBase)))
 	if victim != nil {
+		m.used.Add(-entryCost(newBase, ""))
 		if victim.typ == TypeDir {
 			m.dropDir(newDir, victim, t)
 		} else {
@@ -498,6 +512,9 @@ func (m *MemFS) Link(oldName, newName string) error {
 	}
 	if dir.entries[base] != nil {
 		return syscall.EEXIST
+	}
+	if !m.reserve(entryCost(base, "")) {
+		return syscall.ENOSPC
 	}
 	dir.entries[base] = n
 	t := now()
@@ -588,6 +605,14 @@ func (m *MemFS) writeAt(n *inode, p []byte, off int64) (int, error) {
 		n.size = end
 	}
 	return done, err
+}
+
+// entryCost is what a directory entry counts against the capacity, so
+// that names, symlink targets and empty files cannot fill the host's
+// memory either: a fixed share for the entry and its inode, plus its
+// name and a symlink's target.
+func entryCost(name, target string) int64 {
+	return 256 + int64(len(name)) + int64(len(target))
 }
 
 func (m *MemFS) reserve(bytes int64) bool {

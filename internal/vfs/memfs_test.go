@@ -108,21 +108,22 @@ func TestMemFSNames(t *testing.T) {
 
 func TestMemFSCapacity(t *testing.T) {
 	m := NewMemFS()
-	m.SetCapacity(4 * chunkSize)
+	e := entryCost("big", "") // the entry counts too
+	m.SetCapacity(4*chunkSize + e)
 	f := must(m.Open("big", OWrite|OCreate, 0o644))(t)
 	n, err := f.Write(make([]byte, 5*chunkSize))
 	wantErr(t, err, syscall.ENOSPC, "write past capacity")
-	if n != 4*chunkSize || m.Used() != 4*chunkSize {
+	if n != 4*chunkSize || m.Used() != 4*chunkSize+e {
 		t.Fatalf("wrote %d, used %d", n, m.Used())
 	}
 	wantErr(t, errOf(f.Pwrite([]byte("x"), 1<<40)), syscall.ENOSPC, "write at capacity")
 	ok(t, f.Truncate(chunkSize))
-	if m.Used() != chunkSize {
+	if m.Used() != chunkSize+e {
 		t.Fatalf("truncate left %d used", m.Used())
 	}
 	// Holes cost nothing.
 	must(f.Pwrite([]byte("x"), 1<<40))(t)
-	if st := must(f.Stat())(t); m.Used() != 2*chunkSize || st.Size != 1<<40+1 {
+	if st := must(f.Stat())(t); m.Used() != 2*chunkSize+e || st.Size != 1<<40+1 {
 		t.Fatalf("sparse write: used %d size %d", m.Used(), st.Size)
 	}
 	ok(t, f.Truncate(chunkSize))
@@ -207,5 +208,50 @@ func TestMemFSDirHandleAfterRmdir(t *testing.T) {
 	}
 	if st := must(d.Stat())(t); st.Nlink != 0 {
 		t.Fatalf("removed dir nlink %d", st.Nlink)
+	}
+}
+
+// TestMemFSEntriesCount: empty files, directories, links and symlink
+// targets count against the capacity too, so that a program cannot fill
+// the host's memory with names; removing them all gives it all back.
+func TestMemFSEntriesCount(t *testing.T) {
+	m := NewMemFS()
+	m.SetCapacity(64 << 10)
+	var err error
+	n := 0
+	for ; n < 10000; n++ {
+		var f File
+		if f, err = m.Open(fmt.Sprintf("f%d", n), OWrite|OCreate, 0o644); err != nil {
+			break
+		}
+		f.Close()
+	}
+	wantErr(t, err, syscall.ENOSPC, "creating empty files without end")
+	if n < 100 || n > 256 {
+		t.Fatalf("%d empty files in 64 KiB", n)
+	}
+	wantErr(t, m.Mkdir("d", 0o755), syscall.ENOSPC, "mkdir when full")
+	wantErr(t, m.Symlink(string(bytes.Repeat([]byte("t"), 100<<10)), "s"), syscall.ENOSPC, "a huge symlink target")
+	for i := 0; i < 20; i++ {
+		ok(t, m.Unlink(fmt.Sprintf("f%d", i)))
+	}
+	ok(t, m.Mkdir("d", 0o755))
+	ok(t, m.Symlink("target", "d/s"))
+	ok(t, m.Link("f30", "d/hard"))
+	ok(t, m.Rename("f31", "d/renamed-with-a-longer-name"))
+	ok(t, m.Rename("f32", "d/hard")) // over a link of f30
+	ok(t, m.Rename("d/s", "d/s2"))
+	ok(t, m.Unlink("d/s2"))
+	ok(t, m.Unlink("d/hard"))
+	ok(t, m.Unlink("d/renamed-with-a-longer-name"))
+	ok(t, m.Rmdir("d"))
+	for i := 20; i < n; i++ {
+		if i == 31 || i == 32 {
+			continue
+		}
+		ok(t, m.Unlink(fmt.Sprintf("f%d", i)))
+	}
+	if m.Used() != 0 {
+		t.Fatalf("%d bytes still counted with nothing left", m.Used())
 	}
 }
