@@ -60,9 +60,11 @@ type RuntimeConfig struct {
 	// 65,536 and at least 64.
 	MaxHostFDs int
 
-	// MaxMemFSBytes bounds the file contents of the in-memory root (/tmp,
-	// /home, ...) and, each on its own, of every Mount with Memory set;
-	// writes past it fail with ENOSPC. 0 means 512 MiB, negative no limit.
+	// MaxMemFSBytes bounds the in-memory root (/tmp, /home, ...) and, each
+	// on its own, every Mount with Memory set: file contents, plus 256
+	// bytes and the name for each file, directory and link (and a
+	// symlink's target); writes and creations past it fail with ENOSPC.
+	// 0 means 512 MiB, negative no limit.
 	MaxMemFSBytes int64
 }
 
