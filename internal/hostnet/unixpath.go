@@ -55,14 +55,20 @@ func unixSockaddr(p string, connect bool) (unix.Sockaddr, func(), error) {
 		return nil, nop, err
 	}
 	release := func() { unix.Close(dfd) }
+	name := viaFd(dfd, base)
 	if connect {
-		var st unix.Stat_t
-		if err := unix.Fstatat(dfd, base, &st, unix.AT_SYMLINK_NOFOLLOW); err == nil && st.Mode&unix.S_IFMT == unix.S_IFLNK {
+		// The socket file itself, never a link in its place.
+		n, done, err := socketFile(dfd, base)
+		if err != nil {
 			release()
-			return nil, nop, errUnixPath
+			return nil, nop, err
+		}
+		if n != "" {
+			name = n
+			inner := release
+			release = func() { done(); inner() }
 		}
 	}
-	name := viaFd(dfd, base)
 	if len(name) >= 108 {
 		release()
 		return nil, nop, unix.ENAMETOOLONG

@@ -39,3 +39,13 @@ func viaFd(dfd int, base string) string {
 
 // darwinDirs remembers the path of each directory openDirNoLinks opened.
 var darwinDirs sync.Map
+
+// socketFile refuses a link as the last component; Darwin cannot pin the
+// file for the call, so a link swapped in afterwards is followed.
+func socketFile(dfd int, base string) (string, func(), error) {
+	var st unix.Stat_t
+	if err := unix.Fstatat(dfd, base, &st, unix.AT_SYMLINK_NOFOLLOW); err == nil && st.Mode&unix.S_IFMT == unix.S_IFLNK {
+		return "", nil, errUnixPath
+	}
+	return "", nil, nil
+}
