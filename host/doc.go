@@ -72,7 +72,8 @@
 //   - RuntimeConfig.MaxHostFDs [--max-host-fds]: host descriptors of all
 //     processes (sockets, files of host mounts); default half of
 //     RLIMIT_NOFILE, at most 65,536; opens past it get ENFILE.
-//   - RuntimeConfig.MaxFDs: descriptors of one process (1024); EMFILE.
+//   - RuntimeConfig.MaxFDs [--max-fds]: descriptors of one process (1024);
+//     EMFILE.
 //   - RuntimeConfig.MaxMemFSBytes [--max-memfs]: file contents of the
 //     in-memory root and of each in-memory mount (512 MiB); ENOSPC.
 //   - One read or write moves at most 0x7ffff000 bytes, as on Linux, so

@@ -78,6 +78,8 @@ Flags (each may be written -flag or --flag, with a value after "=" or a space):
                        together: sockets, files of --dir mounts (default:
                        half of wasix's RLIMIT_NOFILE, at most 65536); opens
                        past it fail with ENFILE.
+  --max-fds N          Let each process hold at most N descriptors (default
+                       1024); opens past it fail with EMFILE.
   --max-memfs SIZE     Bound the in-memory filesystem (/tmp, /home, ...) to
                        SIZE of file contents (default 512MiB; 0: no bound);
                        writes past it fail with ENOSPC.
@@ -118,6 +120,7 @@ type runOptions struct {
 	maxMemoryPages uint32
 	maxProcs       int
 	maxHostFDs     int
+	maxFDs         int
 	maxMemFS       int64
 }
 

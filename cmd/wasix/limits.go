@@ -9,7 +9,7 @@ import (
 )
 
 // limitFlags defines the flags of the runtime's limits: --max-memory,
-// --max-procs, --max-host-fds and --max-memfs.
+// --max-procs, --max-host-fds, --max-fds and --max-memfs.
 func limitFlags(fs *flag.FlagSet, o *runOptions, lastErr *error) {
 	fs.Var(listFlag{err: lastErr, parse: func(s string) error {
 		n, err := parseSize(s)
@@ -39,6 +39,14 @@ func limitFlags(fs *flag.FlagSet, o *runOptions, lastErr *error) {
 		o.maxHostFDs = n
 		return nil
 	}}, "max-host-fds", "")
+	fs.Var(listFlag{err: lastErr, parse: func(s string) error {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 4 {
+			return fmt.Errorf("--max-fds wants a number of descriptors, at least 4, got %q", s)
+		}
+		o.maxFDs = n
+		return nil
+	}}, "max-fds", "")
 	fs.Var(listFlag{err: lastErr, parse: func(s string) error {
 		n, err := parseSize(s)
 		if err != nil {

@@ -3,11 +3,11 @@ package main
 import "testing"
 
 func TestLimitFlags(t *testing.T) {
-	o, _, err := parseRunFlags([]string{"--max-memory", "512MiB", "--max-procs", "8", "--max-host-fds=100", "--max-memfs", "1G", "a.wasm"})
+	o, _, err := parseRunFlags([]string{"--max-memory", "512MiB", "--max-procs", "8", "--max-host-fds=100", "--max-fds", "64", "--max-memfs", "1G", "a.wasm"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.maxMemoryPages != 8192 || o.maxProcs != 8 || o.maxHostFDs != 100 || o.maxMemFS != 1<<30 {
+	if o.maxMemoryPages != 8192 || o.maxProcs != 8 || o.maxHostFDs != 100 || o.maxFDs != 64 || o.maxMemFS != 1<<30 {
 		t.Fatalf("parsed %+v", o)
 	}
 	cfg, _, err := o.config("a.wasm", nil, nil, nil, nil)
@@ -19,7 +19,7 @@ func TestLimitFlags(t *testing.T) {
 		t.Fatalf("8GiB gives %d pages, memfs 0 gives %d", o.maxMemoryPages, o.maxMemFS)
 	}
 	for _, bad := range [][]string{
-		{"--max-memory", "1000"}, {"--max-memory", "lots"}, {"--max-procs", "0"}, {"--max-host-fds", "-1"}, {"--max-memfs", "1T"},
+		{"--max-memory", "1000"}, {"--max-memory", "lots"}, {"--max-procs", "0"}, {"--max-host-fds", "-1"}, {"--max-fds", "2"}, {"--max-memfs", "1T"},
 	} {
 		if _, _, err := parseRunFlags(append(bad, "a.wasm")); err == nil {
 			t.Errorf("%v accepted", bad)
