@@ -279,7 +279,9 @@ func (r *Runtime) exit(ctx context.Context, p *kernel.Process, err error) (uint3
 	var ee *sys.ExitError
 	if errors.As(err, &ee) {
 		code := ee.ExitCode()
-		if (code == sys.ExitCodeContextCanceled || code == sys.ExitCodeDeadlineExceeded) && ctx.Err() != nil {
+		if ctx.Err() != nil {
+			// Cancelled by wazero's check, or killed by the kernel when
+			// the context ended (kernel.Process.StartMainThread).
 			return code, ctx.Err()
 		}
 		return code, nil

@@ -111,6 +111,13 @@ func (p *Process) StartMainThread(ctx context.Context) *Thread {
 	th.live = 1
 	// The process dying interrupts whatever its threads wait for.
 	context.AfterFunc(th.ctx, func() {
+		if ctx.Err() != nil {
+			// The run's context ended: the process is killed, so that
+			// its threads unwind at their next call. EINTR alone would
+			// not do: a libc retries an interrupted futex wait, and
+			// without compute interrupts nothing else stops it.
+			p.SetExit(128 + uint32(wasix.SignalKill))
+		}
 		th.markDead()
 		th.mu.Lock()
 		all := make([]*Thread, 0, len(th.byTid))
