@@ -152,6 +152,7 @@ func (pr *procRun) instantiate() error {
 		ictx = experimental.WithMemoryAllocator(ictx, r.alloc)
 	}
 	pctx := kernel.WithProcess(abi.WithSlot(ictx, pr.slot), pr.p)
+	pr.p.SetABI(pr.gen.KernelABI()) // the kernel's rules follow the program's generation
 	mod, err := r.rt.InstantiateModule(pctx, pr.m.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
 	if err != nil {
 		link.Close(pr.ctx)

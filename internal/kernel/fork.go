@@ -29,6 +29,7 @@ func (p *Process) Fork() (*Process, wasix.Errno) {
 	c.cfg.Args = slices.Clone(p.cfg.Args)
 	c.cfg.Env = slices.Clone(p.cfg.Env)
 	c.fds.max = p.fds.max
+	c.abi.Store(p.abi.Load())
 	p.fds.cloneInto(&c.fds)
 	// The child runs the same program: the exports registered as
 	// callbacks (the signal handler above all) stay registered.

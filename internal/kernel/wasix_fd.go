@@ -80,8 +80,9 @@ func (p *Process) Pipe(bidirectional bool) (wasix.Fd, wasix.Fd, wasix.Errno) {
 }
 
 // PipeBidirectional reports whether fd_pipe makes two-way pipes for this
-// process by default (ProcConfig.BidirectionalPipes).
-func (p *Process) PipeBidirectional() bool { return p.cfg.BidirectionalPipes }
+// process by default: for 2022 programs, or as ProcConfig.BidirectionalPipes
+// says.
+func (p *Process) PipeBidirectional() bool { return p.rules().bidirectionalPipes }
 
 // EventFD makes an event counter starting at initial (fd_event); with the
 // semaphore flag a read takes one at a time. It is made non-blocking with
