@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/wasix-go/wasix"
+	"github.com/wasix-go/wasix/internal/vfs"
 )
 
 // renumberSetup opens two files, a (one byte written) and b.
@@ -88,5 +89,56 @@ func TestRenumber2022(t *testing.T) {
 	must(t, p.FdRenumber(40, b))
 	if isOpen(p, 40) || !isOpen(p, b) {
 		t.Fatal("2022 fd_renumber onto an open number is a move")
+	}
+}
+
+// TestRules2022Only holds each 2022 rule for 2022 programs and checks
+// that it does not leak into preview1 or today's WASIX.
+func TestRules2022Only(t *testing.T) {
+	for _, c := range []struct {
+		abi  ABI
+		is22 bool
+	}{{ABIWasix2022, true}, {ABIPreview1, false}, {ABIWasixSeed, false}, {ABIWasixCurrent, false}} {
+		p := newProc(t, Config{}, ProcConfig{ABI: c.abi})
+		p.StartMainThread(context.Background())
+
+		st, _ := p.FdFdstatGet(1)
+		if got := st.FsFiletype == wasix.FiletypeCharacterDevice; got != c.is22 {
+			t.Errorf("abi %d: stdout is a character device: %v", c.abi, got)
+		}
+		fst, _ := p.FdFilestatGet(1)
+		if got := fst.Type == vfs.TypeCharDevice; got != c.is22 {
+			t.Errorf("abi %d: fd_filestat_get of stdout is a character device: %v", c.abi, got)
+		}
+
+		if errno := p.ThreadSignal(0, wasix.SignalUrg); (errno == wasix.ErrnoSuccess) != c.is22 {
+			t.Errorf("abi %d: thread_signal(0): %v", c.abi, errno)
+		}
+
+		fd, errno := p.EventFD(0, 4)
+		if (errno == wasix.ErrnoSuccess) != c.is22 {
+			t.Errorf("abi %d: fd_event with flag 4: %v", c.abi, errno)
+		}
+		if errno == wasix.ErrnoSuccess {
+			if _, errno := p.FdRead(context.Background(), fd, [][]byte{make([]byte, 8)}); errno != wasix.ErrnoAgain {
+				t.Errorf("abi %d: the EFD_NONBLOCK counter blocks: %v", c.abi, errno)
+			}
+		}
+
+		r, w, errno := p.Pipe(p.PipeBidirectional())
+		must(t, errno)
+		if errno := p.FdFdflagsSet(w, FdflagsextCloexec); errno != 0 {
+			t.Fatal(errno)
+		}
+		p.Exec([]string{"x"}, nil)
+		if isOpen(p, r) == c.is22 {
+			t.Errorf("abi %d: a descriptor without close-on-exec open after exec: %v", c.abi, isOpen(p, r))
+		}
+		if isOpen(p, w) {
+			t.Errorf("abi %d: a close-on-exec descriptor survived exec", c.abi)
+		}
+		if !isOpen(p, 3) || !isOpen(p, 1) {
+			t.Errorf("abi %d: exec closed stdio or the preopen", c.abi)
+		}
 	}
 }
