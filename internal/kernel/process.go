@@ -60,6 +60,8 @@ type Process struct {
 
 	fds fdTable
 
+	abi atomic.Uint32 // an ABI: the generation of the running program (generation.go)
+
 	cwdMu sync.RWMutex
 	cwd   string
 
@@ -71,8 +73,6 @@ type Process struct {
 	exited   bool
 
 	tty ttyState
-
-	abi atomic.Uint32 // an ABI: the generation of the running program
 
 	thr threads // threads, futexes, thread-locals, signals (thread.go)
 
