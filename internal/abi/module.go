@@ -81,9 +81,11 @@ type LinkConfig struct {
 	MaxMemoryPages uint32
 	// Tracer, if not nil, traces every call of this guest.
 	Tracer *Tracer
-	// MemoryAllocator, if not nil, makes the imported memory; the memory
-	// is freed when the Link closes (see keptAllocator).
-	MemoryAllocator experimental.MemoryAllocator
+	// Allocator, if not nil, makes the imported memory, as it makes the
+	// memories guests define (without it wazero zeroes a Go buffer of the
+	// memory's full maximum for every shared one). The memory is freed
+	// when the Link closes (see keptAllocator).
+	Allocator experimental.MemoryAllocator
 }
 
 // Link is the set of modules one guest instance is linked against.
@@ -136,8 +138,8 @@ func (h *Host) Link(ctx context.Context, cfg LinkConfig) (*Link, error) {
 	l.byName[ModuleWasiThreads] = wt
 	if mi := cfg.Memory; mi != nil {
 		mctx := ctx
-		if cfg.MemoryAllocator != nil {
-			l.mem = &keptAllocator{a: cfg.MemoryAllocator}
+		if cfg.Allocator != nil {
+			l.mem = &keptAllocator{a: cfg.Allocator}
 			mctx = experimental.WithMemoryAllocator(ctx, l.mem)
 		}
 		m, err := h.memory(mctx, mi, cfg.MaxMemoryPages)
