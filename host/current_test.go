@@ -108,3 +108,40 @@ func TestCurrentGuestsFresh(t *testing.T) {
 		}
 	}
 }
+
+// Execution contexts (context_create/switch/destroy) in a program built
+// with today's wasix-libc: ping-pong, a generator, a chain, stack memory
+// kept per context, and the error cases of wasix/context.h.
+func TestCurrentContexts(t *testing.T) {
+	rt := newRuntime(t, host.RuntimeConfig{NoComputeInterrupts: true})
+	wasm := currentGuest(t, "context.wasm")
+	cfg := func(args ...string) host.Config {
+		return host.Config{Args: append([]string{"context"}, args...), MaxMemoryPages: currentPages}
+	}
+	checkTAP(t, runGuest(t, rt, wasm, cfg("checks")), 0)
+
+	// A million switches (half a million round trips) through one context.
+	r := runGuest(t, rt, wasm, cfg("pingpong", "500000"))
+	if r.err != nil || r.code != 0 || !strings.Contains(r.stdout, "round trips 500000\n") {
+		t.Errorf("pingpong: %d %v\n%s%s", r.code, r.err, r.stdout, r.stderr)
+	}
+
+	// exit in a context ends the process with its status, main parked.
+	r = runGuest(t, rt, wasm, cfg("exit", "5"))
+	if r.err != nil || r.code != 5 || r.stdout != "context exiting with 5\n" {
+		t.Errorf("exit in a context: %d %v %q %q", r.code, r.err, r.stdout, r.stderr)
+	}
+
+	// An entry that returns, or traps, traps the main context (Wasmer's
+	// behaviour): main never goes on.
+	for _, mode := range []string{"return", "trap"} {
+		r = runGuest(t, rt, wasm, cfg(mode))
+		if r.err == nil || strings.Contains(r.stdout, "main resumed") {
+			t.Errorf("%s: code %d, err %v, stdout %q: want a trap", mode, r.code, r.err, r.stdout)
+		}
+		want := map[string]string{"return": "its entry function returned", "trap": "unreachable"}[mode]
+		if r.err != nil && !strings.Contains(r.err.Error(), want) {
+			t.Errorf("%s: %v, want it to say %q", mode, r.err, want)
+		}
+	}
+}

@@ -301,6 +301,9 @@ func onInstance(c call) modCall {
 		if in := InstanceFrom(ctx); in != nil && in.mod != mod {
 			return wasix.ErrnoNotsup
 		}
+		if t := kernel.ThreadFrom(ctx); t != nil && t.InContext() {
+			return wasix.ErrnoNotsup // only the main context may unwind or exec
+		}
 		return c(ctx, p, mod.Memory(), s)
 	}
 }

@@ -58,7 +58,8 @@ type Thread struct {
 	ended  atomic.Bool        // an exec ends the thread: it unwinds at its next boundary
 	cancel context.CancelFunc // ends base for a spawned thread; nil for the main one
 
-	exitedByCall bool // thread_exit ended it (only its own goroutine touches it)
+	exitedByCall bool        // thread_exit ended it (only its own goroutine touches it)
+	ctxs         *contextEnv // its execution contexts (context.go), made on first use
 	done         chan struct{}
 	rval         uint32
 }
