@@ -94,4 +94,3 @@ func contextDestroy(ctx context.Context, p *kernel.Process, mod api.Module, s []
 	}
 	return t.ContextDestroy(s[0])
 }
-
