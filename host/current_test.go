@@ -145,3 +145,24 @@ func TestCurrentContexts(t *testing.T) {
 		}
 	}
 }
+
+// proc_fork_env, the vfork of today's wasix-libc without asyncify: the
+// child's calls (own pid, a copy of the descriptors) until proc_exit2 or
+// an exec returns in the parent; nested; a failed exec; proc_exit in the
+// child ends the parent with 129, as under Wasmer.
+func TestCurrentForkEnv(t *testing.T) {
+	rt := newRuntime(t, host.RuntimeConfig{NoComputeInterrupts: true})
+	if err := rt.AddCommand(t.Context(), "exitprog", currentGuest(t, "exit.wasm")); err != nil {
+		t.Fatal(err)
+	}
+	wasm := currentGuest(t, "forkenv.wasm")
+	r := runGuest(t, rt, wasm, host.Config{Args: []string{"forkenv", "checks"}, MaxMemoryPages: currentPages})
+	checkTAP(t, r, 0)
+	if !strings.Contains(r.stdout, "leaving by _exit with 9\n") {
+		t.Errorf("the exec'd program's output is missing:\n%s", r.stdout)
+	}
+	r = runGuest(t, rt, wasm, host.Config{Args: []string{"forkenv", "proc_exit"}, MaxMemoryPages: currentPages})
+	if r.err != nil || r.code != 129 || r.stdout != "" {
+		t.Errorf("proc_exit in a proc_fork_env child: %d %v %q", r.code, r.err, r.stdout)
+	}
+}

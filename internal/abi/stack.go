@@ -120,6 +120,12 @@ func WithSlot(ctx context.Context, s *Slot) context.Context {
 	return context.WithValue(ctx, slotKey{}, s)
 }
 
+// SlotFrom returns the slot carried by ctx, or nil.
+func SlotFrom(ctx context.Context) *Slot {
+	s, _ := ctx.Value(slotKey{}).(*Slot)
+	return s
+}
+
 // InstanceFrom returns the instance in the slot carried by ctx, or nil.
 func InstanceFrom(ctx context.Context) *Instance {
 	if s, _ := ctx.Value(slotKey{}).(*Slot); s != nil {
