@@ -166,3 +166,32 @@ func TestCurrentForkEnv(t *testing.T) {
 		t.Errorf("proc_exit in a proc_fork_env child: %d %v %q", r.code, r.err, r.stdout)
 	}
 }
+
+// A program importing calls no generation defines starts: the errno ones
+// fail with ENOSYS, the one without a result traps naming itself, each
+// gets a warning line; StrictImports refuses the program instead.
+func TestUnknownImports(t *testing.T) {
+	wasm := currentGuest(t, "unknown.wasm")
+	rt := newRuntime(t, host.RuntimeConfig{NoComputeInterrupts: true})
+	r := runGuest(t, rt, wasm, host.Config{Args: []string{"unknown.wasm", "call"}, MaxMemoryPages: currentPages})
+	if r.err != nil || r.code != 0 || r.stdout != "future_call 52 future_p1 52\n" {
+		t.Errorf("call: %d %v %q", r.code, r.err, r.stdout)
+	}
+	want := "wasix: unknown.wasm imports wasix_32v1.future_call, unknown here; it fails with ENOSYS\n" +
+		"wasix: unknown.wasm imports wasi_snapshot_preview1.future_p1, unknown here; it fails with ENOSYS\n" +
+		"wasix: unknown.wasm imports wasix_32v1.future_void, unknown here; a call traps\n"
+	if r.stderr != want {
+		t.Errorf("warnings:\n%s\nwant:\n%s", r.stderr, want)
+	}
+	r = runGuest(t, rt, wasm, host.Config{Args: []string{"unknown.wasm", "void"}, MaxMemoryPages: currentPages})
+	if r.err == nil || !strings.Contains(r.err.Error(), "wasix_32v1.future_void(i32) is not known") ||
+		strings.Contains(r.stdout, "returned") {
+		t.Errorf("void: %d %v %q", r.code, r.err, r.stdout)
+	}
+
+	strict := newRuntime(t, host.RuntimeConfig{NoComputeInterrupts: true, StrictImports: true})
+	r = runGuest(t, strict, wasm, host.Config{Args: []string{"unknown.wasm"}, MaxMemoryPages: currentPages})
+	if r.err == nil || !strings.Contains(r.err.Error(), "wasix_32v1.future_call(i32) -> i32") || r.stdout != "" {
+		t.Errorf("strict: %d %v %q", r.code, r.err, r.stdout)
+	}
+}

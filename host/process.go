@@ -143,7 +143,7 @@ type procRun struct {
 // so its own memory) and makes it the current one.
 func (pr *procRun) instantiate() error {
 	r := pr.r
-	link, err := r.host.Link(pr.ctx, abi.LinkConfig{Gen: pr.gen, Memory: pr.m.memory, MaxMemoryPages: pr.maxPages, Tracer: pr.tracer})
+	link, err := r.host.Link(pr.ctx, abi.LinkConfig{Gen: pr.gen, Memory: pr.m.memory, MaxMemoryPages: pr.maxPages, Tracer: pr.tracer, Unknown: pr.m.unknown})
 	if err != nil {
 		return err
 	}
