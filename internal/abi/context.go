@@ -27,7 +27,7 @@ func init() {
 // a function of the table taking and returning nothing.
 func contextCreate(ctx context.Context, p *kernel.Process, mod api.Module, s []uint64) wasix.Errno {
 	t := kernel.ThreadFrom(ctx)
-	if t == nil || t.Process() != p {
+	if t == nil || t.ForkEnvParent() != nil {
 		return wasix.ErrnoNotsup // no thread, or a proc_fork_env child's calls
 	}
 	out := uint32(s[0])
@@ -62,10 +62,10 @@ func entryFunction(mod api.Module, idx uint32) (fn api.Function) {
 // and each resumes where its own stack was.
 func contextSwitch(ctx context.Context, p *kernel.Process, mod api.Module, s []uint64) wasix.Errno {
 	t := kernel.ThreadFrom(ctx)
-	if t == nil || t.Process() != p {
+	if t == nil || t.ForkEnvParent() != nil {
 		return wasix.ErrnoAgain
 	}
-	sp, _ := mod.ExportedGlobal("__stack_pointer").(api.MutableGlobal)
+	sp := stackPointer(ctx, mod)
 	var saved uint64
 	if sp != nil {
 		saved = sp.Get()
@@ -89,8 +89,18 @@ func contextSwitch(ctx context.Context, p *kernel.Process, mod api.Module, s []u
 // context_destroy(context).
 func contextDestroy(ctx context.Context, p *kernel.Process, mod api.Module, s []uint64) wasix.Errno {
 	t := kernel.ThreadFrom(ctx)
-	if t == nil || t.Process() != p {
+	if t == nil || t.ForkEnvParent() != nil {
 		return wasix.ErrnoNotsup
 	}
 	return t.ContextDestroy(s[0])
+}
+
+// stackPointer returns the guest's __stack_pointer global, from the run
+// loop's instance when mod is it (found once), else by name.
+func stackPointer(ctx context.Context, mod api.Module) api.MutableGlobal {
+	if in := InstanceFrom(ctx); in != nil && in.mod == mod && in.sp != nil {
+		return in.sp
+	}
+	sp, _ := mod.ExportedGlobal("__stack_pointer").(api.MutableGlobal)
+	return sp
 }

@@ -1,8 +1,11 @@
 package kernel
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"sync"
+	"sync/atomic"
 
 	"github.com/wasix-go/wasix"
 )
@@ -49,12 +52,37 @@ type contextEnv struct {
 	active uint64
 	next   uint64
 	all    map[uint64]*execContext
+
+	// The end of the thread wakes every context through its wake channel,
+	// so that a switch waits on one channel rather than a select (a third
+	// of the cost of a switch). wakes is what that goroutine may touch.
+	mu    sync.Mutex
+	wakes map[uint64]chan error
+	ended   error // set once the thread ended
+	isEnded atomic.Bool
 }
+
+// wakeDepth leaves room in a wake channel for the end of the thread on top
+// of the one switch that may be under way.
+const wakeDepth = 2
 
 func (t *Thread) contexts() *contextEnv {
 	if t.ctxs == nil {
-		main := &execContext{id: 0, state: contextActive, wake: make(chan error, 1)}
-		t.ctxs = &contextEnv{next: 1, all: map[uint64]*execContext{0: main}}
+		main := &execContext{id: 0, state: contextActive, wake: make(chan error, wakeDepth)}
+		e := &contextEnv{next: 1, all: map[uint64]*execContext{0: main}, wakes: map[uint64]chan error{0: main.wake}}
+		t.ctxs = e
+		context.AfterFunc(&t.base, func() {
+			e.mu.Lock()
+			defer e.mu.Unlock()
+			e.ended = t.contextsEnded()
+			e.isEnded.Store(true)
+			for _, w := range e.wakes {
+				select {
+				case w <- e.ended:
+				default:
+				}
+			}
+		})
 	}
 	return t.ctxs
 }
@@ -69,7 +97,14 @@ func (t *Thread) ContextCreate(entry ContextEntry) uint64 {
 	e := t.contexts()
 	id := e.next
 	e.next++
-	e.all[id] = &execContext{id: id, entry: entry, wake: make(chan error, 1)}
+	c := &execContext{id: id, entry: entry, wake: make(chan error, wakeDepth)}
+	e.all[id] = c
+	e.mu.Lock()
+	e.wakes[id] = c.wake
+	if e.ended != nil {
+		c.wake <- e.ended
+	}
+	e.mu.Unlock()
 	return id
 }
 
@@ -82,6 +117,12 @@ func (t *Thread) ContextCreate(entry ContextEntry) uint64 {
 // the process ended (the exit is the error), or the caller was destroyed.
 func (t *Thread) ContextSwitch(target uint64) (error, wasix.Errno) {
 	e := t.contexts()
+	if e.isEnded.Load() {
+		// The thread ended: unwind rather than hand it over.
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		return e.ended, wasix.ErrnoSuccess
+	}
 	if target == e.active {
 		return nil, wasix.ErrnoSuccess
 	}
@@ -98,12 +139,7 @@ func (t *Thread) ContextSwitch(target uint64) (error, wasix.Errno) {
 	} else {
 		to.wake <- nil
 	}
-	select {
-	case err := <-from.wake:
-		return err, wasix.ErrnoSuccess
-	case <-t.base.Done():
-		return t.contextsEnded(), wasix.ErrnoSuccess
-	}
+	return <-from.wake, wasix.ErrnoSuccess
 }
 
 // contextsEnded is what a context parked when its thread or process ended
@@ -161,6 +197,9 @@ func (t *Thread) ContextDestroy(id uint64) wasix.Errno {
 		return wasix.ErrnoSuccess
 	}
 	delete(e.all, id)
+	e.mu.Lock()
+	delete(e.wakes, id)
+	e.mu.Unlock()
 	if c.done != nil {
 		if c.state == contextSuspended {
 			c.wake <- ErrContextCancelled

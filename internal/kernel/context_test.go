@@ -123,16 +123,20 @@ func TestContextProcessExit(t *testing.T) {
 	// The context parks itself in its own switch to main, which hands the
 	// thread back; main's wait sees either the handoff or the end.
 	err, _ := th.ContextSwitch(id)
-	if err == nil {
-		// main was handed the thread: it would go on, and the next switch
-		// shows the end.
-		err, _ = th.ContextSwitch(id)
-	}
 	var ex *ContextExit
-	if err != nil && !errors.As(err, &ex) && !errors.Is(err, ErrContextCancelled) {
+	if err != nil && (!errors.As(err, &ex) || ex.Code != 7) {
 		t.Fatalf("main after the exit: %v", err)
 	}
 	if e := <-parked; !errors.As(e, &ex) || ex.Code != 7 {
 		t.Fatalf("the parked context unwound with %v, want the exit 7", e)
+	}
+	// Once the end is known, a switch unwinds instead of handing over.
+	<-th.Context().Done()
+	for !th.ctxs.isEnded.Load() {
+		th.ctxs.mu.Lock() // the end's goroutine runs after Done; wait for it
+		th.ctxs.mu.Unlock()
+	}
+	if err, _ := th.ContextSwitch(id); !errors.As(err, &ex) {
+		t.Fatalf("a switch after the end: %v", err)
 	}
 }

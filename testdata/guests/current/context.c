@@ -151,10 +151,10 @@ static void checks(void) {
   T_OK(wasix_context_create(&a, ping) == 0 && wasix_context_destroy(a) == 0, "destroy a never-started context");
 }
 
-static long now_ns(void) {
+static long long now_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000000000L + ts.tv_nsec;
+  return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 static void bouncer(void) {
@@ -181,10 +181,10 @@ int main(int argc, char **argv) {
     wasix_context_id_t c;
     if (wasix_context_create(&c, bouncer) != 0) return 2;
     wasix_context_switch(c); /* start it: the first switch includes starting its goroutine */
-    long t0 = now_ns();
+    long long t0 = now_ns();
     for (long i = 0; i < n; i++) wasix_context_switch(c);
-    long dt = now_ns() - t0;
-    printf("round trips %ld\n# ns per switch %ld\n", n, n ? dt / (2 * n) : 0);
+    long long dt = now_ns() - t0;
+    printf("round trips %ld\n# ns per switch %lld\n", n, n ? dt / (2 * n) : 0);
     return 0;
   }
   wasix_context_id_t c;
