@@ -56,8 +56,8 @@ type contextEnv struct {
 	// The end of the thread wakes every context through its wake channel,
 	// so that a switch waits on one channel rather than a select (a third
 	// of the cost of a switch). wakes is what that goroutine may touch.
-	mu    sync.Mutex
-	wakes map[uint64]chan error
+	mu      sync.Mutex
+	wakes   map[uint64]chan error
 	ended   error // set once the thread ended
 	isEnded atomic.Bool
 }
