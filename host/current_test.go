@@ -195,3 +195,26 @@ func TestUnknownImports(t *testing.T) {
 		t.Errorf("strict: %d %v %q", r.code, r.err, r.stdout)
 	}
 }
+
+// wasix-libc's own vfork in its exception-handling flavour: setjmp around
+// proc_fork_env, longjmp back when proc_exit2 or exec return in the
+// parent. It needs wasm exceptions in the runtime; without them the test
+// skips.
+func TestCurrentVforkEH(t *testing.T) {
+	rt := newRuntime(t, host.RuntimeConfig{NoComputeInterrupts: true})
+	if err := rt.AddCommand(t.Context(), "exitprog", currentGuest(t, "exit.wasm")); err != nil {
+		t.Fatal(err)
+	}
+	r := runGuest(t, rt, currentGuest(t, "vfork_eh.wasm"), host.Config{Args: []string{"vfork_eh"}, MaxMemoryPages: currentPages})
+	if r.err != nil && strings.Contains(r.err.Error(), "exception-handling") {
+		t.Skipf("the runtime has no wasm exceptions: %v", r.err)
+	}
+	want := "vfork+_exit: child ok, pid seen in child ok, status 5\n" +
+		"parent's pipe end still open: yes\n" +
+		"leaving by _exit with 9\n" +
+		"vfork+exec: status 9\n" +
+		"vfork+failed exec: status 127\n"
+	if r.err != nil || r.code != 0 || r.stdout != want {
+		t.Errorf("status %d, err %v\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", r.code, r.err, r.stdout, want, r.stderr)
+	}
+}
