@@ -1,12 +1,15 @@
 package host_test
 
 import (
+	"bufio"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/wasix-go/wasix"
 	"github.com/wasix-go/wasix/host"
 )
 
@@ -216,5 +219,32 @@ func TestCurrentVforkEH(t *testing.T) {
 		"vfork+failed exec: status 127\n"
 	if r.err != nil || r.code != 0 || r.stdout != want {
 		t.Errorf("status %d, err %v\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", r.code, r.err, r.stdout, want, r.stderr)
+	}
+}
+
+// A process killed while a context runs and the main context is parked
+// ends with the signal's status; Run returns (no context keeps it). The
+// kill is sent once the program says its contexts switch.
+func TestCurrentContextsKilled(t *testing.T) {
+	rt := newRuntime(t, host.RuntimeConfig{NoComputeInterrupts: true})
+	sigs := make(chan wasix.Signal, 1)
+	pr, pw := io.Pipe()
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			if sc.Text() == "# started" {
+				sigs <- wasix.SignalKill
+			}
+		}
+	}()
+	code, err := rt.Run(t.Context(), currentGuest(t, "context.wasm"), host.Config{
+		Args:           []string{"context", "pingpong", "2000000000"},
+		Stdout:         pw,
+		Signals:        sigs,
+		MaxMemoryPages: currentPages,
+	})
+	pw.Close()
+	if code != 128+uint32(wasix.SignalKill) {
+		t.Errorf("killed: status %d, err %v", code, err)
 	}
 }
