@@ -192,6 +192,16 @@ func TestUnknownImports(t *testing.T) {
 		t.Errorf("void: %d %v %q", r.code, r.err, r.stdout)
 	}
 
+	// A program exec'd by another warns on its own standard error.
+	if err := rt.AddCommand(t.Context(), "unknown", wasm); err != nil {
+		t.Fatal(err)
+	}
+	r = runGuest(t, rt, wasm, host.Config{Args: []string{"first.wasm", "exec"}, MaxMemoryPages: currentPages})
+	if r.err != nil || r.code != 0 || r.stdout != "future_call 52 future_p1 52\n" ||
+		!strings.Contains(r.stderr, "wasix: unknown imports wasix_32v1.future_call, unknown here; it fails with ENOSYS\n") {
+		t.Errorf("exec: %d %v %q %q", r.code, r.err, r.stdout, r.stderr)
+	}
+
 	strict := newRuntime(t, host.RuntimeConfig{NoComputeInterrupts: true, StrictImports: true})
 	r = runGuest(t, strict, wasm, host.Config{Args: []string{"unknown.wasm"}, MaxMemoryPages: currentPages})
 	if r.err == nil || !strings.Contains(r.err.Error(), "wasix_32v1.future_call(i32) -> i32") || r.stdout != "" {

@@ -92,6 +92,7 @@ func (l *launcher) Start(p *kernel.Process, prog *kernel.Program) error {
 		}
 	}
 	pr := &procRun{r: l.r, ctx: context.Background(), p: p, m: m, gen: m.gen, slot: slot, tracer: set.tracer, maxPages: set.maxPages}
+	warnUnknownChild(p, prog.Path, m.unknown)
 	return pr.start()
 }
 
@@ -318,6 +319,7 @@ func (pr *procRun) loop() (uint32, error) {
 func (pr *procRun) exec(prog *kernel.Program) error {
 	m := prog.Code.(*Module)
 	pr.m, pr.gen = m, m.gen
+	warnUnknownChild(pr.p, prog.Path, m.unknown)
 	err := pr.instantiate()
 	if err != nil {
 		var ee *sys.ExitError
