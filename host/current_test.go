@@ -116,7 +116,7 @@ func TestCurrentGuestsFresh(t *testing.T) {
 // with today's wasix-libc: ping-pong, a generator, a chain, stack memory
 // kept per context, and the error cases of wasix/context.h.
 func TestCurrentContexts(t *testing.T) {
-	rt := newRuntime(t, host.RuntimeConfig{NoComputeInterrupts: true})
+	rt := newRuntime(t, host.RuntimeConfig{}) // compute interrupts on: contexts run with them too
 	wasm := currentGuest(t, "context.wasm")
 	cfg := func(args ...string) host.Config {
 		return host.Config{Args: append([]string{"context"}, args...), MaxMemoryPages: currentPages}
