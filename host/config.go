@@ -66,6 +66,12 @@ type RuntimeConfig struct {
 	// symlink's target); writes and creations past it fail with ENOSPC.
 	// 0 means 512 MiB, negative no limit.
 	MaxMemFSBytes int64
+	// StrictImports refuses programs importing a call of wasix_32v1 or
+	// wasi_snapshot_preview1 that no generation the runtime knows defines.
+	// Without it such a call is linked to a stub that fails with ENOSYS
+	// (or traps, naming it, when it has no errno result), and Run warns
+	// about each on the program's standard error.
+	StrictImports bool
 }
 
 // ABI names a generation of the interface a program was built against.

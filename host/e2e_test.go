@@ -131,7 +131,7 @@ func TestHello(t *testing.T) {
 // TestPreview1Guests runs the C guests that exercise preview1 in a
 // writable directory, once on a host directory and once in memory.
 func TestPreview1Guests(t *testing.T) {
-	for _, name := range []string{"p1_fs.wasm", "p1_fault.wasm", "wasix_fd.wasm"} {
+	for _, name := range []string{"p1_fs.wasm", "p1_fault.wasm", "wasix_fd.wasm", "p1_edge.wasm"} {
 		for _, kind := range []string{"hostdir", "memory"} {
 			t.Run(name+"/"+kind, func(t *testing.T) {
 				wasm := guest(t, name)
@@ -276,9 +276,11 @@ func TestCancel(t *testing.T) {
 	}
 }
 
-// TestDetectErrors checks the messages for imports no generation has.
+// TestDetectErrors checks the messages for imports no generation has
+// (refused with StrictImports; see TestUnknownImports for the default)
+// and for known calls with another signature.
 func TestDetectErrors(t *testing.T) {
-	rt := newRuntime(t, host.RuntimeConfig{})
+	rt := newRuntime(t, host.RuntimeConfig{StrictImports: true})
 	_, err := rt.Run(context.Background(), importing("wasix_32v1", "no_such_call", []byte{i32}, []byte{i32}), host.Config{})
 	if err == nil || !strings.Contains(err.Error(), "wasix_32v1.no_such_call(i32) -> i32") ||
 		!strings.Contains(err.Error(), "wasix-2022 lacks it") {

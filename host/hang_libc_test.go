@@ -57,11 +57,7 @@ func TestLibcJoinEnds(t *testing.T) {
 			done := make(chan ret, 1)
 			go func() {
 				var out bytes.Buffer
-				// A memory of 128 MiB: the program declares 4 GiB, which
-				// an imported memory reserves as a Go slice until the
-				// runtime maps it (issue 15), slow to clear when reused.
-				code, err := rt.Run(ctx, wasm, host.Config{Args: []string{"join", tc.mode}, Stdout: &out, Signals: tc.signals,
-					MaxMemoryPages: 2048})
+				code, err := rt.Run(ctx, wasm, host.Config{Args: []string{"join", tc.mode}, Stdout: &out, Signals: tc.signals})
 				done <- ret{code, err}
 			}()
 			select {

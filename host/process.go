@@ -83,7 +83,16 @@ func (l *launcher) Start(p *kernel.Process, prog *kernel.Program) error {
 	if v, ok := l.settings.Load(ppid); ok {
 		set = v.(runSettings)
 	}
-	pr := &procRun{r: l.r, ctx: context.Background(), p: p, m: m, gen: m.gen, slot: &abi.Slot{}, tracer: set.tracer, maxPages: set.maxPages}
+	// A proc_fork_env child that execs already has a main thread, whose
+	// context carries its slot: the new program's instance goes there.
+	slot := &abi.Slot{}
+	if mt := p.MainThread(); mt != nil {
+		if s := abi.SlotFrom(mt.Context()); s != nil {
+			slot = s
+		}
+	}
+	pr := &procRun{r: l.r, ctx: context.Background(), p: p, m: m, gen: m.gen, slot: slot, tracer: set.tracer, maxPages: set.maxPages}
+	warnUnknownChild(p, prog.Path, m.unknown)
 	return pr.start()
 }
 
@@ -139,7 +148,18 @@ func (pr *procRun) instantiate() error {
 		return errClosed
 	}
 	defer r.ops.leave()
-	link, err := r.host.Link(pr.ctx, abi.LinkConfig{Gen: pr.gen, Memory: pr.m.memory, MaxMemoryPages: pr.maxPages, Tracer: pr.tracer})
+	// No memory grows past abi.MaxMemoryPages (a memory of 4 GiB traps on
+	// every access in wazero), nor past the run's limit.
+	limit := uint64(abi.MaxMemoryPages) << 16
+	if pr.maxPages != 0 {
+		limit = min(limit, uint64(pr.maxPages)<<16)
+	}
+	var alloc experimental.MemoryAllocator = limitedAlloc{r.alloc, limit}
+	// The imported env.memory comes from the same allocator: left to
+	// wazero, a shared one is a Go slice of its whole maximum (4 GiB for
+	// wasixcc's programs), which the Go heap clears page by page when it
+	// reuses freed memory: seconds and gigabytes of RSS per exec.
+	link, err := r.host.Link(pr.ctx, abi.LinkConfig{Gen: pr.gen, Memory: pr.m.memory, MaxMemoryPages: pr.maxPages, Tracer: pr.tracer, Allocator: fixedAlloc{alloc}, Unknown: pr.m.unknown})
 	if err != nil {
 		return err
 	}
@@ -155,11 +175,10 @@ func (pr *procRun) instantiate() error {
 			link.Close(pr.ctx)
 			return fmt.Errorf("the program's memory needs %d pages at start; the limit is %d", d.Min, pr.maxPages)
 		}
-		ictx = experimental.WithMemoryAllocator(ictx, abi.LimitAllocator(min(pr.maxPages, abi.MaxMemoryPages)))
-	} else {
-		ictx = experimental.WithMemoryAllocator(ictx, abi.CapAllocator(r.alloc, abi.MaxMemoryPages))
 	}
+	ictx = experimental.WithMemoryAllocator(ictx, alloc)
 	pctx := kernel.WithProcess(abi.WithSlot(ictx, pr.slot), pr.p)
+	pr.p.SetABI(pr.gen.KernelABI()) // the kernel's rules follow the program's generation
 	mod, err := r.rt.InstantiateModule(pctx, pr.m.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
 	if err != nil {
 		link.Close(pr.ctx)
@@ -322,6 +341,7 @@ func (pr *procRun) loop() (uint32, error) {
 func (pr *procRun) exec(prog *kernel.Program) error {
 	m := prog.Code.(*Module)
 	pr.m, pr.gen = m, m.gen
+	warnUnknownChild(pr.p, prog.Path, m.unknown)
 	err := pr.instantiate()
 	if err != nil {
 		var ee *sys.ExitError

@@ -132,7 +132,8 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer signal.Stop(sigs)
 
 	rt, err := host.NewRuntime(ctx, host.RuntimeConfig{CacheDir: o.cacheDir, NoComputeInterrupts: true, Net: o.netConfig(cfg.Trace),
-		MaxProcs: o.maxProcs, MaxHostFDs: o.maxHostFDs, MaxFDs: o.maxFDs, MaxMemFSBytes: o.maxMemFS})
+		MaxProcs: o.maxProcs, MaxHostFDs: o.maxHostFDs, MaxFDs: o.maxFDs, MaxMemFSBytes: o.maxMemFS,
+		StrictImports: o.strictImports})
 	if err != nil {
 		fmt.Fprintf(stderr, "wasix run: %v\n", err)
 		return exitFailure

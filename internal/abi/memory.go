@@ -2,6 +2,7 @@ package abi
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/tetratelabs/wazero/experimental"
 	"github.com/wasix-go/wasix/internal/wasmbin"
@@ -104,27 +105,39 @@ func memoryModule(min, max uint32, shared bool) []byte {
 // maximum (malloc then returns NULL, as a native program's would).
 const MaxMemoryPages = 65535
 
-// CapAllocator wraps a memory allocator so that no memory it makes grows
-// past maxPages pages: growth beyond fails as memory.grow does at a
-// memory's maximum.
-func CapAllocator(a experimental.MemoryAllocator, maxPages uint32) experimental.MemoryAllocator {
-	limit := uint64(maxPages) << 16
-	return experimental.MemoryAllocatorFunc(func(capacity, max uint64) experimental.LinearMemory {
-		max = min(max, limit)
-		return &cappedMemory{LinearMemory: a.Allocate(min(capacity, max), max), limit: limit}
-	})
+// keptAllocator makes imported memories whose Free does nothing, and frees
+// them itself when their Link closes. wazero frees the memory of every
+// module that closes, the modules importing it included: a thread's
+// instance ending, or a main instance exiting, would unmap the memory
+// under the process's other threads.
+type keptAllocator struct {
+	a    experimental.MemoryAllocator
+	mu   sync.Mutex
+	held []experimental.LinearMemory
 }
 
-// cappedMemory refuses to grow past limit bytes.
-type cappedMemory struct {
-	experimental.LinearMemory
-	limit uint64
+// Allocate is experimental.MemoryAllocator's.
+func (k *keptAllocator) Allocate(cap, max uint64) experimental.LinearMemory {
+	m := k.a.Allocate(cap, max)
+	k.mu.Lock()
+	k.held = append(k.held, m)
+	k.mu.Unlock()
+	return keptMemory{m}
 }
 
-// Reallocate grows the memory to size bytes, or fails past the limit.
-func (m *cappedMemory) Reallocate(size uint64) []byte {
-	if size > m.limit {
-		return nil
+// free frees every memory Allocate made.
+func (k *keptAllocator) free() {
+	k.mu.Lock()
+	held := k.held
+	k.held = nil
+	k.mu.Unlock()
+	for _, m := range held {
+		m.Free()
 	}
-	return m.LinearMemory.Reallocate(size)
 }
+
+// keptMemory is a memory whose owner, not wazero, frees it.
+type keptMemory struct{ experimental.LinearMemory }
+
+// Free does nothing: the keptAllocator frees the memory.
+func (keptMemory) Free() {}
