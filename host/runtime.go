@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tetratelabs/wazero"
@@ -31,6 +33,9 @@ type Runtime struct {
 	alloc *memAllocator // the memories programs define
 	live  liveSet       // goroutines running guest code (live.go)
 	ops   gate          // calls into wazero under way (gate.go)
+
+	rewrites     sync.Map     // sha256 of a program -> its rewrite (atomics.go), nil if none
+	rewriteCount atomic.Int32 // entries in rewrites
 
 	strictImports bool // RuntimeConfig.StrictImports
 }
@@ -157,7 +162,7 @@ func (r *Runtime) Compile(ctx context.Context, wasm []byte) (*Module, error) {
 	mem, defined, merr := abi.Memories(wasm)
 	code, rewritten := wasm, false
 	if merr == nil && (mem != nil && mem.Shared || defined != nil && defined.Shared) {
-		code, rewritten = rewriteAtomics(wasm)
+		code, rewritten = r.rewriteAtomics(wasm)
 	}
 	compiled, err := compileModule(ctx, r.rt, code)
 	if err != nil && rewritten {
