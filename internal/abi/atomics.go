@@ -130,9 +130,11 @@ func atomicWait(ctx context.Context, mod api.Module, s []uint64, size uint32) {
 
 func atomicNotify(ctx context.Context, mod api.Module, s []uint64) {
 	ea, _ := atomicWord(mod, uint32(s[0]), uint32(s[2]), 4)
-	p := kernel.ProcessFrom(ctx)
+	var p *kernel.Process
 	if t := kernel.ThreadFrom(ctx); t != nil {
-		p = t.Process()
+		p = t.Process() // cheaper than walking the context
+	} else {
+		p = kernel.ProcessFrom(ctx)
 	}
 	if p == nil {
 		s[0] = 0
