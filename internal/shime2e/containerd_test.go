@@ -1,0 +1,461 @@
+package shime2e
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+const (
+	runtimeName = "io.containerd.wasix.v1"
+	shimName    = "containerd-shim-wasix-v1"
+	imageName   = "docker.io/wasix-go/shimtest:latest"
+	namespace   = "wasixtest"
+)
+
+// env is a private containerd (config, root, state and socket under a
+// temporary directory) with the shim on its PATH and the test image
+// imported.
+type env struct {
+	t       testing.TB
+	dir     string
+	sock    string
+	bin     string // directory of the shim binary
+	d       *exec.Cmd
+	dlog    *bytes.Buffer
+	sockets []string // /run/containerd/s before the test
+}
+
+// repoRoot is the repository's root, two levels above this package.
+func repoRoot(t testing.TB) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(wd, "..", "..")
+}
+
+// newEnv starts containerd, or skips the test with the reason it cannot.
+func newEnv(t testing.TB) *env {
+	if runtime.GOOS != "linux" {
+		t.Skip("containerd shims run on Linux")
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("starting containerd needs root")
+	}
+	for _, tool := range []string{"containerd", "ctr"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed (apt-get install containerd runc)", tool)
+		}
+	}
+	// A socket path must fit in sun_path (108 bytes): keep the directory short.
+	dir, err := os.MkdirTemp("", "shime2e")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, dir: dir, sock: filepath.Join(dir, "c.sock"), bin: filepath.Join(dir, "bin")}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	e.buildShim()
+	e.sockets = shimSockets()
+
+	config := fmt.Sprintf(`version = 2
+root = %q
+state = %q
+disabled_plugins = ["io.containerd.grpc.v1.cri"]
+[grpc]
+  address = %q
+[plugins."io.containerd.internal.v1.opt"]
+  path = %q
+`, filepath.Join(dir, "root"), filepath.Join(dir, "state"), e.sock, filepath.Join(dir, "opt"))
+	cfgPath := filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(cfgPath, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e.dlog = &bytes.Buffer{}
+	e.d = exec.Command("containerd", "--config", cfgPath)
+	e.d.Env = append(os.Environ(),
+		"PATH="+e.bin+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"WASIX_SHIM_CACHE_DIR="+filepath.Join(dir, "cache"))
+	e.d.Stdout, e.d.Stderr = e.dlog, e.dlog
+	e.d.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := e.d.Start(); err != nil {
+		t.Skipf("containerd cannot start: %v", err)
+	}
+	exited := make(chan struct{})
+	go func() { e.d.Wait(); close(exited) }()
+	t.Cleanup(func() {
+		e.d.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(20 * time.Second):
+			e.d.Process.Kill()
+			<-exited
+		}
+	})
+	// Wait for the API to answer; a containerd that exits or never answers
+	// cannot run here (no overlay, no cgroups, ...): skip with its log.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if _, _, err := e.ctrErr("version"); err == nil {
+			break
+		}
+		select {
+		case <-exited:
+			t.Skipf("containerd exited at start:\n%s", tail(e.dlog.String()))
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Skipf("containerd did not answer within a minute:\n%s", tail(e.dlog.String()))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	e.importImage()
+	return e
+}
+
+// buildShim builds the shim (a module of its own) into e.bin.
+func (e *env) buildShim() {
+	e.t.Helper()
+	src := filepath.Join(repoRoot(e.t), "cmd", shimName)
+	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", filepath.Join(e.bin, shimName), ".")
+	cmd.Dir = src
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		if bytes.Contains(out, []byte("dial tcp")) || bytes.Contains(out, []byte("lookup ")) {
+			e.t.Skipf("building the shim needs its modules, which cannot be downloaded here:\n%s", tail(string(out)))
+		}
+		e.t.Fatalf("go build %s: %v\n%s", src, err, out)
+	}
+}
+
+// importImage builds the test image from committed guests and imports it.
+func (e *env) importImage() {
+	e.t.Helper()
+	root := repoRoot(e.t)
+	files := map[string][]byte{}
+	for name, rel := range map[string]string{
+		"hello.wasm":     "examples/hello/hello.wasm",
+		"box.wasm":       "testdata/guests/shell/bin/box.wasm",
+		"proctest.wasm":  "testdata/guests/proc/bin/proctest.wasm",
+		"threads.wasm":   "testdata/guests/threads/bin/threads_current.wasm",
+		"p1_exit.wasm":   "testdata/guests/bin/p1_exit.wasm",
+		"data/hello.txt": "",
+	} {
+		if rel == "" {
+			files[name] = []byte("a file of the image\n")
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(root, rel))
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		files[name] = b
+	}
+	tarPath := filepath.Join(e.dir, "image.tar")
+	if err := ociImage(tarPath, imageName, files, []string{"/hello.wasm"}); err != nil {
+		e.t.Fatal(err)
+	}
+	e.ctr("image", "import", "--snapshotter", "native", tarPath)
+	if out := e.ctr("image", "ls", "-q"); !strings.Contains(out, imageName) {
+		e.t.Fatalf("the imported image is not listed:\n%s", out)
+	}
+}
+
+// ctrErr runs ctr against the private containerd and returns its output
+// (stdout and stderr) and exit status.
+func (e *env) ctrErr(args ...string) (string, int, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "ctr", append([]string{"--address", e.sock, "--namespace", namespace}, args...)...)
+	cmd.Stdin = nil
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return string(out), ee.ExitCode(), nil
+	}
+	return string(out), 0, err
+}
+
+// ctr runs ctr and fails the test unless it exits 0.
+func (e *env) ctr(args ...string) string {
+	e.t.Helper()
+	out, code, err := e.ctrErr(args...)
+	if err != nil || code != 0 {
+		e.t.Fatalf("ctr %s: status %d, %v\n%s\ncontainerd:\n%s", strings.Join(args, " "), code, err, out, tail(e.dlog.String()))
+	}
+	return out
+}
+
+// run is `ctr run --rm` of the test image with the wasix runtime.
+func (e *env) run(id string, extra []string, args ...string) (string, int) {
+	e.t.Helper()
+	cmd := append([]string{"run", "--rm", "--snapshotter", "native", "--runtime", runtimeName}, extra...)
+	cmd = append(cmd, imageName, id)
+	out, code, err := e.ctrErr(append(cmd, args...)...)
+	if err != nil {
+		e.t.Fatalf("ctr run %s: %v\n%s", id, err, out)
+	}
+	return out, code
+}
+
+// runKilled runs a program with ctr run, waits for it to run, checks that
+// ctr task ps lists its pid 1, kills it with ctr task kill (killArgs), and
+// returns ctr run's output and exit status.
+func (e *env) runKilled(id string, killArgs []string, args ...string) (string, int) {
+	e.t.Helper()
+	var out bytes.Buffer
+	cmd := exec.Command("ctr", append([]string{"--address", e.sock, "--namespace", namespace,
+		"run", "--rm", "--snapshotter", "native", "--runtime", runtimeName, imageName, id}, args...)...)
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		e.t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	defer func() {
+		select {
+		case <-done:
+		case <-time.After(time.Minute):
+			cmd.Process.Kill()
+			e.t.Errorf("ctr run %s did not end", id)
+		}
+	}()
+	e.waitStatus(id, "RUNNING")
+	if ps := e.ctr("task", "ps", id); !regexpLine(ps, "1") {
+		e.t.Errorf("ctr task ps lists no pid 1:\n%s", ps)
+	}
+	e.ctr(append(append([]string{"task", "kill"}, killArgs...), id)...)
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+		e.t.Fatalf("ctr run %s did not end after the kill:\n%s", id, out.String())
+	}
+	return out.String(), cmd.ProcessState.ExitCode()
+}
+
+// waitStopped polls `ctr task ls` until the task is STOPPED (bounded: a
+// task that never stops fails the test).
+func (e *env) waitStopped(id string) { e.waitStatus(id, "STOPPED") }
+
+// waitStatus polls `ctr task ls` until the task has the status (bounded:
+// a task that never gets there fails the test).
+func (e *env) waitStatus(id, status string) {
+	e.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, line := range strings.Split(e.ctr("task", "ls"), "\n") {
+			f := strings.Fields(line)
+			if len(f) == 3 && f[0] == id && f[2] == status {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	e.t.Fatalf("task %s did not get %s:\n%s", id, status, e.ctr("task", "ls"))
+}
+
+// taskPid returns the PID column of `ctr task ls` for id.
+func (e *env) taskPid(id string) string {
+	e.t.Helper()
+	for _, line := range strings.Split(e.ctr("task", "ls"), "\n") {
+		if f := strings.Fields(line); len(f) == 3 && f[0] == id {
+			return f[1]
+		}
+	}
+	e.t.Fatalf("task %s is not listed", id)
+	return ""
+}
+
+// shimProcs lists the pids of running shim processes started from e.bin.
+func (e *env) shimProcs() []string {
+	var out []string
+	ents, _ := os.ReadDir("/proc")
+	for _, ent := range ents {
+		exe, err := os.Readlink(filepath.Join("/proc", ent.Name(), "exe"))
+		if err == nil && strings.HasPrefix(exe, e.bin+string(filepath.Separator)) {
+			out = append(out, ent.Name())
+		}
+	}
+	return out
+}
+
+// shimSockets lists the shim sockets containerd's shim library makes.
+func shimSockets() []string {
+	ents, _ := os.ReadDir("/run/containerd/s")
+	var out []string
+	for _, ent := range ents {
+		out = append(out, ent.Name())
+	}
+	return out
+}
+
+// checkClean fails unless no task, container, shim process, shim socket
+// or task state is left.
+func (e *env) checkClean() {
+	e.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	var procs []string
+	for {
+		if procs = e.shimProcs(); len(procs) == 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if len(procs) != 0 {
+		e.t.Errorf("shim processes left: %v", procs)
+	}
+	if out := strings.TrimSpace(e.ctr("task", "ls", "-q")); out != "" {
+		e.t.Errorf("tasks left: %s", out)
+	}
+	if out := strings.TrimSpace(e.ctr("container", "ls", "-q")); out != "" {
+		e.t.Errorf("containers left: %s", out)
+	}
+	if got := shimSockets(); len(got) > len(e.sockets) {
+		e.t.Errorf("shim sockets left in /run/containerd/s: %v (before: %v)", got, e.sockets)
+	}
+	bundles := filepath.Join(e.dir, "state", "io.containerd.runtime.v2.task", namespace)
+	if ents, _ := os.ReadDir(bundles); len(ents) != 0 {
+		e.t.Errorf("task state left in %s: %d entries", bundles, len(ents))
+	}
+}
+
+func tail(s string) string {
+	if len(s) > 3000 {
+		s = "..." + s[len(s)-3000:]
+	}
+	return s
+}
+
+func TestContainerd(t *testing.T) {
+	e := newEnv(t)
+
+	t.Run("hello", func(t *testing.T) {
+		e.t = t
+		out, code := e.run("hello", nil)
+		if code != 0 || !strings.Contains(out, "hello from WASIX") {
+			t.Fatalf("status %d, output:\n%s", code, out)
+		}
+	})
+	t.Run("exit status", func(t *testing.T) {
+		e.t = t
+		out, code := e.run("exit", nil, "/p1_exit.wasm", "7")
+		if code != 7 || !strings.Contains(out, "exiting with 7") {
+			t.Fatalf("status %d (want 7), output:\n%s", code, out)
+		}
+	})
+	t.Run("args env cwd rootfs", func(t *testing.T) {
+		e.t = t
+		out, code := e.run("cat", []string{"--env", "GREETING=hi there", "--cwd", "/data"},
+			"/box.wasm", "cat", "hello.txt")
+		if code != 0 || out != "a file of the image\n" {
+			t.Fatalf("cat: status %d, output %q", code, out)
+		}
+		out, code = e.run("env", []string{"--env", "GREETING=hi there"}, "/box.wasm", "env")
+		if code != 0 || !strings.Contains(out, "GREETING=hi there\n") {
+			t.Fatalf("env: status %d, output:\n%s", code, out)
+		}
+	})
+	t.Run("fork and threads", func(t *testing.T) {
+		e.t = t
+		out, code := e.run("fork", nil, "/proctest.wasm", "fork")
+		if code != 0 || !strings.Contains(out, "child: shared=2 pid-is-new=1 parent-ok=1") ||
+			!strings.Contains(out, "parent: shared=1 joined=1 code=7 sig=0") {
+			t.Fatalf("fork: status %d, output:\n%s", code, out)
+		}
+		out, code = e.run("threads", nil, "/threads.wasm", "basic")
+		if code != 0 || strings.Contains(out, "not ok") || !strings.Contains(out, "# passed") {
+			t.Fatalf("threads: status %d, output:\n%s", code, out)
+		}
+	})
+	t.Run("kill", func(t *testing.T) {
+		e.t = t
+		// A program blocked in a sleep: SIGTERM's default action ends it,
+		// and ctr run exits with the status a shell would show.
+		out, code := e.runKilled("sleeper", nil, "/box.wasm", "sleep", "1000")
+		if code != 128+15 {
+			t.Errorf("exit status of a SIGTERMed program: %d (want 143)\n%s", code, out)
+		}
+		// A program with a handler: the handler runs and exits 40+signal.
+		out, code = e.runKilled("handler", []string{"--signal", "SIGUSR1"}, "/threads.wasm", "wait-signal", "handler")
+		if code != 40+10 {
+			t.Errorf("exit status after the handler of SIGUSR1: %d (want 50)\n%s", code, out)
+		}
+		// SIGKILL cannot be handled.
+		out, code = e.runKilled("killed", []string{"--signal", "SIGKILL"}, "/threads.wasm", "wait-signal", "handler")
+		if code != 128+9 {
+			t.Errorf("exit status after SIGKILL: %d (want 137)\n%s", code, out)
+		}
+	})
+	t.Run("pod shares one shim", func(t *testing.T) {
+		e.t = t
+		pod := []string{"--annotation", "io.kubernetes.cri.sandbox-id=pod1"}
+		for _, id := range []string{"pod-a", "pod-b"} {
+			e.ctr(append(append([]string{"run", "-d", "--snapshotter", "native", "--runtime", runtimeName}, pod...),
+				imageName, id, "/box.wasm", "sleep", "1000")...)
+		}
+		if a, b := e.taskPid("pod-a"), e.taskPid("pod-b"); a != b {
+			t.Errorf("containers of one pod run in shims %s and %s, want one", a, b)
+		}
+		if exe, err := os.Readlink("/proc/" + e.taskPid("pod-a") + "/exe"); err != nil || filepath.Base(exe) != shimName {
+			t.Errorf("the task's pid is not the shim's: %q, %v", exe, err)
+		}
+		for _, id := range []string{"pod-a", "pod-b"} {
+			e.ctr("task", "kill", "--signal", "SIGKILL", id)
+			e.waitStopped(id)
+			e.ctrErr("task", "delete", id)
+			e.ctr("container", "rm", id)
+		}
+	})
+	t.Run("50 containers", func(t *testing.T) {
+		e.t = t
+		const n = 50
+		type result struct {
+			out  string
+			code int
+			err  error
+		}
+		results := make(chan result, n)
+		for i := range n {
+			go func() {
+				out, code, err := e.ctrErr("run", "--rm", "--snapshotter", "native", "--runtime", runtimeName,
+					imageName, fmt.Sprintf("many-%d", i), "/box.wasm", "echo", fmt.Sprintf("container %d", i))
+				results <- result{out, code, err}
+			}()
+		}
+		seen := map[string]bool{}
+		for range n {
+			r := <-results
+			if r.err != nil || r.code != 0 {
+				t.Errorf("status %d, %v:\n%s", r.code, r.err, r.out)
+				continue
+			}
+			seen[strings.TrimSpace(r.out)] = true
+		}
+		for i := range n {
+			if !seen[fmt.Sprintf("container %d", i)] {
+				t.Errorf("container %d did not print its line", i)
+			}
+		}
+	})
+	e.t = t
+	e.checkClean()
+}
+
+// regexpLine reports whether some line of out starts with the field want.
+func regexpLine(out, want string) bool {
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); len(f) > 0 && f[0] == want {
+			return true
+		}
+	}
+	return false
+}
