@@ -33,6 +33,7 @@ type env struct {
 	d       *exec.Cmd
 	dlog    *bytes.Buffer
 	sockets []string // /run/containerd/s before the test
+	snap    string   // the snapshotter: overlayfs where it works, else native
 }
 
 // repoRoot is the repository's root, two levels above this package.
@@ -118,6 +119,12 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	e.snap = "native" // copies every layer, but works on any filesystem
+	for _, line := range strings.Split(e.ctr("plugins", "ls"), "\n") {
+		if f := strings.Fields(line); len(f) >= 4 && f[1] == "overlayfs" && f[len(f)-1] == "ok" {
+			e.snap = "overlayfs"
+		}
+	}
 	e.importImage()
 	return e
 }
@@ -164,7 +171,7 @@ func (e *env) importImage() {
 	if err := ociImage(tarPath, imageName, files, []string{"/hello.wasm"}); err != nil {
 		e.t.Fatal(err)
 	}
-	e.ctr("image", "import", "--snapshotter", "native", tarPath)
+	e.ctr("image", "import", "--snapshotter", e.snap, tarPath)
 	if out := e.ctr("image", "ls", "-q"); !strings.Contains(out, imageName) {
 		e.t.Fatalf("the imported image is not listed:\n%s", out)
 	}
@@ -198,7 +205,7 @@ func (e *env) ctr(args ...string) string {
 // run is `ctr run --rm` of the test image with the wasix runtime.
 func (e *env) run(id string, extra []string, args ...string) (string, int) {
 	e.t.Helper()
-	cmd := append([]string{"run", "--rm", "--snapshotter", "native", "--runtime", runtimeName}, extra...)
+	cmd := append([]string{"run", "--rm", "--snapshotter", e.snap, "--runtime", runtimeName}, extra...)
 	cmd = append(cmd, imageName, id)
 	out, code, err := e.ctrErr(append(cmd, args...)...)
 	if err != nil {
@@ -214,7 +221,7 @@ func (e *env) runKilled(id string, killArgs []string, args ...string) (string, i
 	e.t.Helper()
 	var out bytes.Buffer
 	cmd := exec.Command("ctr", append([]string{"--address", e.sock, "--namespace", namespace,
-		"run", "--rm", "--snapshotter", "native", "--runtime", runtimeName, imageName, id}, args...)...)
+		"run", "--rm", "--snapshotter", e.snap, "--runtime", runtimeName, imageName, id}, args...)...)
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		e.t.Fatal(err)
@@ -399,7 +406,7 @@ func TestContainerd(t *testing.T) {
 		e.t = t
 		pod := []string{"--annotation", "io.kubernetes.cri.sandbox-id=pod1"}
 		for _, id := range []string{"pod-a", "pod-b"} {
-			e.ctr(append(append([]string{"run", "-d", "--snapshotter", "native", "--runtime", runtimeName}, pod...),
+			e.ctr(append(append([]string{"run", "-d", "--snapshotter", e.snap, "--runtime", runtimeName}, pod...),
 				imageName, id, "/box.wasm", "sleep", "1000")...)
 		}
 		if a, b := e.taskPid("pod-a"), e.taskPid("pod-b"); a != b {
@@ -426,7 +433,7 @@ func TestContainerd(t *testing.T) {
 		results := make(chan result, n)
 		for i := range n {
 			go func() {
-				out, code, err := e.ctrErr("run", "--rm", "--snapshotter", "native", "--runtime", runtimeName,
+				out, code, err := e.ctrErr("run", "--rm", "--snapshotter", e.snap, "--runtime", runtimeName,
 					imageName, fmt.Sprintf("many-%d", i), "/box.wasm", "echo", fmt.Sprintf("container %d", i))
 				results <- result{out, code, err}
 			}()
