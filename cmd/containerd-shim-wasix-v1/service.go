@@ -32,6 +32,9 @@ type service struct {
 
 	mu         sync.Mutex
 	containers map[string]*container
+
+	evMu   sync.Mutex
+	closed bool // events is closed: the shim is shutting down
 }
 
 // event is one event for containerd, sent in order by forward.
@@ -73,8 +76,14 @@ func (s *service) forward(p shim.Publisher) {
 	p.Close()
 }
 
+// publish queues an event for containerd; after shutdown there is no one
+// to tell.
 func (s *service) publish(topic string, body any) {
-	s.events <- event{topic, body}
+	s.evMu.Lock()
+	defer s.evMu.Unlock()
+	if !s.closed {
+		s.events <- event{topic, body}
+	}
 }
 
 // get returns the container id, or NotFound.
@@ -304,6 +313,14 @@ func (s *service) Shutdown(ctx context.Context, r *taskAPI.ShutdownRequest) (*pt
 	if s.socket != "" {
 		_ = shim.RemoveSocket(s.socket)
 	}
+	// The shim library waits for the publisher to close before the
+	// process exits: forward closes it once the queued events are out.
+	s.evMu.Lock()
+	if !s.closed {
+		s.closed = true
+		close(s.events)
+	}
+	s.evMu.Unlock()
 	s.shutdown()
 	return empty, nil
 }
