@@ -51,8 +51,14 @@ type container struct {
 	exitCode uint32
 	exitedAt time.Time
 	killed   bool          // SIGKILL was sent: a cut-short run is reported as killed
+	sandbox  bool          // a pod's sandbox ("pause") container: no program, runs until killed
+	onExit   func()        // the sandbox's: called when a kill ends it
 	done     chan struct{} // closed when the program has ended
 }
+
+// containerTypeAnnotation says whether CRI creates a pod's sandbox or one
+// of its containers.
+const containerTypeAnnotation = "io.kubernetes.cri.container-type"
 
 // newContainer prepares a task from its bundle: the root filesystem is
 // mounted, the spec mapped, the program read and compiled (so that a
@@ -71,6 +77,15 @@ func newContainer(ctx context.Context, cache string, id, bundle string, rootfs [
 	s, err := readSpec(bundle)
 	if err != nil {
 		return nil, err
+	}
+	if s.Annotations[containerTypeAnnotation] == "sandbox" {
+		// CRI starts a sandbox container for every pod, with the
+		// runtime of the pod, to hold the pod's namespaces. The shim
+		// has none to hold: the sandbox runs nothing and waits to be
+		// killed, as the pause program would.
+		c.sandbox = true
+		c.io = &taskIO{}
+		return c, nil
 	}
 	c.rootfs = filepath.Join(bundle, "rootfs")
 	if len(rootfs) > 0 {
@@ -163,6 +178,10 @@ func (c *container) start(onExit func()) error {
 		return fmt.Errorf("task %s is %s, not created", c.id, c.status)
 	}
 	c.status = task.Status_RUNNING
+	if c.sandbox {
+		c.stop, c.onExit = func() {}, onExit
+		return nil
+	}
 	ctx, stop := context.WithCancel(context.Background())
 	c.stop = stop
 	go func() {
@@ -226,6 +245,10 @@ func (c *container) kill(sig wasix.Signal, all bool) (ended, ok bool) {
 	if sig == wasix.SignalKill {
 		c.killed = true
 	}
+	if c.sandbox {
+		c.mu.Unlock()
+		return c.killSandbox(sig)
+	}
 	c.mu.Unlock()
 	if all {
 		c.rt.SignalAll(sig)
@@ -241,6 +264,22 @@ func (c *container) kill(sig wasix.Signal, all bool) (ended, ok bool) {
 		// for a program that does not reach the host to be told.
 		c.stop()
 	}
+	return false, true
+}
+
+// killSandbox ends a sandbox as a signal ends the pause program: SIGINT
+// and SIGTERM make it exit 0, signals ignored by default change nothing,
+// any other ends it with 128+sig.
+func (c *container) killSandbox(sig wasix.Signal) (ended, ok bool) {
+	code := 128 + uint32(sig)
+	switch sig {
+	case wasix.SignalInt, wasix.SignalTerm:
+		code = 0
+	case wasix.SignalChld, wasix.SignalCont, wasix.SignalUrg, wasix.SignalWinch:
+		return false, true
+	}
+	c.exited(code)
+	c.onExit()
 	return false, true
 }
 

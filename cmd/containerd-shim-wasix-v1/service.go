@@ -242,6 +242,9 @@ func (s *service) Pids(ctx context.Context, r *taskAPI.PidsRequest) (*taskAPI.Pi
 		return nil, err
 	}
 	resp := &taskAPI.PidsResponse{}
+	if c.rt == nil {
+		return resp, nil // a sandbox runs nothing
+	}
 	for _, pid := range c.rt.Pids() {
 		resp.Processes = append(resp.Processes, &task.ProcessInfo{Pid: pid})
 	}

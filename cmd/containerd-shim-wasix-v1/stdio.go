@@ -122,13 +122,18 @@ func (t *taskIO) closeStdin() {
 
 // finish is called once the program has ended: what it wrote to the
 // terminal is copied out before stdout closes, so that the reader sees
-// all of it and then the end of the stream.
+// all of it and then the end of the stream. The terminal itself stays
+// until the task is deleted: containerd may still resize it.
 func (t *taskIO) finish() {
 	if t.slave != nil {
 		t.slave.Close()
 		t.copying.Wait()
 	}
-	t.close()
+	for _, c := range []io.Closer{t.stdin, t.stdout, t.stderr} {
+		if c != nil {
+			c.Close()
+		}
+	}
 }
 
 // close releases every stream; it is safe to call more than once.

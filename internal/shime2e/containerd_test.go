@@ -155,6 +155,7 @@ func (e *env) importImage() {
 		"proctest.wasm":  "testdata/guests/proc/bin/proctest.wasm",
 		"threads.wasm":   "testdata/guests/threads/bin/threads_current.wasm",
 		"p1_exit.wasm":   "testdata/guests/bin/p1_exit.wasm",
+		"sh.wasm":        "testdata/guests/shell/bin/sh.wasm",
 		"data/hello.txt": "",
 	} {
 		if rel == "" {
@@ -214,10 +215,26 @@ func (e *env) run(id string, extra []string, args ...string) (string, int) {
 	return out, code
 }
 
+// runKilledAll runs sh -c 'sleep 1000 | sleep 1000', waits until ctr task
+// ps lists its three processes, sends SIGTERM to all and returns ctr
+// run's output and status.
+func (e *env) runKilledAll(id string) (string, int) {
+	e.t.Helper()
+	return e.runKilledWhen(id, []string{"--all"}, func(ps string) bool { return len(strings.Split(strings.TrimSpace(ps), "\n")) == 4 },
+		"/sh.wasm", "-c", "/box.wasm sleep 1000 | /box.wasm sleep 1000")
+}
+
 // runKilled runs a program with ctr run, waits for it to run, checks that
 // ctr task ps lists its pid 1, kills it with ctr task kill (killArgs), and
 // returns ctr run's output and exit status.
 func (e *env) runKilled(id string, killArgs []string, args ...string) (string, int) {
+	e.t.Helper()
+	return e.runKilledWhen(id, killArgs, func(ps string) bool { return regexpLine(ps, "1") }, args...)
+}
+
+// runKilledWhen is runKilled, waiting until ready accepts the output of
+// ctr task ps before the kill.
+func (e *env) runKilledWhen(id string, killArgs []string, ready func(ps string) bool, args ...string) (string, int) {
 	e.t.Helper()
 	var out bytes.Buffer
 	cmd := exec.Command("ctr", append([]string{"--address", e.sock, "--namespace", namespace,
@@ -237,8 +254,14 @@ func (e *env) runKilled(id string, killArgs []string, args ...string) (string, i
 		}
 	}()
 	e.waitStatus(id, "RUNNING")
-	if ps := e.ctr("task", "ps", id); !regexpLine(ps, "1") {
-		e.t.Errorf("ctr task ps lists no pid 1:\n%s", ps)
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		ps := e.ctr("task", "ps", id)
+		if ready(ps) {
+			break
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("ctr task ps %s:\n%s", id, ps)
+		}
 	}
 	e.ctr(append(append([]string{"task", "kill"}, killArgs...), id)...)
 	select {
@@ -359,6 +382,33 @@ func TestContainerd(t *testing.T) {
 			t.Fatalf("status %d (want 7), output:\n%s", code, out)
 		}
 	})
+	t.Run("trap", func(t *testing.T) {
+		e.t = t
+		out, code := e.run("trap", nil, "/threads.wasm", "trap")
+		if code != 134 || !strings.Contains(out, "wasix: ") || !strings.Contains(out, "trapper") {
+			t.Fatalf("status %d (want 134, the trap with its stack on stderr), output:\n%s", code, out)
+		}
+	})
+	t.Run("terminal", func(t *testing.T) {
+		e.t = t
+		out, code := e.runTerminal("tty", "/box.wasm", "echo", "through a terminal")
+		// The terminal's line discipline turns "\n" into "\r\n" (ctr's
+		// own terminal may add a second "\r"); ctr reports no error.
+		if code != 0 || !strings.Contains(out, "through a terminal\r") || strings.Contains(out, "ERRO") {
+			t.Fatalf("status %d, terminal output %q", code, out)
+		}
+	})
+	t.Run("log file", func(t *testing.T) {
+		e.t = t
+		logPath := filepath.Join(e.dir, "container.log")
+		out, code := e.run("logged", []string{"--log-uri", "file://" + logPath}, "/box.wasm", "echo", "to the log")
+		if code != 0 {
+			t.Fatalf("status %d:\n%s", code, out)
+		}
+		if b, err := os.ReadFile(logPath); err != nil || string(b) != "to the log\n" {
+			t.Fatalf("log file: %q, %v", b, err)
+		}
+	})
 	t.Run("args env cwd rootfs", func(t *testing.T) {
 		e.t = t
 		out, code := e.run("cat", []string{"--env", "GREETING=hi there", "--cwd", "/data"},
@@ -396,6 +446,11 @@ func TestContainerd(t *testing.T) {
 		if code != 40+10 {
 			t.Errorf("exit status after the handler of SIGUSR1: %d (want 50)\n%s", code, out)
 		}
+		// kill --all reaches the processes the program started: a shell
+		// running a pipeline of two sleeps is three processes.
+		if _, code := e.runKilledAll("pipeline"); code != 128+15 {
+			t.Errorf("exit status of a pipeline after kill --all: %d (want 143)", code)
+		}
 		// SIGKILL cannot be handled.
 		out, code = e.runKilled("killed", []string{"--signal", "SIGKILL"}, "/threads.wasm", "wait-signal", "handler")
 		if code != 128+9 {
@@ -405,12 +460,16 @@ func TestContainerd(t *testing.T) {
 	t.Run("pod shares one shim", func(t *testing.T) {
 		e.t = t
 		pod := []string{"--annotation", "io.kubernetes.cri.sandbox-id=pod1"}
+		// The pod's sandbox, as CRI starts it: the shim runs nothing for it.
+		e.ctr(append(append([]string{"run", "-d", "--snapshotter", e.snap, "--runtime", runtimeName,
+			"--annotation", "io.kubernetes.cri.container-type=sandbox"}, pod...), imageName, "pod-sandbox")...)
+		e.waitStatus("pod-sandbox", "RUNNING")
 		for _, id := range []string{"pod-a", "pod-b"} {
 			e.ctr(append(append([]string{"run", "-d", "--snapshotter", e.snap, "--runtime", runtimeName}, pod...),
 				imageName, id, "/box.wasm", "sleep", "1000")...)
 		}
-		if a, b := e.taskPid("pod-a"), e.taskPid("pod-b"); a != b {
-			t.Errorf("containers of one pod run in shims %s and %s, want one", a, b)
+		if a, b, s := e.taskPid("pod-a"), e.taskPid("pod-b"), e.taskPid("pod-sandbox"); a != b || a != s {
+			t.Errorf("containers of one pod run in shims %s, %s and %s, want one", s, a, b)
 		}
 		if exe, err := os.Readlink("/proc/" + e.taskPid("pod-a") + "/exe"); err != nil || filepath.Base(exe) != shimName {
 			t.Errorf("the task's pid is not the shim's: %q, %v", exe, err)
@@ -421,6 +480,11 @@ func TestContainerd(t *testing.T) {
 			e.ctrErr("task", "delete", id)
 			e.ctr("container", "rm", id)
 		}
+		// SIGTERM ends the sandbox, as it ends the pause program.
+		e.ctr("task", "kill", "pod-sandbox")
+		e.waitStopped("pod-sandbox")
+		e.ctr("task", "delete", "pod-sandbox")
+		e.ctr("container", "rm", "pod-sandbox")
 	})
 	t.Run("50 containers", func(t *testing.T) {
 		e.t = t
