@@ -5,7 +5,8 @@
 #     same file: the shim's overhead in ms and the ratio;
 #   the memory of a running container: the resident set of a shim process
 #     serving one container, and what each further container of a pod adds
-#     to the one shim serving the pod.
+#     to the one shim serving the pod, against the resident set of `wasix run`
+#     of the same program.
 # Needs root and containerd (apt-get install containerd runc): the
 # benchmarks start a private containerd, as the end-to-end test does.
 #
@@ -33,6 +34,7 @@ printf '%s\n%s\n' "$out" "$mem" | awk '
 	for (i = 4; i <= NF; i++) {
 		if ($(i) == "KiB-RSS/shim-with-1-container") { v = $(i-1) + 0; if (!single || v < single) single = v }
 		if ($(i) == "KiB-RSS/extra-container-in-pod") { v = $(i-1) + 0; if (!pod || v < pod) pod = v }
+		if ($(i) == "KiB-RSS/wasix-run") { v = $(i-1) + 0; if (!cli || v < cli) cli = v }
 	}
 }
 END {
@@ -42,4 +44,5 @@ END {
 	printf "%-44s %10.1f ms  (%.2fx)\n", "shim overhead", shim - run, shim / run
 	printf "%-44s %10.1f MiB\n", "memory: a shim serving one container", single / 1024
 	printf "%-44s %10.1f MiB\n", "memory: each further container of a pod", pod / 1024
+	printf "%-44s %10.1f MiB\n", "memory: wasix run of the same program", cli / 1024
 }'

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // BenchmarkStartToExit measures a hello program from start to exit: through
@@ -31,12 +32,7 @@ func BenchmarkStartToExit(b *testing.B) {
 	})
 	b.Run("wasix-run", func(b *testing.B) {
 		dir := b.TempDir()
-		wasix := filepath.Join(dir, "wasix")
-		build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", wasix, "./cmd/wasix")
-		build.Dir = repoRoot(b)
-		if out, err := build.CombinedOutput(); err != nil {
-			b.Fatalf("go build ./cmd/wasix: %v\n%s", err, out)
-		}
+		wasix := buildWasix(b)
 		hello := filepath.Join(repoRoot(b), "examples", "hello", "hello.wasm")
 		run := func() {
 			out, err := exec.Command(wasix, "run", "--cache-dir", filepath.Join(dir, "cache"), hello).CombinedOutput()
@@ -53,18 +49,24 @@ func BenchmarkStartToExit(b *testing.B) {
 
 // BenchmarkShimMemory reports the memory a running container costs: the
 // resident set of a shim serving one container (a container per shim, as
-// `ctr run` starts them), and the growth per container of one shim serving
-// a pod of several. The program blocks in a sleep. Run it with
-// -benchtime 1x: each iteration starts and kills the containers again.
+// `ctr run` starts them), what each further container of a pod adds to
+// the one shim serving the pod, and, to compare, the resident set of
+// `wasix run` of the same program. The program (threads.wasm wait-signal)
+// prints "# ready" and blocks. Run it with -benchtime 1x: each iteration
+// starts and kills the containers again.
 func BenchmarkShimMemory(b *testing.B) {
 	e := newEnv(b)
+	wasix := buildWasix(b)
 	const pod = 8
-	var single, perPod float64
+	var single, perPod, cli float64
 	for b.Loop() {
 		start := func(id string, extra ...string) {
-			e.ctr(append(append([]string{"run", "-d", "--snapshotter", e.snap, "--runtime", runtimeName}, extra...),
-				imageName, id, "/box.wasm", "sleep", "1000")...)
-			e.waitStatus(id, "RUNNING")
+			logPath := filepath.Join(e.dir, id+".log")
+			os.Remove(logPath)
+			e.ctr(append(append([]string{"run", "-d", "--snapshotter", e.snap, "--runtime", runtimeName,
+				"--log-uri", "file://" + logPath}, extra...),
+				imageName, id, "/threads.wasm", "wait-signal")...)
+			waitFile(b, logPath, "# ready")
 		}
 		stop := func(id string) {
 			e.ctr("task", "kill", "--signal", "SIGKILL", id)
@@ -76,18 +78,58 @@ func BenchmarkShimMemory(b *testing.B) {
 		single = rssKiB(b, e.taskPid("alone"))
 		stop("alone")
 
-		start("pod-0", "--annotation", "io.kubernetes.cri.sandbox-id=bench")
+		group := []string{"--annotation", "io.kubernetes.cri.sandbox-id=bench"}
+		start("pod-0", group...)
 		first := rssKiB(b, e.taskPid("pod-0"))
 		for i := 1; i < pod; i++ {
-			start(fmt.Sprintf("pod-%d", i), "--annotation", "io.kubernetes.cri.sandbox-id=bench")
+			start(fmt.Sprintf("pod-%d", i), group...)
 		}
 		perPod = (rssKiB(b, e.taskPid("pod-0")) - first) / (pod - 1)
 		for i := range pod {
 			stop(fmt.Sprintf("pod-%d", i))
 		}
+
+		logPath := filepath.Join(e.dir, "cli.log")
+		out, err := os.Create(logPath)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cmd := exec.Command(wasix, "run", "--cache-dir", filepath.Join(e.dir, "cli-cache"),
+			filepath.Join(repoRoot(b), "testdata/guests/threads/bin/threads_current.wasm"), "--", "wait-signal")
+		cmd.Stdout = out
+		if err := cmd.Start(); err != nil {
+			b.Fatal(err)
+		}
+		waitFile(b, logPath, "# ready")
+		cli = rssKiB(b, strconv.Itoa(cmd.Process.Pid))
+		cmd.Process.Kill()
+		cmd.Wait()
+		out.Close()
 	}
 	b.ReportMetric(single, "KiB-RSS/shim-with-1-container")
 	b.ReportMetric(perPod, "KiB-RSS/extra-container-in-pod")
+	b.ReportMetric(cli, "KiB-RSS/wasix-run")
+}
+
+// buildWasix builds the CLI into a temporary directory.
+func buildWasix(b *testing.B) string {
+	wasix := filepath.Join(b.TempDir(), "wasix")
+	build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", wasix, "./cmd/wasix")
+	build.Dir = repoRoot(b)
+	if out, err := build.CombinedOutput(); err != nil {
+		b.Fatalf("go build ./cmd/wasix: %v\n%s", err, out)
+	}
+	return wasix
+}
+
+// waitFile polls a file until it holds want (bounded).
+func waitFile(b *testing.B, path, want string) {
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if data, _ := os.ReadFile(path); strings.Contains(string(data), want) {
+			return
+		}
+	}
+	b.Fatalf("%s never held %q", path, want)
 }
 
 // rssKiB returns the resident set size of a process, in KiB.
