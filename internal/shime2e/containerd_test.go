@@ -76,6 +76,8 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
   address = %q
 [plugins."io.containerd.internal.v1.opt"]
   path = %q
+[plugins."io.containerd.internal.v1.restart"]
+  interval = "200ms"
 `, filepath.Join(dir, "root"), filepath.Join(dir, "state"), e.sock, filepath.Join(dir, "opt"))
 	cfgPath := filepath.Join(dir, "config.toml")
 	if err := os.WriteFile(cfgPath, []byte(config), 0o600); err != nil {
@@ -133,7 +135,7 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 func (e *env) buildShim() {
 	e.t.Helper()
 	src := filepath.Join(repoRoot(e.t), "cmd", shimName)
-	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", filepath.Join(e.bin, shimName), ".")
+	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-ldflags=-s -w", "-o", filepath.Join(e.bin, shimName), ".")
 	cmd.Dir = src
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -455,6 +457,36 @@ func TestContainerd(t *testing.T) {
 		out, code = e.runKilled("killed", []string{"--signal", "SIGKILL"}, "/threads.wasm", "wait-signal", "handler")
 		if code != 128+9 {
 			t.Errorf("exit status after SIGKILL: %d (want 137)\n%s", code, out)
+		}
+	})
+	t.Run("restart policy", func(t *testing.T) {
+		e.t = t
+		// containerd's restart monitor starts a new task whenever the
+		// container's task is not running: a program that exits at once
+		// runs again and again, each run appending to the log.
+		logPath := filepath.Join(e.dir, "restart.log")
+		e.ctr("run", "-d", "--snapshotter", e.snap, "--runtime", runtimeName,
+			"--label", "containerd.io/restart.status=running",
+			"--label", "containerd.io/restart.loguri=file://"+logPath,
+			imageName, "restarter", "/box.wasm", "echo", "run")
+		runs := 0
+		for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline) && runs < 3; time.Sleep(50 * time.Millisecond) {
+			data, _ := os.ReadFile(logPath)
+			runs = strings.Count(string(data), "run\n")
+		}
+		if runs < 3 {
+			t.Errorf("the restart monitor ran the program %d times, want at least 3 (log %s)", runs, logPath)
+		}
+		// Told to keep it stopped, the monitor leaves it be.
+		e.ctr("container", "label", "restarter", "containerd.io/restart.status=stopped")
+		for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
+			e.ctrErr("task", "delete", "restarter")
+			if _, code, _ := e.ctrErr("container", "rm", "restarter"); code == 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the restarted container could not be removed:\n%s", e.ctr("task", "ls"))
+			}
 		}
 	})
 	t.Run("pod shares one shim", func(t *testing.T) {
