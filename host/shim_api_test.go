@@ -3,6 +3,7 @@ package host_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,4 +49,45 @@ func TestPidsAndSignalAll(t *testing.T) {
 		}
 	}
 	t.Fatalf("processes left after SIGKILL to all: %v", pids)
+}
+
+// Runtimes sharing a CodeCache run the same program side by side, and
+// closing one of them leaves the cache to the others.
+func TestSharedCodeCache(t *testing.T) {
+	ctx := context.Background()
+	cache, err := host.NewCodeCache("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cache.Close(ctx)
+	box := procGuest(t, "shell", "box.wasm")
+	run := func(rt *host.Runtime, word string) {
+		t.Helper()
+		var out strings.Builder
+		code, err := rt.Run(ctx, box, host.Config{Args: []string{"echo", word}, Stdout: &out})
+		if err != nil || code != 0 || out.String() != word+"\n" {
+			t.Fatalf("echo %s: %d, %v, output %q", word, code, err, out.String())
+		}
+	}
+	rt1, err := host.NewRuntime(ctx, host.RuntimeConfig{Cache: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt2, err := host.NewRuntime(ctx, host.RuntimeConfig{Cache: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt2.Close(ctx)
+	run(rt1, "one")
+	run(rt2, "two")
+	if err := rt1.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	run(rt2, "three")
+	rt3, err := host.NewRuntime(ctx, host.RuntimeConfig{Cache: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt3.Close(ctx)
+	run(rt3, "four")
 }

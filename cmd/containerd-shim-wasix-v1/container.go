@@ -64,7 +64,7 @@ const containerTypeAnnotation = "io.kubernetes.cri.container-type"
 // mounted, the spec mapped, the program read and compiled (so that a
 // missing or invalid .wasm fails the create, not the start), and the
 // streams opened.
-func newContainer(ctx context.Context, cache string, id, bundle string, rootfs []mount.Mount, stdin, stdout, stderr string, terminal bool) (_ *container, err error) {
+func newContainer(ctx context.Context, cache *host.CodeCache, id, bundle string, rootfs []mount.Mount, stdin, stdout, stderr string, terminal bool) (_ *container, err error) {
 	c := &container{
 		id: id, bundle: bundle, stdin: stdin, stdout: stdout, stderr: stderr, terminal: terminal,
 		status: task.Status_CREATED, done: make(chan struct{}), sigs: make(chan wasix.Signal, 32),
@@ -110,7 +110,7 @@ func newContainer(ctx context.Context, cache string, id, bundle string, rootfs [
 	if err != nil {
 		return nil, err
 	}
-	if c.rt, err = host.NewRuntime(ctx, host.RuntimeConfig{CacheDir: cache, Net: p.net}); err != nil {
+	if c.rt, err = host.NewRuntime(ctx, host.RuntimeConfig{Cache: cache, Net: p.net}); err != nil {
 		return nil, err
 	}
 	if c.mod, err = c.rt.Compile(ctx, wasm); err != nil {

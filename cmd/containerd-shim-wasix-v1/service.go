@@ -19,6 +19,7 @@ import (
 	"github.com/containerd/log"
 
 	"github.com/wasix-go/wasix"
+	"github.com/wasix-go/wasix/host"
 )
 
 // service implements containerd's task API over host.Runtime. It holds
@@ -27,8 +28,11 @@ type service struct {
 	ctx      context.Context // carries the namespace events are published in
 	shutdown func()
 	events   chan event
-	cache    string // compiled-code cache directory shared by every container
-	socket   string // the address this shim process serves, removed at shutdown
+	cacheDir string // compiled-code cache directory every shim of the node shares
+
+	cacheOnce sync.Once
+	cache     *host.CodeCache // compiled code every container of this process shares
+	socket    string          // the address this shim process serves, removed at shutdown
 
 	mu         sync.Mutex
 	containers map[string]*container
@@ -52,7 +56,7 @@ func newService(ctx context.Context, id string, publisher shim.Publisher, shutdo
 		ctx:        ctx,
 		shutdown:   shutdown,
 		events:     make(chan event, 128),
-		cache:      cacheDir(),
+		cacheDir:   cacheDir(),
 		containers: map[string]*container{},
 	}
 	if flag.Arg(0) == "" {
@@ -84,6 +88,21 @@ func (s *service) publish(topic string, body any) {
 	if !s.closed {
 		s.events <- event{topic, body}
 	}
+}
+
+// codeCache returns the process's compiled-code cache, made on first use
+// (the start and delete commands never need it): in memory for the
+// containers of this process, on disk for every shim of the node.
+func (s *service) codeCache() *host.CodeCache {
+	s.cacheOnce.Do(func() {
+		c, err := host.NewCodeCache(s.cacheDir)
+		if err != nil {
+			log.G(s.ctx).WithError(err).Warn("compiled-code cache directory; keeping it in memory only")
+			c, _ = host.NewCodeCache("")
+		}
+		s.cache = c
+	})
+	return s.cache
 }
 
 // get returns the container id, or NotFound.
@@ -120,7 +139,7 @@ func (s *service) Create(ctx context.Context, r *taskAPI.CreateTaskRequest) (*ta
 	for _, m := range r.Rootfs {
 		mounts = append(mounts, mount.Mount{Type: m.Type, Source: m.Source, Target: m.Target, Options: m.Options})
 	}
-	c, err := newContainer(ctx, s.cache, r.ID, r.Bundle, mounts, r.Stdin, r.Stdout, r.Stderr, r.Terminal)
+	c, err := newContainer(ctx, s.codeCache(), r.ID, r.Bundle, mounts, r.Stdin, r.Stdout, r.Stderr, r.Terminal)
 	if err != nil {
 		return nil, errdefs.ToGRPCf(errdefs.ErrFailedPrecondition, "%v", err)
 	}
