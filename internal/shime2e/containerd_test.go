@@ -384,6 +384,19 @@ func TestContainerd(t *testing.T) {
 			t.Fatalf("status %d (want 7), output:\n%s", code, out)
 		}
 	})
+	t.Run("memory limit", func(t *testing.T) {
+		e.t = t
+		// The limit (1 MiB: 16 pages) caps the program's memory: this one
+		// needs 38 pages to start, and does not.
+		out, code := e.run("memlimit", []string{"--memory-limit", "1048576"})
+		if code != 127 || !strings.Contains(out, "the limit is 16") {
+			t.Errorf("1 MiB limit: status %d (want 127), output:\n%s", code, out)
+		}
+		out, code = e.run("memlimit", []string{"--memory-limit", "67108864"})
+		if code != 0 || !strings.Contains(out, "hello from WASIX") {
+			t.Errorf("64 MiB limit: status %d, output:\n%s", code, out)
+		}
+	})
 	t.Run("trap", func(t *testing.T) {
 		e.t = t
 		out, code := e.run("trap", nil, "/threads.wasm", "trap")
