@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -45,17 +46,63 @@ func repoRoot(t testing.TB) string {
 	return filepath.Join(wd, "..", "..")
 }
 
-// newEnv starts containerd, or skips the test with the reason it cannot.
-func newEnv(t testing.TB) *env {
+// newEnv starts containerd for one benchmark, or skips it with the reason
+// it cannot.
+func newEnv(tb testing.TB) *env {
+	e, skip := startEnv(tb, tb.Cleanup)
+	if skip != "" {
+		tb.Skip(skip)
+	}
+	return e
+}
+
+// shared is the containerd the tests share: starting one costs seconds.
+var shared struct {
+	once     sync.Once
+	e        *env
+	skip     string
+	failed   bool
+	cleanups []func()
+}
+
+// sharedEnv returns the tests' containerd, started by the first test that
+// asks; every test skips with the same reason when it cannot start.
+func sharedEnv(t *testing.T) *env {
+	shared.once.Do(func() {
+		shared.failed = true // stays so if startEnv fails the test
+		e, skip := startEnv(t, func(f func()) { shared.cleanups = append(shared.cleanups, f) })
+		shared.e, shared.skip, shared.failed = e, skip, false
+	})
+	if shared.skip != "" {
+		t.Skip(shared.skip)
+	}
+	if shared.failed {
+		t.Fatal("the tests' containerd could not be set up: see the first test's failure")
+	}
+	shared.e.t = t
+	return shared.e
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for i := len(shared.cleanups) - 1; i >= 0; i-- {
+		shared.cleanups[i]()
+	}
+	os.Exit(code)
+}
+
+// startEnv starts containerd, registering with cleanup what stops it, or
+// returns why it cannot run here.
+func startEnv(t testing.TB, cleanup func(func())) (_ *env, skip string) {
 	if runtime.GOOS != "linux" {
-		t.Skip("containerd shims run on Linux")
+		return nil, "containerd shims run on Linux"
 	}
 	if os.Geteuid() != 0 {
-		t.Skip("starting containerd needs root")
+		return nil, "starting containerd needs root"
 	}
 	for _, tool := range []string{"containerd", "ctr"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not installed (apt-get install containerd runc)", tool)
+			return nil, tool + " is not installed (apt-get install containerd runc)"
 		}
 	}
 	// A socket path must fit in sun_path (108 bytes): keep the directory short.
@@ -64,8 +111,10 @@ func newEnv(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	e := &env{t: t, dir: dir, sock: filepath.Join(dir, "c.sock"), bin: filepath.Join(dir, "bin")}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	e.buildShim()
+	cleanup(func() { os.RemoveAll(dir) })
+	if skip := e.buildShim(); skip != "" {
+		return nil, skip
+	}
 	e.sockets = shimSockets()
 
 	config := fmt.Sprintf(`version = 2
@@ -91,11 +140,11 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 	e.d.Stdout, e.d.Stderr = e.dlog, e.dlog
 	e.d.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := e.d.Start(); err != nil {
-		t.Skipf("containerd cannot start: %v", err)
+		return nil, fmt.Sprintf("containerd cannot start: %v", err)
 	}
 	exited := make(chan struct{})
 	go func() { e.d.Wait(); close(exited) }()
-	t.Cleanup(func() {
+	cleanup(func() {
 		e.d.Process.Signal(syscall.SIGTERM)
 		select {
 		case <-exited:
@@ -113,11 +162,11 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 		}
 		select {
 		case <-exited:
-			t.Skipf("containerd exited at start:\n%s", tail(e.dlog.String()))
+			return nil, "containerd exited at start:\n" + tail(e.dlog.String())
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Skipf("containerd did not answer within a minute:\n%s", tail(e.dlog.String()))
+			return nil, "containerd did not answer within a minute:\n" + tail(e.dlog.String())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -128,11 +177,12 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 		}
 	}
 	e.importImage()
-	return e
+	return e, ""
 }
 
-// buildShim builds the shim (a module of its own) into e.bin.
-func (e *env) buildShim() {
+// buildShim builds the shim (a module of its own) into e.bin, or says why
+// it cannot here.
+func (e *env) buildShim() (skip string) {
 	e.t.Helper()
 	src := filepath.Join(repoRoot(e.t), "cmd", shimName)
 	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-ldflags=-s -w", "-o", filepath.Join(e.bin, shimName), ".")
@@ -140,10 +190,11 @@ func (e *env) buildShim() {
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		if bytes.Contains(out, []byte("dial tcp")) || bytes.Contains(out, []byte("lookup ")) {
-			e.t.Skipf("building the shim needs its modules, which cannot be downloaded here:\n%s", tail(string(out)))
+			return "building the shim needs its modules, which cannot be downloaded here:\n" + tail(string(out))
 		}
 		e.t.Fatalf("go build %s: %v\n%s", src, err, out)
 	}
+	return ""
 }
 
 // importImage builds the test image from committed guests and imports it.
@@ -367,203 +418,214 @@ func tail(s string) string {
 	return s
 }
 
-func TestContainerd(t *testing.T) {
-	e := newEnv(t)
+func TestShimHello(t *testing.T) {
+	e := sharedEnv(t)
+	out, code := e.run("hello", nil)
+	if code != 0 || !strings.Contains(out, "hello from WASIX") {
+		t.Fatalf("status %d, output:\n%s", code, out)
+	}
+}
 
-	t.Run("hello", func(t *testing.T) {
-		e.t = t
-		out, code := e.run("hello", nil)
-		if code != 0 || !strings.Contains(out, "hello from WASIX") {
-			t.Fatalf("status %d, output:\n%s", code, out)
+func TestShimExitStatus(t *testing.T) {
+	e := sharedEnv(t)
+	out, code := e.run("exit", nil, "/p1_exit.wasm", "7")
+	if code != 7 || !strings.Contains(out, "exiting with 7") {
+		t.Fatalf("status %d (want 7), output:\n%s", code, out)
+	}
+}
+
+func TestShimMemoryLimit(t *testing.T) {
+	e := sharedEnv(t)
+	// The limit (1 MiB: 16 pages) caps the program's memory: this one
+	// needs 38 pages to start, and does not.
+	out, code := e.run("memlimit", []string{"--memory-limit", "1048576"})
+	if code != 127 || !strings.Contains(out, "the limit is 16") {
+		t.Errorf("1 MiB limit: status %d (want 127), output:\n%s", code, out)
+	}
+	out, code = e.run("memlimit", []string{"--memory-limit", "67108864"})
+	if code != 0 || !strings.Contains(out, "hello from WASIX") {
+		t.Errorf("64 MiB limit: status %d, output:\n%s", code, out)
+	}
+}
+
+func TestShimTrap(t *testing.T) {
+	e := sharedEnv(t)
+	out, code := e.run("trap", nil, "/threads.wasm", "trap")
+	if code != 134 || !strings.Contains(out, "wasix: ") || !strings.Contains(out, "trapper") {
+		t.Fatalf("status %d (want 134, the trap with its stack on stderr), output:\n%s", code, out)
+	}
+}
+
+func TestShimTerminal(t *testing.T) {
+	e := sharedEnv(t)
+	out, code := e.runTerminal("tty", "/box.wasm", "echo", "through a terminal")
+	// The terminal's line discipline turns "\n" into "\r\n" (ctr's
+	// own terminal may add a second "\r"); ctr reports no error.
+	if code != 0 || !strings.Contains(out, "through a terminal\r") || strings.Contains(out, "ERRO") {
+		t.Fatalf("status %d, terminal output %q", code, out)
+	}
+}
+
+func TestShimLogFile(t *testing.T) {
+	e := sharedEnv(t)
+	logPath := filepath.Join(e.dir, "container.log")
+	out, code := e.run("logged", []string{"--log-uri", "file://" + logPath}, "/box.wasm", "echo", "to the log")
+	if code != 0 {
+		t.Fatalf("status %d:\n%s", code, out)
+	}
+	if b, err := os.ReadFile(logPath); err != nil || string(b) != "to the log\n" {
+		t.Fatalf("log file: %q, %v", b, err)
+	}
+}
+
+func TestShimArgsEnvCwdRootfs(t *testing.T) {
+	e := sharedEnv(t)
+	out, code := e.run("cat", []string{"--env", "GREETING=hi there", "--cwd", "/data"},
+		"/box.wasm", "cat", "hello.txt")
+	if code != 0 || out != "a file of the image\n" {
+		t.Fatalf("cat: status %d, output %q", code, out)
+	}
+	out, code = e.run("env", []string{"--env", "GREETING=hi there"}, "/box.wasm", "env")
+	if code != 0 || !strings.Contains(out, "GREETING=hi there\n") {
+		t.Fatalf("env: status %d, output:\n%s", code, out)
+	}
+}
+
+func TestShimForkAndThreads(t *testing.T) {
+	e := sharedEnv(t)
+	out, code := e.run("fork", nil, "/proctest.wasm", "fork")
+	if code != 0 || !strings.Contains(out, "child: shared=2 pid-is-new=1 parent-ok=1") ||
+		!strings.Contains(out, "parent: shared=1 joined=1 code=7 sig=0") {
+		t.Fatalf("fork: status %d, output:\n%s", code, out)
+	}
+	out, code = e.run("threads", nil, "/threads.wasm", "basic")
+	if code != 0 || strings.Contains(out, "not ok") || !strings.Contains(out, "# passed") {
+		t.Fatalf("threads: status %d, output:\n%s", code, out)
+	}
+}
+
+func TestShimKill(t *testing.T) {
+	e := sharedEnv(t)
+	// A program blocked in a sleep: SIGTERM's default action ends it,
+	// and ctr run exits with the status a shell would show.
+	out, code := e.runKilled("sleeper", nil, "/box.wasm", "sleep", "1000")
+	if code != 128+15 {
+		t.Errorf("exit status of a SIGTERMed program: %d (want 143)\n%s", code, out)
+	}
+	// A program with a handler: the handler runs and exits 40+signal.
+	out, code = e.runKilled("handler", []string{"--signal", "SIGUSR1"}, "/threads.wasm", "wait-signal", "handler")
+	if code != 40+10 {
+		t.Errorf("exit status after the handler of SIGUSR1: %d (want 50)\n%s", code, out)
+	}
+	// kill --all reaches the processes the program started: a shell
+	// running a pipeline of two sleeps is three processes.
+	if _, code := e.runKilledAll("pipeline"); code != 128+15 {
+		t.Errorf("exit status of a pipeline after kill --all: %d (want 143)", code)
+	}
+	// SIGKILL cannot be handled.
+	out, code = e.runKilled("killed", []string{"--signal", "SIGKILL"}, "/threads.wasm", "wait-signal", "handler")
+	if code != 128+9 {
+		t.Errorf("exit status after SIGKILL: %d (want 137)\n%s", code, out)
+	}
+}
+
+func TestShimRestartPolicy(t *testing.T) {
+	e := sharedEnv(t)
+	// containerd's restart monitor starts a new task whenever the
+	// container's task is not running: a program that exits at once
+	// runs again and again, each run appending to the log.
+	logPath := filepath.Join(e.dir, "restart.log")
+	e.ctr("run", "-d", "--snapshotter", e.snap, "--runtime", runtimeName,
+		"--label", "containerd.io/restart.status=running",
+		"--label", "containerd.io/restart.loguri=file://"+logPath,
+		imageName, "restarter", "/box.wasm", "echo", "run")
+	runs := 0
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline) && runs < 3; time.Sleep(50 * time.Millisecond) {
+		data, _ := os.ReadFile(logPath)
+		runs = strings.Count(string(data), "run\n")
+	}
+	if runs < 3 {
+		t.Errorf("the restart monitor ran the program %d times, want at least 3 (log %s)", runs, logPath)
+	}
+	// Told to keep it stopped, the monitor leaves it be.
+	e.ctr("container", "label", "restarter", "containerd.io/restart.status=stopped")
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
+		e.ctrErr("task", "delete", "restarter")
+		if _, code, _ := e.ctrErr("container", "rm", "restarter"); code == 0 {
+			break
 		}
-	})
-	t.Run("exit status", func(t *testing.T) {
-		e.t = t
-		out, code := e.run("exit", nil, "/p1_exit.wasm", "7")
-		if code != 7 || !strings.Contains(out, "exiting with 7") {
-			t.Fatalf("status %d (want 7), output:\n%s", code, out)
+		if time.Now().After(deadline) {
+			t.Fatalf("the restarted container could not be removed:\n%s", e.ctr("task", "ls"))
 		}
-	})
-	t.Run("memory limit", func(t *testing.T) {
-		e.t = t
-		// The limit (1 MiB: 16 pages) caps the program's memory: this one
-		// needs 38 pages to start, and does not.
-		out, code := e.run("memlimit", []string{"--memory-limit", "1048576"})
-		if code != 127 || !strings.Contains(out, "the limit is 16") {
-			t.Errorf("1 MiB limit: status %d (want 127), output:\n%s", code, out)
+	}
+}
+
+func TestShimPod(t *testing.T) {
+	e := sharedEnv(t)
+	pod := []string{"--annotation", "io.kubernetes.cri.sandbox-id=pod1"}
+	// The pod's sandbox, as CRI starts it: the shim runs nothing for it.
+	e.ctr(append(append([]string{"run", "-d", "--snapshotter", e.snap, "--runtime", runtimeName,
+		"--annotation", "io.kubernetes.cri.container-type=sandbox"}, pod...), imageName, "pod-sandbox")...)
+	e.waitStatus("pod-sandbox", "RUNNING")
+	for _, id := range []string{"pod-a", "pod-b"} {
+		e.ctr(append(append([]string{"run", "-d", "--snapshotter", e.snap, "--runtime", runtimeName}, pod...),
+			imageName, id, "/box.wasm", "sleep", "1000")...)
+	}
+	if a, b, s := e.taskPid("pod-a"), e.taskPid("pod-b"), e.taskPid("pod-sandbox"); a != b || a != s {
+		t.Errorf("containers of one pod run in shims %s, %s and %s, want one", s, a, b)
+	}
+	if exe, err := os.Readlink("/proc/" + e.taskPid("pod-a") + "/exe"); err != nil || filepath.Base(exe) != shimName {
+		t.Errorf("the task's pid is not the shim's: %q, %v", exe, err)
+	}
+	for _, id := range []string{"pod-a", "pod-b"} {
+		e.ctr("task", "kill", "--signal", "SIGKILL", id)
+		e.waitStopped(id)
+		e.ctrErr("task", "delete", id)
+		e.ctr("container", "rm", id)
+	}
+	// SIGTERM ends the sandbox, as it ends the pause program.
+	e.ctr("task", "kill", "pod-sandbox")
+	e.waitStopped("pod-sandbox")
+	e.ctr("task", "delete", "pod-sandbox")
+	e.ctr("container", "rm", "pod-sandbox")
+}
+
+func TestShim50Containers(t *testing.T) {
+	e := sharedEnv(t)
+	const n = 50
+	type result struct {
+		out  string
+		code int
+		err  error
+	}
+	results := make(chan result, n)
+	for i := range n {
+		go func() {
+			out, code, err := e.ctrErr("run", "--rm", "--snapshotter", e.snap, "--runtime", runtimeName,
+				imageName, fmt.Sprintf("many-%d", i), "/box.wasm", "echo", fmt.Sprintf("container %d", i))
+			results <- result{out, code, err}
+		}()
+	}
+	seen := map[string]bool{}
+	for range n {
+		r := <-results
+		if r.err != nil || r.code != 0 {
+			t.Errorf("status %d, %v:\n%s", r.code, r.err, r.out)
+			continue
 		}
-		out, code = e.run("memlimit", []string{"--memory-limit", "67108864"})
-		if code != 0 || !strings.Contains(out, "hello from WASIX") {
-			t.Errorf("64 MiB limit: status %d, output:\n%s", code, out)
+		seen[strings.TrimSpace(r.out)] = true
+	}
+	for i := range n {
+		if !seen[fmt.Sprintf("container %d", i)] {
+			t.Errorf("container %d did not print its line", i)
 		}
-	})
-	t.Run("trap", func(t *testing.T) {
-		e.t = t
-		out, code := e.run("trap", nil, "/threads.wasm", "trap")
-		if code != 134 || !strings.Contains(out, "wasix: ") || !strings.Contains(out, "trapper") {
-			t.Fatalf("status %d (want 134, the trap with its stack on stderr), output:\n%s", code, out)
-		}
-	})
-	t.Run("terminal", func(t *testing.T) {
-		e.t = t
-		out, code := e.runTerminal("tty", "/box.wasm", "echo", "through a terminal")
-		// The terminal's line discipline turns "\n" into "\r\n" (ctr's
-		// own terminal may add a second "\r"); ctr reports no error.
-		if code != 0 || !strings.Contains(out, "through a terminal\r") || strings.Contains(out, "ERRO") {
-			t.Fatalf("status %d, terminal output %q", code, out)
-		}
-	})
-	t.Run("log file", func(t *testing.T) {
-		e.t = t
-		logPath := filepath.Join(e.dir, "container.log")
-		out, code := e.run("logged", []string{"--log-uri", "file://" + logPath}, "/box.wasm", "echo", "to the log")
-		if code != 0 {
-			t.Fatalf("status %d:\n%s", code, out)
-		}
-		if b, err := os.ReadFile(logPath); err != nil || string(b) != "to the log\n" {
-			t.Fatalf("log file: %q, %v", b, err)
-		}
-	})
-	t.Run("args env cwd rootfs", func(t *testing.T) {
-		e.t = t
-		out, code := e.run("cat", []string{"--env", "GREETING=hi there", "--cwd", "/data"},
-			"/box.wasm", "cat", "hello.txt")
-		if code != 0 || out != "a file of the image\n" {
-			t.Fatalf("cat: status %d, output %q", code, out)
-		}
-		out, code = e.run("env", []string{"--env", "GREETING=hi there"}, "/box.wasm", "env")
-		if code != 0 || !strings.Contains(out, "GREETING=hi there\n") {
-			t.Fatalf("env: status %d, output:\n%s", code, out)
-		}
-	})
-	t.Run("fork and threads", func(t *testing.T) {
-		e.t = t
-		out, code := e.run("fork", nil, "/proctest.wasm", "fork")
-		if code != 0 || !strings.Contains(out, "child: shared=2 pid-is-new=1 parent-ok=1") ||
-			!strings.Contains(out, "parent: shared=1 joined=1 code=7 sig=0") {
-			t.Fatalf("fork: status %d, output:\n%s", code, out)
-		}
-		out, code = e.run("threads", nil, "/threads.wasm", "basic")
-		if code != 0 || strings.Contains(out, "not ok") || !strings.Contains(out, "# passed") {
-			t.Fatalf("threads: status %d, output:\n%s", code, out)
-		}
-	})
-	t.Run("kill", func(t *testing.T) {
-		e.t = t
-		// A program blocked in a sleep: SIGTERM's default action ends it,
-		// and ctr run exits with the status a shell would show.
-		out, code := e.runKilled("sleeper", nil, "/box.wasm", "sleep", "1000")
-		if code != 128+15 {
-			t.Errorf("exit status of a SIGTERMed program: %d (want 143)\n%s", code, out)
-		}
-		// A program with a handler: the handler runs and exits 40+signal.
-		out, code = e.runKilled("handler", []string{"--signal", "SIGUSR1"}, "/threads.wasm", "wait-signal", "handler")
-		if code != 40+10 {
-			t.Errorf("exit status after the handler of SIGUSR1: %d (want 50)\n%s", code, out)
-		}
-		// kill --all reaches the processes the program started: a shell
-		// running a pipeline of two sleeps is three processes.
-		if _, code := e.runKilledAll("pipeline"); code != 128+15 {
-			t.Errorf("exit status of a pipeline after kill --all: %d (want 143)", code)
-		}
-		// SIGKILL cannot be handled.
-		out, code = e.runKilled("killed", []string{"--signal", "SIGKILL"}, "/threads.wasm", "wait-signal", "handler")
-		if code != 128+9 {
-			t.Errorf("exit status after SIGKILL: %d (want 137)\n%s", code, out)
-		}
-	})
-	t.Run("restart policy", func(t *testing.T) {
-		e.t = t
-		// containerd's restart monitor starts a new task whenever the
-		// container's task is not running: a program that exits at once
-		// runs again and again, each run appending to the log.
-		logPath := filepath.Join(e.dir, "restart.log")
-		e.ctr("run", "-d", "--snapshotter", e.snap, "--runtime", runtimeName,
-			"--label", "containerd.io/restart.status=running",
-			"--label", "containerd.io/restart.loguri=file://"+logPath,
-			imageName, "restarter", "/box.wasm", "echo", "run")
-		runs := 0
-		for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline) && runs < 3; time.Sleep(50 * time.Millisecond) {
-			data, _ := os.ReadFile(logPath)
-			runs = strings.Count(string(data), "run\n")
-		}
-		if runs < 3 {
-			t.Errorf("the restart monitor ran the program %d times, want at least 3 (log %s)", runs, logPath)
-		}
-		// Told to keep it stopped, the monitor leaves it be.
-		e.ctr("container", "label", "restarter", "containerd.io/restart.status=stopped")
-		for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
-			e.ctrErr("task", "delete", "restarter")
-			if _, code, _ := e.ctrErr("container", "rm", "restarter"); code == 0 {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("the restarted container could not be removed:\n%s", e.ctr("task", "ls"))
-			}
-		}
-	})
-	t.Run("pod shares one shim", func(t *testing.T) {
-		e.t = t
-		pod := []string{"--annotation", "io.kubernetes.cri.sandbox-id=pod1"}
-		// The pod's sandbox, as CRI starts it: the shim runs nothing for it.
-		e.ctr(append(append([]string{"run", "-d", "--snapshotter", e.snap, "--runtime", runtimeName,
-			"--annotation", "io.kubernetes.cri.container-type=sandbox"}, pod...), imageName, "pod-sandbox")...)
-		e.waitStatus("pod-sandbox", "RUNNING")
-		for _, id := range []string{"pod-a", "pod-b"} {
-			e.ctr(append(append([]string{"run", "-d", "--snapshotter", e.snap, "--runtime", runtimeName}, pod...),
-				imageName, id, "/box.wasm", "sleep", "1000")...)
-		}
-		if a, b, s := e.taskPid("pod-a"), e.taskPid("pod-b"), e.taskPid("pod-sandbox"); a != b || a != s {
-			t.Errorf("containers of one pod run in shims %s, %s and %s, want one", s, a, b)
-		}
-		if exe, err := os.Readlink("/proc/" + e.taskPid("pod-a") + "/exe"); err != nil || filepath.Base(exe) != shimName {
-			t.Errorf("the task's pid is not the shim's: %q, %v", exe, err)
-		}
-		for _, id := range []string{"pod-a", "pod-b"} {
-			e.ctr("task", "kill", "--signal", "SIGKILL", id)
-			e.waitStopped(id)
-			e.ctrErr("task", "delete", id)
-			e.ctr("container", "rm", id)
-		}
-		// SIGTERM ends the sandbox, as it ends the pause program.
-		e.ctr("task", "kill", "pod-sandbox")
-		e.waitStopped("pod-sandbox")
-		e.ctr("task", "delete", "pod-sandbox")
-		e.ctr("container", "rm", "pod-sandbox")
-	})
-	t.Run("50 containers", func(t *testing.T) {
-		e.t = t
-		const n = 50
-		type result struct {
-			out  string
-			code int
-			err  error
-		}
-		results := make(chan result, n)
-		for i := range n {
-			go func() {
-				out, code, err := e.ctrErr("run", "--rm", "--snapshotter", e.snap, "--runtime", runtimeName,
-					imageName, fmt.Sprintf("many-%d", i), "/box.wasm", "echo", fmt.Sprintf("container %d", i))
-				results <- result{out, code, err}
-			}()
-		}
-		seen := map[string]bool{}
-		for range n {
-			r := <-results
-			if r.err != nil || r.code != 0 {
-				t.Errorf("status %d, %v:\n%s", r.code, r.err, r.out)
-				continue
-			}
-			seen[strings.TrimSpace(r.out)] = true
-		}
-		for i := range n {
-			if !seen[fmt.Sprintf("container %d", i)] {
-				t.Errorf("container %d did not print its line", i)
-			}
-		}
-	})
-	e.t = t
-	e.checkClean()
+	}
+}
+
+// TestShimLeavesNothingBehind runs after the others (tests run in source
+// order): no task, container, shim process, socket or state is left.
+func TestShimLeavesNothingBehind(t *testing.T) {
+	sharedEnv(t).checkClean()
 }
 
 // regexpLine reports whether some line of out starts with the field want.
