@@ -169,15 +169,16 @@ func readProgram(rootfs string, paths []string) ([]byte, error) {
 	return nil, fmt.Errorf("%s: not found in the image", filepath.Base(paths[0]))
 }
 
-// start runs the program; onExit is called once when it has ended and its
-// streams are closed.
-func (c *container) start(onExit func()) error {
+// start runs the program. onStart is called once it is sure to run and
+// before it can end; onExit once it has ended and its streams are closed.
+func (c *container) start(onStart, onExit func()) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.status != task.Status_CREATED {
 		return fmt.Errorf("task %s is %s, not created", c.id, c.status)
 	}
 	c.status = task.Status_RUNNING
+	onStart()
 	if c.sandbox {
 		c.stop, c.onExit = func() {}, onExit
 		return nil

@@ -166,8 +166,8 @@ func (s *service) Start(ctx context.Context, r *taskAPI.StartRequest) (*taskAPI.
 	pid := uint32(os.Getpid())
 	// The start event goes out before the program can end, so that
 	// containerd never sees an exit before a start.
-	s.publish(runtime.TaskStartEventTopic, &eventstypes.TaskStart{ContainerID: r.ID, Pid: pid})
-	if err := c.start(func() { s.exitEvent(c) }); err != nil {
+	started := func() { s.publish(runtime.TaskStartEventTopic, &eventstypes.TaskStart{ContainerID: r.ID, Pid: pid}) }
+	if err := c.start(started, func() { s.exitEvent(c) }); err != nil {
 		return nil, errdefs.ToGRPCf(errdefs.ErrFailedPrecondition, "%v", err)
 	}
 	return &taskAPI.StartResponse{Pid: pid}, nil
