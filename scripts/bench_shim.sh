@@ -2,7 +2,9 @@
 # Runs the containerd shim's benchmarks and prints:
 #   start-to-exit of a hello program (examples/hello/hello.wasm) through
 #     containerd and the shim (`ctr run --rm`) against `wasix run` of the
-#     same file: the shim's overhead in ms and the ratio;
+#     same file: the shim's overhead in ms and the ratio; and, for scale,
+#     `ctr run --rm` of a native (static Go) hello with runc, containerd's
+#     default runtime: what the same path costs a Linux container;
 #   the memory of a running container: the resident set of a shim process
 #     serving one container, and what each further container of a pod adds
 #     to the one shim serving the pod, against the resident set of `wasix run`
@@ -42,6 +44,8 @@ END {
 	printf "%-44s %10.1f ms\n", "hello, start to exit, ctr run (shim)", shim
 	printf "%-44s %10.1f ms\n", "hello, start to exit, wasix run", run
 	printf "%-44s %10.1f ms  (%.2fx)\n", "shim overhead", shim - run, shim / run
+	if ("BenchmarkStartToExit/runc-native" in best)
+		printf "%-44s %10.1f ms\n", "native hello, ctr run with runc (reference)", best["BenchmarkStartToExit/runc-native"] / 1e6
 	printf "%-44s %10.1f MiB\n", "memory: a shim serving one container", single / 1024
 	printf "%-44s %10.1f MiB\n", "memory: each further container of a pod", pod / 1024
 	printf "%-44s %10.1f MiB\n", "memory: wasix run of the same program", cli / 1024

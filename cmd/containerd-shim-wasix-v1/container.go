@@ -110,7 +110,8 @@ func newContainer(ctx context.Context, cache *host.CodeCache, id, bundle string,
 	if err != nil {
 		return nil, err
 	}
-	if c.rt, err = host.NewRuntime(ctx, host.RuntimeConfig{Cache: cache, Net: p.net}); err != nil {
+	// The runtime outlives the request that creates it.
+	if c.rt, err = host.NewRuntime(context.Background(), host.RuntimeConfig{Cache: cache, Net: p.net}); err != nil {
 		return nil, err
 	}
 	if c.mod, err = c.rt.Compile(ctx, wasm); err != nil {

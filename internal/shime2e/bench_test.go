@@ -30,6 +30,37 @@ func BenchmarkStartToExit(b *testing.B) {
 			}
 		}
 	})
+	b.Run("runc-native", func(b *testing.B) {
+		// The reference for containerd's own cost: the same path with
+		// runc and a native (static Go) hello.
+		e := newEnv(b)
+		dir := b.TempDir()
+		src := filepath.Join(dir, "main.go")
+		os.WriteFile(src, []byte("package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hello from native\") }\n"), 0o644)
+		build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", filepath.Join(dir, "hello"), src)
+		build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GO111MODULE=off")
+		if out, err := build.CombinedOutput(); err != nil {
+			b.Fatalf("go build: %v\n%s", err, out)
+		}
+		bin, _ := os.ReadFile(filepath.Join(dir, "hello"))
+		const native = "docker.io/wasix-go/native:latest"
+		if err := ociImage(filepath.Join(dir, "native.tar"), native, map[string][]byte{"hello": bin}, []string{"/hello"}); err != nil {
+			b.Fatal(err)
+		}
+		e.ctr("image", "import", "--snapshotter", e.snap, filepath.Join(dir, "native.tar"))
+		run := func(id string) {
+			out, code, err := e.ctrErr("run", "--rm", "--snapshotter", e.snap, native, id)
+			if err != nil || code != 0 || !strings.Contains(out, "hello from native") {
+				b.Skipf("runc cannot run a container here (status %d, %v):\n%s", code, err, out)
+			}
+		}
+		run("warm")
+		i := 0
+		for b.Loop() {
+			i++
+			run(fmt.Sprintf("native-%d", i))
+		}
+	})
 	b.Run("wasix-run", func(b *testing.B) {
 		dir := b.TempDir()
 		wasix := buildWasix(b)
