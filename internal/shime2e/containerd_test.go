@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -209,6 +211,7 @@ func (e *env) importImage() {
 		"threads.wasm":   "testdata/guests/threads/bin/threads_current.wasm",
 		"p1_exit.wasm":   "testdata/guests/bin/p1_exit.wasm",
 		"sh.wasm":        "testdata/guests/shell/bin/sh.wasm",
+		"netc.wasm":      "testdata/guests/net/bin/netc.wasm",
 		"data/hello.txt": "",
 	} {
 		if rel == "" {
@@ -619,6 +622,53 @@ func TestShim50Containers(t *testing.T) {
 		if !seen[fmt.Sprintf("container %d", i)] {
 			t.Errorf("container %d did not print its line", i)
 		}
+	}
+}
+
+// The spec's network namespace decides: none (ctr run's default, a new
+// empty one) leaves the program without network (EACCES, wasi errno 2);
+// the host's (--net-host) lets it listen on the host's loopback, where the
+// test reaches it.
+func TestShimNetwork(t *testing.T) {
+	e := sharedEnv(t)
+	out, code := e.run("nonet", nil, "/netc.wasm", "echo", "127.0.0.1", "1")
+	if code != 1 || !strings.Contains(out, "errno 2") {
+		t.Errorf("without network: status %d (want 1, EACCES), output:\n%s", code, out)
+	}
+
+	cmd := exec.Command("ctr", "--address", e.sock, "--namespace", namespace, "run", "--rm", "--net-host",
+		"--snapshotter", e.snap, "--runtime", runtimeName, imageName, "hostnet", "/netc.wasm", "echo", "127.0.0.1", "1")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait()
+	defer cmd.Process.Kill() // only if the test fails half-way
+	var port int
+	if _, err := fmt.Fscanf(stdout, "listening %d\n", &port); err != nil {
+		t.Fatalf("no listening line: %v\n%s", err, stderr.String())
+	}
+	conn, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 30*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn.SetDeadline(time.Now().Add(time.Minute))
+	if _, err := conn.Write([]byte("ping")); err != nil {
+		t.Fatal(err)
+	}
+	conn.(*net.TCPConn).CloseWrite()
+	got, err := io.ReadAll(conn)
+	conn.Close()
+	if err != nil || string(got) != "ping" {
+		t.Fatalf("echo from the container: %q, %v", got, err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("ctr run --net-host: %v\n%s", err, stderr.String())
 	}
 }
 
