@@ -41,10 +41,21 @@ type container struct {
 
 	rt   *host.Runtime
 	mod  *host.Module
-	cfg  host.Config
-	io   *taskIO
-	sigs chan wasix.Signal
-	stop context.CancelFunc // ends the run whatever it does
+	spec *specs.Spec // the container's spec, which an exec's process spec amends
+
+	// An exec'd process is a container of its own that shares the
+	// runtime of the container it runs in (parent).
+	execID string
+	parent *container
+	execs  map[string]*container // guarded by mu
+	// procs is the context of the exec'd processes' runs, ended with the
+	// container's first process.
+	procs    context.Context
+	endProcs context.CancelFunc
+	cfg      host.Config
+	io       *taskIO
+	sigs     chan wasix.Signal
+	stop     context.CancelFunc // ends the run whatever it does
 
 	mu       sync.Mutex
 	status   task.Status
@@ -69,6 +80,7 @@ func newContainer(ctx context.Context, cache *host.CodeCache, id, bundle string,
 		id: id, bundle: bundle, stdin: stdin, stdout: stdout, stderr: stderr, terminal: terminal,
 		status: task.Status_CREATED, done: make(chan struct{}), sigs: make(chan wasix.Signal, 32),
 	}
+	c.procs, c.endProcs = context.WithCancel(context.Background())
 	defer func() {
 		if err != nil {
 			c.release(context.Background())
@@ -102,6 +114,7 @@ func newContainer(ctx context.Context, cache *host.CodeCache, id, bundle string,
 			c.rootfs = filepath.Join(bundle, c.rootfs)
 		}
 	}
+	c.spec = s
 	p, err := planFromSpec(s, c.rootfs)
 	if err != nil {
 		return nil, err
@@ -124,6 +137,80 @@ func newContainer(ctx context.Context, cache *host.CodeCache, id, bundle string,
 	c.cfg.Stdin, c.cfg.Stdout, c.cfg.Stderr = c.io.streams()
 	c.cfg.Signals = c.sigs
 	return c, nil
+}
+
+// newExec prepares another process in the running container c, as `ctr
+// task exec` or `kubectl exec` ask: its program is read from the
+// container's root filesystem and runs in the container's runtime (same
+// pids, same root, same network), with the container's mounts made anew.
+func (c *container) newExec(ctx context.Context, execID string, proc *specs.Process, stdin, stdout, stderr string, terminal bool) (_ *container, err error) {
+	if c.sandbox {
+		return nil, errors.New("a pod's sandbox runs no processes")
+	}
+	e := &container{
+		id: c.id, bundle: c.bundle, stdin: stdin, stdout: stdout, stderr: stderr, terminal: terminal,
+		execID: execID, parent: c, rt: c.rt,
+		status: task.Status_CREATED, done: make(chan struct{}), sigs: make(chan wasix.Signal, 32),
+	}
+	defer func() {
+		if err != nil {
+			e.release(context.Background())
+		}
+	}()
+	spec := *c.spec
+	spec.Process = proc
+	p, err := planFromSpec(&spec, c.rootfs)
+	if err != nil {
+		return nil, err
+	}
+	wasm, err := readProgram(c.rootfs, p.programs)
+	if err != nil {
+		return nil, err
+	}
+	if e.mod, err = c.rt.Compile(ctx, wasm); err != nil {
+		return nil, fmt.Errorf("%s: %w", p.programs[0], err)
+	}
+	if e.io, err = openIO(stdin, stdout, stderr, terminal || p.terminal); err != nil {
+		return nil, err
+	}
+	e.cfg = p.cfg
+	e.cfg.Stdin, e.cfg.Stdout, e.cfg.Stderr = e.io.streams()
+	e.cfg.Signals = e.sigs
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.status != task.Status_RUNNING {
+		return nil, fmt.Errorf("task %s is not running", c.id)
+	}
+	if c.execs == nil {
+		c.execs = map[string]*container{}
+	}
+	if _, ok := c.execs[execID]; ok {
+		return nil, fmt.Errorf("exec %s exists", execID)
+	}
+	c.execs[execID] = e
+	return e, nil
+}
+
+// procID names the process in events: the container's id, or the exec id.
+func (c *container) procID() string {
+	if c.execID != "" {
+		return c.execID
+	}
+	return c.id
+}
+
+// exec returns the exec'd process execID of c, or nil.
+func (c *container) exec(execID string) *container {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.execs[execID]
+}
+
+// forget removes an exec'd process from its container.
+func (c *container) forget(execID string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.execs, execID)
 }
 
 // readSpec reads the bundle's config.json.
@@ -184,7 +271,11 @@ func (c *container) start(onStart, onExit func()) error {
 		c.stop, c.onExit = func() {}, onExit
 		return nil
 	}
-	ctx, stop := context.WithCancel(context.Background())
+	base := context.Background()
+	if c.parent != nil {
+		base = c.parent.procs
+	}
+	ctx, stop := context.WithCancel(base)
 	c.stop = stop
 	go func() {
 		code, err := c.rt.RunModule(ctx, c.mod, c.cfg)
@@ -207,6 +298,15 @@ func (c *container) start(onStart, onExit func()) error {
 			} else if stdout != nil {
 				fmt.Fprintf(stdout, "wasix: %v\n", err)
 			}
+		}
+		if c.parent == nil {
+			// The container's first process is its init: when it
+			// ends, so does every process left in the container
+			// (what it forked, what was exec'd), as in a pid
+			// namespace. An exec'd process starting just now is
+			// ended by its context.
+			c.endProcs()
+			c.rt.SignalAll(wasix.SignalKill)
 		}
 		c.io.finish()
 		c.exited(code)
@@ -295,13 +395,23 @@ func (c *container) state() (task.Status, uint32, time.Time) {
 // release frees everything the task holds: the run (ended if still going),
 // the runtime, the streams and the root filesystem mount.
 func (c *container) release(ctx context.Context) error {
+	c.mu.Lock()
+	execs := c.execs
+	c.execs = nil
+	c.mu.Unlock()
+	for _, e := range execs {
+		e.release(ctx)
+	}
 	if c.stop != nil {
 		c.stop()
+	}
+	if c.endProcs != nil {
+		c.endProcs()
 	}
 	if c.mod != nil {
 		c.mod.Close(ctx)
 	}
-	if c.rt != nil {
+	if c.rt != nil && c.parent == nil { // an exec'd process shares its container's
 		c.rt.Close(ctx)
 	}
 	if c.io != nil {

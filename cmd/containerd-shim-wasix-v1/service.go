@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"os"
 	"sync"
@@ -17,6 +18,7 @@ import (
 	"github.com/containerd/containerd/runtime"
 	"github.com/containerd/containerd/runtime/v2/shim"
 	"github.com/containerd/log"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/wasix-go/wasix"
 	"github.com/wasix-go/wasix/host"
@@ -116,12 +118,17 @@ func (s *service) get(id string) (*container, error) {
 	return c, nil
 }
 
-// noExec refuses requests about an exec'd process: the shim has none.
-func noExec(execID string) error {
-	if execID != "" {
-		return errdefs.ToGRPCf(errdefs.ErrNotFound, "exec %s: the wasix shim runs no exec processes", execID)
+// proc returns the container id, or with execID its exec'd process, or
+// NotFound.
+func (s *service) proc(id, execID string) (*container, error) {
+	c, err := s.get(id)
+	if err != nil || execID == "" {
+		return c, err
 	}
-	return nil
+	if e := c.exec(execID); e != nil {
+		return e, nil
+	}
+	return nil, errdefs.ToGRPCf(errdefs.ErrNotFound, "exec %s in task %s", execID, id)
 }
 
 // Create prepares the task: its root filesystem, program and streams.
@@ -156,10 +163,7 @@ func (s *service) Create(ctx context.Context, r *taskAPI.CreateTaskRequest) (*ta
 
 // Start runs the program.
 func (s *service) Start(ctx context.Context, r *taskAPI.StartRequest) (*taskAPI.StartResponse, error) {
-	if err := noExec(r.ExecID); err != nil {
-		return nil, err
-	}
-	c, err := s.get(r.ID)
+	c, err := s.proc(r.ID, r.ExecID)
 	if err != nil {
 		return nil, err
 	}
@@ -167,6 +171,11 @@ func (s *service) Start(ctx context.Context, r *taskAPI.StartRequest) (*taskAPI.
 	// The start event goes out before the program can end, so that
 	// containerd never sees an exit before a start.
 	started := func() { s.publish(runtime.TaskStartEventTopic, &eventstypes.TaskStart{ContainerID: r.ID, Pid: pid}) }
+	if r.ExecID != "" {
+		started = func() {
+			s.publish(runtime.TaskExecStartedEventTopic, &eventstypes.TaskExecStarted{ContainerID: r.ID, ExecID: r.ExecID, Pid: pid})
+		}
+	}
 	if err := c.start(started, func() { s.exitEvent(c) }); err != nil {
 		return nil, errdefs.ToGRPCf(errdefs.ErrFailedPrecondition, "%v", err)
 	}
@@ -176,17 +185,14 @@ func (s *service) Start(ctx context.Context, r *taskAPI.StartRequest) (*taskAPI.
 func (s *service) exitEvent(c *container) {
 	_, code, at := c.state()
 	s.publish(runtime.TaskExitEventTopic, &eventstypes.TaskExit{
-		ContainerID: c.id, ID: c.id, Pid: uint32(os.Getpid()), ExitStatus: code, ExitedAt: protobuf.ToTimestamp(at),
+		ContainerID: c.id, ID: c.procID(), Pid: uint32(os.Getpid()), ExitStatus: code, ExitedAt: protobuf.ToTimestamp(at),
 	})
 }
 
 // Delete forgets an ended (or never started) task and releases what it
 // held. A running task must be killed first.
 func (s *service) Delete(ctx context.Context, r *taskAPI.DeleteRequest) (*taskAPI.DeleteResponse, error) {
-	if err := noExec(r.ExecID); err != nil {
-		return nil, err
-	}
-	c, err := s.get(r.ID)
+	c, err := s.proc(r.ID, r.ExecID)
 	if err != nil {
 		return nil, err
 	}
@@ -198,13 +204,18 @@ func (s *service) Delete(ctx context.Context, r *taskAPI.DeleteRequest) (*taskAP
 		// Never started: it ends here.
 		code, at = statusKilled, time.Now()
 	}
+	pid := uint32(os.Getpid())
+	if c.parent != nil {
+		c.parent.forget(c.execID)
+		c.release(ctx)
+		return &taskAPI.DeleteResponse{Pid: pid, ExitStatus: code, ExitedAt: protobuf.ToTimestamp(at)}, nil
+	}
 	s.mu.Lock()
 	delete(s.containers, r.ID)
 	s.mu.Unlock()
 	if err := c.release(ctx); err != nil {
 		log.G(ctx).WithError(err).Warn("release task")
 	}
-	pid := uint32(os.Getpid())
 	s.publish(runtime.TaskDeleteEventTopic, &eventstypes.TaskDelete{
 		ContainerID: r.ID, ID: r.ID, Pid: pid, ExitStatus: code, ExitedAt: protobuf.ToTimestamp(at),
 	})
@@ -213,16 +224,13 @@ func (s *service) Delete(ctx context.Context, r *taskAPI.DeleteRequest) (*taskAP
 
 // State reports the task's status and, once it ended, its exit.
 func (s *service) State(ctx context.Context, r *taskAPI.StateRequest) (*taskAPI.StateResponse, error) {
-	if err := noExec(r.ExecID); err != nil {
-		return nil, err
-	}
-	c, err := s.get(r.ID)
+	c, err := s.proc(r.ID, r.ExecID)
 	if err != nil {
 		return nil, err
 	}
 	status, code, at := c.state()
 	resp := &taskAPI.StateResponse{
-		ID: c.id, Bundle: c.bundle, Pid: uint32(os.Getpid()), Status: status,
+		ID: c.id, ExecID: c.execID, Bundle: c.bundle, Pid: uint32(os.Getpid()), Status: status,
 		Stdin: c.stdin, Stdout: c.stdout, Stderr: c.stderr, Terminal: c.terminal,
 	}
 	if status == task.Status_STOPPED {
@@ -234,19 +242,16 @@ func (s *service) State(ctx context.Context, r *taskAPI.StateRequest) (*taskAPI.
 // Kill delivers a signal: the program's handler runs, or the signal's
 // default action is taken.
 func (s *service) Kill(ctx context.Context, r *taskAPI.KillRequest) (*ptypes.Empty, error) {
-	if err := noExec(r.ExecID); err != nil {
-		return nil, err
-	}
-	c, err := s.get(r.ID)
+	c, err := s.proc(r.ID, r.ExecID)
 	if err != nil {
 		return nil, err
 	}
 	if r.Signal == 0 || r.Signal > uint32(wasix.SignalSys) {
 		return nil, errdefs.ToGRPCf(errdefs.ErrInvalidArgument, "signal %d", r.Signal)
 	}
-	ended, ok := c.kill(wasix.Signal(r.Signal), r.All)
+	ended, ok := c.kill(wasix.Signal(r.Signal), r.All && c.parent == nil)
 	if !ok {
-		return nil, errdefs.ToGRPCf(errdefs.ErrNotFound, "task %s: process already finished", r.ID)
+		return nil, errdefs.ToGRPCf(errdefs.ErrNotFound, "task %s: process already finished", c.procID())
 	}
 	if ended {
 		s.exitEvent(c)
@@ -272,10 +277,7 @@ func (s *service) Pids(ctx context.Context, r *taskAPI.PidsRequest) (*taskAPI.Pi
 
 // Wait blocks until the task has ended.
 func (s *service) Wait(ctx context.Context, r *taskAPI.WaitRequest) (*taskAPI.WaitResponse, error) {
-	if err := noExec(r.ExecID); err != nil {
-		return nil, err
-	}
-	c, err := s.get(r.ID)
+	c, err := s.proc(r.ID, r.ExecID)
 	if err != nil {
 		return nil, err
 	}
@@ -290,10 +292,7 @@ func (s *service) Wait(ctx context.Context, r *taskAPI.WaitRequest) (*taskAPI.Wa
 
 // CloseIO closes the program's stdin.
 func (s *service) CloseIO(ctx context.Context, r *taskAPI.CloseIORequest) (*ptypes.Empty, error) {
-	if err := noExec(r.ExecID); err != nil {
-		return nil, err
-	}
-	c, err := s.get(r.ID)
+	c, err := s.proc(r.ID, r.ExecID)
 	if err != nil {
 		return nil, err
 	}
@@ -305,10 +304,7 @@ func (s *service) CloseIO(ctx context.Context, r *taskAPI.CloseIORequest) (*ptyp
 
 // ResizePty sets the size of the task's terminal.
 func (s *service) ResizePty(ctx context.Context, r *taskAPI.ResizePtyRequest) (*ptypes.Empty, error) {
-	if err := noExec(r.ExecID); err != nil {
-		return nil, err
-	}
-	c, err := s.get(r.ID)
+	c, err := s.proc(r.ID, r.ExecID)
 	if err != nil {
 		return nil, err
 	}
@@ -347,9 +343,24 @@ func (s *service) Shutdown(ctx context.Context, r *taskAPI.ShutdownRequest) (*pt
 	return empty, nil
 }
 
-// Exec would run another process in the container: not supported yet.
+// Exec prepares another process in a running container; Start runs it.
 func (s *service) Exec(ctx context.Context, r *taskAPI.ExecProcessRequest) (*ptypes.Empty, error) {
-	return nil, errdefs.ToGRPCf(errdefs.ErrNotImplemented, "exec is not supported by the wasix shim")
+	c, err := s.get(r.ID)
+	if err != nil {
+		return nil, err
+	}
+	if r.Spec == nil {
+		return nil, errdefs.ToGRPCf(errdefs.ErrInvalidArgument, "exec %s: no process spec", r.ExecID)
+	}
+	var proc specs.Process
+	if err := json.Unmarshal(r.Spec.GetValue(), &proc); err != nil {
+		return nil, errdefs.ToGRPCf(errdefs.ErrInvalidArgument, "exec %s: process spec: %v", r.ExecID, err)
+	}
+	if _, err := c.newExec(ctx, r.ExecID, &proc, r.Stdin, r.Stdout, r.Stderr, r.Terminal); err != nil {
+		return nil, errdefs.ToGRPCf(errdefs.ErrFailedPrecondition, "exec %s: %v", r.ExecID, err)
+	}
+	s.publish(runtime.TaskExecAddedEventTopic, &eventstypes.TaskExecAdded{ContainerID: r.ID, ExecID: r.ExecID})
+	return empty, nil
 }
 
 // Pause is not supported: a wasm program has no freezer.

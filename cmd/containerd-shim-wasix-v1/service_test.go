@@ -14,6 +14,7 @@ import (
 	"github.com/containerd/containerd/events"
 	"github.com/containerd/containerd/namespaces"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"google.golang.org/protobuf/types/known/anypb"
 )
 
 // recorder is a publisher that keeps the topics of the events it is given.
@@ -175,5 +176,70 @@ func TestCreateRefusals(t *testing.T) {
 	}
 	if len(s.containers) != 0 {
 		t.Errorf("failed creates left tasks: %v", s.containers)
+	}
+}
+
+// An exec'd process runs in the container's runtime, with its own stdio
+// and exit; when the container's first process ends, what is left ends
+// with it.
+func TestExec(t *testing.T) {
+	s, rec, ctx := newTestService(t)
+	dir, _ := bundle(t, nil, "/box.wasm", "sleep", "1000")
+	if _, err := s.Create(ctx, &taskAPI.CreateTaskRequest{ID: "c", Bundle: dir}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Start(ctx, &taskAPI.StartRequest{ID: "c"}); err != nil {
+		t.Fatal(err)
+	}
+	exec := func(id string, args ...string) string {
+		t.Helper()
+		spec, _ := json.Marshal(&specs.Process{Args: args, Cwd: "/"})
+		out := filepath.Join(t.TempDir(), "out")
+		if _, err := s.Exec(ctx, &taskAPI.ExecProcessRequest{ID: "c", ExecID: id, Stdout: "file://" + out,
+			Spec: &anypb.Any{TypeUrl: "types.containerd.io/opencontainers/runtime-spec/1/Process", Value: spec}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Start(ctx, &taskAPI.StartRequest{ID: "c", ExecID: id}); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	out := exec("e1", "/box.wasm", "echo", "from exec")
+	w, err := s.Wait(ctx, &taskAPI.WaitRequest{ID: "c", ExecID: "e1"})
+	if err != nil || w.ExitStatus != 0 {
+		t.Fatalf("exec wait: %v, %v", w, err)
+	}
+	if b, _ := os.ReadFile(out); string(b) != "from exec\n" {
+		t.Errorf("exec stdout %q", b)
+	}
+	if st, err := s.State(ctx, &taskAPI.StateRequest{ID: "c", ExecID: "e1"}); err != nil || st.ExecID != "e1" || st.Status != task.Status_STOPPED {
+		t.Errorf("exec state: %v, %v", st, err)
+	}
+	if _, err := s.Delete(ctx, &taskAPI.DeleteRequest{ID: "c", ExecID: "e1"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.State(ctx, &taskAPI.StateRequest{ID: "c", ExecID: "e1"}); err == nil {
+		t.Error("a deleted exec still has a state")
+	}
+	// A second exec that blocks ends when the container's process does.
+	exec("e2", "/box.wasm", "sleep", "1000")
+	if _, err := s.Kill(ctx, &taskAPI.KillRequest{ID: "c", Signal: 15}); err != nil {
+		t.Fatal(err)
+	}
+	if w, err := s.Wait(ctx, &taskAPI.WaitRequest{ID: "c", ExecID: "e2"}); err != nil || w.ExitStatus != 137 {
+		t.Errorf("exec after its container ended: %v, %v; want 137", w, err)
+	}
+	if w, err := s.Wait(ctx, &taskAPI.WaitRequest{ID: "c"}); err != nil || w.ExitStatus != 143 {
+		t.Errorf("container: %v, %v; want 143", w, err)
+	}
+	if _, err := s.Delete(ctx, &taskAPI.DeleteRequest{ID: "c"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Shutdown(ctx, &taskAPI.ShutdownRequest{})
+	<-rec.Done()
+	for _, want := range []string{"/tasks/exec-added", "/tasks/exec-started"} {
+		if !slices.Contains(rec.topics, want) {
+			t.Errorf("no %s event in %v", want, rec.topics)
+		}
 	}
 }

@@ -672,6 +672,25 @@ func TestShimNetwork(t *testing.T) {
 	}
 }
 
+// ctr task exec runs another program in a running container, in its
+// runtime: ctr task ps lists it beside the container's first process.
+func TestShimExec(t *testing.T) {
+	e := sharedEnv(t)
+	e.ctr("run", "-d", "--snapshotter", e.snap, "--runtime", runtimeName, imageName, "execd", "/box.wasm", "sleep", "1000")
+	e.waitStatus("execd", "RUNNING")
+	out := e.ctr("task", "exec", "--exec-id", "x1", "execd", "/box.wasm", "echo", "from an exec")
+	if out != "from an exec\n" {
+		t.Errorf("exec output %q", out)
+	}
+	if out, code, _ := e.ctrErr("task", "exec", "--exec-id", "x2", "execd", "/p1_exit.wasm", "3"); code != 3 {
+		t.Errorf("exec exit status %d (want 3):\n%s", code, out)
+	}
+	e.ctr("task", "kill", "--signal", "SIGKILL", "execd")
+	e.waitStopped("execd")
+	e.ctrErr("task", "delete", "execd")
+	e.ctr("container", "rm", "execd")
+}
+
 // TestShimLeavesNothingBehind runs after the others (tests run in source
 // order): no task, container, shim process, socket or state is left.
 func TestShimLeavesNothingBehind(t *testing.T) {
