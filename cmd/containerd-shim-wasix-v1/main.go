@@ -11,7 +11,8 @@
 //
 // One shim process serves every container of a pod (containers sharing
 // the annotation io.kubernetes.cri.sandbox-id), each in its own
-// host.Runtime, with one compiled-code cache on disk.
+// host.Runtime, sharing one compiled-code cache (in memory for the
+// process, on disk for every shim of the node).
 package main
 
 import "github.com/containerd/containerd/runtime/v2/shim"
