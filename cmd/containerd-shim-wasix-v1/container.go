@@ -124,7 +124,7 @@ func newContainer(ctx context.Context, cache *host.CodeCache, id, bundle string,
 		return nil, err
 	}
 	// The runtime outlives the request that creates it.
-	if c.rt, err = host.NewRuntime(context.Background(), host.RuntimeConfig{Cache: cache, Net: p.net}); err != nil {
+	if c.rt, err = host.NewRuntime(context.Background(), host.RuntimeConfig{Cache: cache, Net: p.net, MaxFDs: p.maxFDs}); err != nil {
 		return nil, err
 	}
 	if c.mod, err = c.rt.Compile(ctx, wasm); err != nil {

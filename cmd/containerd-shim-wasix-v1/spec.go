@@ -26,6 +26,9 @@ type plan struct {
 	net *host.NetConfig
 	// terminal says the spec asks for a terminal.
 	terminal bool
+	// maxFDs bounds the descriptors of each process (RLIMIT_NOFILE); 0
+	// leaves the runtime's default.
+	maxFDs int
 }
 
 // pageSize is the size of a WebAssembly memory page.
@@ -59,6 +62,11 @@ func planFromSpec(s *specs.Spec, rootfs string) (*plan, error) {
 		// A plain WASI program sees only its preopens: give it the
 		// container's "/" as a container process would have.
 		PreopenRoot: true,
+	}
+	for _, rl := range s.Process.Rlimits {
+		if rl.Type == "RLIMIT_NOFILE" && rl.Soft > 0 {
+			p.maxFDs = int(min(rl.Soft, 1<<20))
+		}
 	}
 	readOnlyRoot := s.Root != nil && s.Root.Readonly
 	p.cfg.Mounts = append(p.cfg.Mounts, host.Mount{GuestPath: "/", HostDir: rootfs, ReadOnly: readOnlyRoot})

@@ -18,9 +18,10 @@ func ctrSpec(t *testing.T) *specs.Spec {
 	dir := t.TempDir()
 	return &specs.Spec{
 		Process: &specs.Process{
-			Args: []string{"/prog.wasm", "arg"},
-			Env:  []string{"PATH=/usr/bin:/bin", "K=V"},
-			Cwd:  "/data",
+			Args:    []string{"/prog.wasm", "arg"},
+			Env:     []string{"PATH=/usr/bin:/bin", "K=V"},
+			Cwd:     "/data",
+			Rlimits: []specs.POSIXRlimit{{Type: "RLIMIT_NOFILE", Hard: 4096, Soft: 512}},
 		},
 		Root: &specs.Root{Path: "rootfs", Readonly: true},
 		Mounts: []specs.Mount{
@@ -64,6 +65,9 @@ func TestPlanFromSpec(t *testing.T) {
 	}
 	if c.MaxMemoryPages != 1024 || c.MaxThreads != 32 {
 		t.Errorf("limits: %d pages, %d threads; want 1024 and 32", c.MaxMemoryPages, c.MaxThreads)
+	}
+	if p.maxFDs != 512 {
+		t.Errorf("RLIMIT_NOFILE's soft limit gives %d descriptors, want 512", p.maxFDs)
 	}
 	if p.net != nil {
 		t.Error("a new network namespace must leave the program without network")
