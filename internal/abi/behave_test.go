@@ -1,0 +1,32 @@
+package abi
+
+import (
+	"testing"
+
+	"github.com/wasix-go/wasix"
+	"github.com/wasix-go/wasix/internal/kernel"
+)
+
+// epoll_ctl takes the witx numbers (add 0, mod 1, del 2) and the Linux
+// ones wasix-libc passes (ADD 1, DEL 2, MOD 3): 1 adds or modifies.
+func TestEpollCtlOpNumbers(t *testing.T) {
+	e := newEnv(t, kernel.ProcConfig{})
+	const epPtr, efdPtr, evPtr = 0, 8, 64
+	e.must(e.call(WasixCurrent, "epoll_create", epPtr))
+	e.must(e.call(WasixCurrent, "fd_event", 0, 0, efdPtr))
+	ep, efd := uint64(e.u32(epPtr)), uint64(e.u32(efdPtr))
+	e.setU32(evPtr, 1) // EPOLLIN
+	// Linux's ADD (1) registers a descriptor that is not in the list...
+	e.must(e.call(WasixCurrent, "epoll_ctl", ep, 1, efd, evPtr))
+	// ...and, as witx's mod, changes one that is.
+	e.must(e.call(WasixCurrent, "epoll_ctl", ep, 1, efd, evPtr))
+	// Linux's MOD (3) of a registered one works; DEL (2) removes it.
+	e.must(e.call(WasixCurrent, "epoll_ctl", ep, 3, efd, evPtr))
+	e.must(e.call(WasixCurrent, "epoll_ctl", ep, 2, efd, 0))
+	e.want(e.call(WasixCurrent, "epoll_ctl", ep, 3, efd, evPtr), wasix.ErrnoNoent)
+	e.want(e.call(WasixCurrent, "epoll_ctl", ep, 2, efd, 0), wasix.ErrnoNoent)
+	// witx's add (0) keeps its EEXIST.
+	e.must(e.call(WasixCurrent, "epoll_ctl", ep, 0, efd, evPtr))
+	e.want(e.call(WasixCurrent, "epoll_ctl", ep, 0, efd, evPtr), wasix.ErrnoExist)
+	e.want(e.call(WasixCurrent, "epoll_ctl", ep, 4, efd, evPtr), wasix.ErrnoInval)
+}
