@@ -135,6 +135,7 @@ type procRun struct {
 // so its own memory) and makes it the current one.
 func (pr *procRun) instantiate() error {
 	r := pr.r
+	pr.p.SetPersonality(abi.PersonalityOf(pr.gen))
 	link, err := r.host.Link(pr.ctx, abi.LinkConfig{Gen: pr.gen, Memory: pr.m.memory, MaxMemoryPages: pr.maxPages, Tracer: pr.tracer})
 	if err != nil {
 		return err
