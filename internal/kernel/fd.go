@@ -26,7 +26,14 @@ func (p *Process) FdWrite(ctx context.Context, fd wasix.Fd, bufs [][]byte) (uint
 		return 0, errno
 	}
 	n, err := e.of.obj.write(ctx, bufs, e.of.nonblock())
-	return uint32(n), ToErrno(err)
+	errno = ToErrno(err)
+	if errno == wasix.ErrnoPipe {
+		switch e.of.obj.(type) {
+		case *pipeEnd, *socket:
+			errno = p.brokenPipe(ctx, errno)
+		}
+	}
+	return uint32(n), errno
 }
 
 // file returns the vfs file behind fd after checking rights; ESPIPE for

@@ -26,3 +26,21 @@ func TestClosePreopen(t *testing.T) {
 		want(t, p.FdClose(f), wasix.ErrnoBadf)
 	}
 }
+
+// With RaiseSigpipe, a write to a pipe without reader fails with EPIPE
+// and, with no handler, SIGPIPE ends the process; without, only EPIPE.
+func TestSigpipe(t *testing.T) {
+	for _, raise := range []bool{false, true} {
+		p := newProc(t, Config{}, ProcConfig{})
+		p.SetPersonality(Personality{RaiseSigpipe: raise})
+		r, w, errno := p.Pipe(false)
+		must(t, errno)
+		must(t, p.FdClose(r))
+		_, errno = p.FdWrite(ctx, w, [][]byte{[]byte("x")})
+		want(t, errno, wasix.ErrnoPipe)
+		code, dying := p.ExitCode()
+		if dying != raise || raise && code != 128+13 {
+			t.Errorf("raise=%v: exit %d dying %v", raise, code, dying)
+		}
+	}
+}

@@ -480,7 +480,7 @@ func (p *Process) SockSend(ctx context.Context, fd wasix.Fd, bufs [][]byte, to *
 		}
 	}
 	n, err := s.send(ctx, bufs, to, e.of.nonblock())
-	return uint32(n), netErrno(err)
+	return uint32(n), p.brokenPipe(ctx, netErrno(err))
 }
 
 // SockShutdown shuts down one or both directions (sock_shutdown).
