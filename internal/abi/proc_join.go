@@ -10,6 +10,7 @@ import (
 
 func init() {
 	wasixCalls["proc_join"] = procJoin
+	genCalls[WasixCurrent]["proc_join"] = procJoinCurrent
 	genCalls[Wasix2022]["proc_join"] = procJoin2022
 	wasixCalls["proc_signal"] = func(_ context.Context, p *kernel.Process, _ api.Memory, s []uint64) wasix.Errno {
 		sig := uint32(s[1])
@@ -32,6 +33,18 @@ const (
 // the non_blocking flag and no child ended, the status is nothing; with
 // wake_stopped a child stopped by a signal is reported (once per stop).
 func procJoin(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	return join(ctx, p, m, s, false)
+}
+
+// procJoinCurrent is proc_join of today's WASIX. A child ended by a signal
+// is reported with exit_code 0: wasix-libc's waitpid makes the POSIX
+// status as exit_code<<8 | signal, which WIFSIGNALED recognizes only then
+// (the seed's form carries 128+n there).
+func procJoinCurrent(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	return join(ctx, p, m, s, true)
+}
+
+func join(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64, posixSignal bool) wasix.Errno {
 	pidPtr, flags, out := uint32(s[0]), wasix.JoinFlags(uint32(s[1])), uint32(s[2])
 	opt, ok := span(m, pidPtr, optionPidSize)
 	st, ok2 := span(m, out, joinStatusSize)
@@ -64,7 +77,9 @@ func procJoin(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) 
 		st[2] = byte(status.Signal)
 	} else if status.Signal != 0 {
 		st[0] = byte(wasix.JoinStatusTypeExitSignal)
-		le16(st[2:], uint16(status.Code))
+		if !posixSignal {
+			le16(st[2:], uint16(status.Code))
+		}
 		st[4] = byte(status.Signal)
 	} else {
 		st[0] = byte(wasix.JoinStatusTypeExitNormal)
