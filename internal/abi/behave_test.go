@@ -30,3 +30,20 @@ func TestEpollCtlOpNumbers(t *testing.T) {
 	e.want(e.call(WasixCurrent, "epoll_ctl", ep, 0, efd, evPtr), wasix.ErrnoExist)
 	e.want(e.call(WasixCurrent, "epoll_ctl", ep, 4, efd, evPtr), wasix.ErrnoInval)
 }
+
+// fd_event of today's WASIX takes Linux's EFD_NONBLOCK and EFD_CLOEXEC,
+// which wasix-libc's eventfd passes unchanged.
+func TestFdEventLinuxFlags(t *testing.T) {
+	e := newEnv(t, kernel.ProcConfig{})
+	const out, flagsPtr = 0, 16
+	e.must(e.call(WasixCurrent, "fd_event", 0, 1<<2|1<<30|1, out))
+	fd := uint64(e.u32(out))
+	e.must(e.call(WasixCurrent, "fd_fdflags_get", fd, flagsPtr))
+	if e.mem.Bytes[flagsPtr]&1 == 0 {
+		t.Error("EFD_CLOEXEC did not set close-on-exec")
+	}
+	// nonblocking and empty: a read says EAGAIN at once
+	e.iov(64, 128, 8)
+	e.want(e.call(Preview1, "fd_read", fd, 64, 1, 32), wasix.ErrnoAgain)
+	e.want(e.call(WasixCurrent, "fd_event", 0, 1<<3, out), wasix.ErrnoInval)
+}

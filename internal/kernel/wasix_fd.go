@@ -87,9 +87,15 @@ func (p *Process) PipeBidirectional() bool { return p.cfg.BidirectionalPipes }
 // semaphore flag a read takes one at a time. It is made non-blocking with
 // fd_fdstat_set_flags.
 func (p *Process) EventFD(initial uint64, flags wasix.Eventfdflags) (wasix.Fd, wasix.Errno) {
-	if flags&^wasix.EventfdflagsSemaphore != 0 || initial > eventMax {
+	return p.EventFDWith(initial, flags, 0, false)
+}
+
+// EventFDWith is EventFD with the descriptor's flags (nonblock) and
+// close-on-exec set at once, as Linux's eventfd(2) takes them.
+func (p *Process) EventFDWith(initial uint64, flags wasix.Eventfdflags, fdflags wasix.Fdflags, cloexec bool) (wasix.Fd, wasix.Errno) {
+	if flags&^wasix.EventfdflagsSemaphore != 0 || initial > eventMax || fdflags&^wasix.FdflagsNonblock != 0 {
 		return 0, wasix.ErrnoInval
 	}
 	ev := &eventFD{val: initial, semaphore: flags&wasix.EventfdflagsSemaphore != 0, ino: nextPipeIno()}
-	return p.add(newOpenFile(ev, 0), rightsStream, 0, false)
+	return p.add(newOpenFile(ev, fdflags), rightsStream, 0, cloexec)
 }
