@@ -136,7 +136,15 @@ type procRun struct {
 func (pr *procRun) instantiate() error {
 	r := pr.r
 	pr.p.SetPersonality(abi.PersonalityOf(pr.gen))
-	link, err := r.host.Link(pr.ctx, abi.LinkConfig{Gen: pr.gen, Memory: pr.m.memory, MaxMemoryPages: pr.maxPages, Tracer: pr.tracer})
+	var alloc experimental.MemoryAllocator = r.alloc
+	if pr.maxPages != 0 {
+		alloc = abi.LimitAllocator(pr.maxPages)
+	}
+	// The imported env.memory comes from the same allocator: left to
+	// wazero, a shared one is a Go slice of its whole maximum (4 GiB for
+	// wasixcc's programs), which the Go heap clears page by page when it
+	// reuses freed memory: seconds and gigabytes of RSS per exec.
+	link, err := r.host.Link(pr.ctx, abi.LinkConfig{Gen: pr.gen, Memory: pr.m.memory, MaxMemoryPages: pr.maxPages, Tracer: pr.tracer, MemoryAllocator: alloc})
 	if err != nil {
 		return err
 	}
@@ -148,11 +156,10 @@ func (pr *procRun) instantiate() error {
 			link.Close(pr.ctx)
 			return fmt.Errorf("the program's memory needs %d pages at start; the limit is %d", d.Min, pr.maxPages)
 		}
-		ictx = experimental.WithMemoryAllocator(ictx, abi.LimitAllocator(pr.maxPages))
-	} else {
-		ictx = experimental.WithMemoryAllocator(ictx, r.alloc)
 	}
+	ictx = experimental.WithMemoryAllocator(ictx, alloc)
 	pctx := kernel.WithProcess(abi.WithSlot(ictx, pr.slot), pr.p)
+	pr.p.SetABI(pr.gen.KernelABI()) // the kernel's rules follow the program's generation
 	mod, err := r.rt.InstantiateModule(pctx, pr.m.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
 	if err != nil {
 		link.Close(pr.ctx)

@@ -46,10 +46,12 @@ func ParseGeneration(s string) (Generation, error) {
 // generation lacks or expects instead.
 func Detect(imports []api.FunctionDefinition, override Generation) (Generation, error) {
 	var wasix []api.FunctionDefinition
+	usesPreview1 := false
 	for _, fn := range imports {
 		module, name, _ := fn.Import()
 		switch module {
 		case ModulePreview1, ModuleUnstable:
+			usesPreview1 = true
 			if err := checkImport(SpecOf(Preview1), fn); err != nil {
 				return 0, err
 			}
@@ -101,6 +103,13 @@ func Detect(imports []api.FunctionDefinition, override Generation) (Generation, 
 			return 0, noGeneration(fn, candidates)
 		}
 		candidates = keep
+	}
+	if slices.Equal(candidates, []Generation{WasixSeed, Wasix2022}) && !usesPreview1 {
+		// Only thread_spawn and proc_join tell these two apart. The
+		// wasix-libc of 2022 imported every call, preview1's included,
+		// from wasix_32v1; programs of the seed's bindings are Go
+		// programs, whose runtime imports wasi_snapshot_preview1.
+		return Wasix2022, nil
 	}
 	return candidates[0], nil
 }

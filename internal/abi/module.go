@@ -81,13 +81,17 @@ type LinkConfig struct {
 	MaxMemoryPages uint32
 	// Tracer, if not nil, traces every call of this guest.
 	Tracer *Tracer
+	// MemoryAllocator, if not nil, makes the imported memory; the memory
+	// is freed when the Link closes (see keptAllocator).
+	MemoryAllocator experimental.MemoryAllocator
 }
 
 // Link is the set of modules one guest instance is linked against.
 type Link struct {
 	h      *Host
 	byName map[string]api.Module
-	owned  []api.Module // per-guest modules, closed with the Link
+	owned  []api.Module   // per-guest modules, closed with the Link
+	mem    *keptAllocator // the imported memory's, freed with the Link
 }
 
 // Link prepares the modules for one guest instance: the modules of its
@@ -131,7 +135,12 @@ func (h *Host) Link(ctx context.Context, cfg LinkConfig) (*Link, error) {
 	}
 	l.byName[ModuleWasiThreads] = wt
 	if mi := cfg.Memory; mi != nil {
-		m, err := h.memory(ctx, mi, cfg.MaxMemoryPages)
+		mctx := ctx
+		if cfg.MemoryAllocator != nil {
+			l.mem = &keptAllocator{a: cfg.MemoryAllocator}
+			mctx = experimental.WithMemoryAllocator(ctx, l.mem)
+		}
+		m, err := h.memory(mctx, mi, cfg.MaxMemoryPages)
 		if err != nil {
 			l.Close(ctx)
 			return nil, err
@@ -161,6 +170,9 @@ func (l *Link) Close(ctx context.Context) {
 		}
 	}
 	l.owned = nil
+	if l.mem != nil {
+		l.mem.free()
+	}
 }
 
 func (h *Host) sharedModule(ctx context.Context, k moduleKey) (api.Module, error) {
