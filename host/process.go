@@ -135,7 +135,6 @@ type procRun struct {
 // so its own memory) and makes it the current one.
 func (pr *procRun) instantiate() error {
 	r := pr.r
-	pr.p.SetPersonality(abi.PersonalityOf(pr.gen))
 	var alloc experimental.MemoryAllocator = r.alloc
 	if pr.maxPages != 0 {
 		alloc = abi.LimitAllocator(pr.maxPages)

@@ -315,10 +315,8 @@ func (p *Process) fdFlush(fd wasix.Fd, need wasix.Rights, flush func(vfs.File) e
 // FdClose closes a descriptor (fd_close); the object is closed with its
 // last descriptor.
 func (p *Process) FdClose(fd wasix.Fd) wasix.Errno {
-	if p.personality().KeepPreopens {
-		if e, errno := p.fds.get(fd, 0); errno == wasix.ErrnoSuccess && e.isPreopen {
-			return wasix.ErrnoSuccess
-		}
+	if p.closePreopenKept(fd) {
+		return wasix.ErrnoSuccess
 	}
 	e, errno := p.fds.remove(fd)
 	if errno != wasix.ErrnoSuccess {

@@ -38,7 +38,6 @@ func (p *Process) Fork() (*Process, wasix.Errno) {
 	p.thr.cb.mu.RUnlock()
 	// Dispositions are inherited across fork, as in POSIX.
 	c.setDispositions(p.SignalDispositions())
-	c.pers = p.personality()
 	p.k.register(c)
 	p.adopt(c)
 	return c, wasix.ErrnoSuccess

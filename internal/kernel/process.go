@@ -74,9 +74,6 @@ type Process struct {
 
 	tty ttyState
 
-	persMu sync.Mutex
-	pers   Personality // personality.go
-
 	thr threads // threads, futexes, thread-locals, signals (thread.go)
 
 	links procLinks // parent, children, exit status; guarded by k.pt.mu (proctable.go)
