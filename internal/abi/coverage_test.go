@@ -14,7 +14,6 @@ func TestCoverage(t *testing.T) {
 			"proc_snapshot",
 			"dl_invalid_handle", "dlopen", "dlsym", "call_dynamic",
 			"closure_prepare", "closure_allocate", "closure_free", "reflect_signature",
-			"proc_fork_env", "context_create", "context_switch", "context_destroy",
 		},
 	}
 	for _, s := range specs {

@@ -43,6 +43,7 @@ func wrapMod(c modCall) api.GoModuleFunc {
 			stack[0] = uint64(c(ctx, p, mod, stack))
 			return
 		}
+		t = t.Current() // a proc_fork_env child's calls act for the child
 		p := t.Process()
 		if t.Attention() {
 			boundary(ctx, mod, p, t)
