@@ -146,13 +146,13 @@ func (pr *procRun) instantiate() error {
 	r := pr.r
 	var alloc experimental.MemoryAllocator = r.alloc
 	if pr.maxPages != 0 {
-		alloc = abi.LimitAllocator(pr.maxPages)
+		alloc = limitedAlloc{r.alloc, uint64(pr.maxPages) << 16}
 	}
 	// The imported env.memory comes from the same allocator: left to
 	// wazero, a shared one is a Go slice of its whole maximum (4 GiB for
 	// wasixcc's programs), which the Go heap clears page by page when it
 	// reuses freed memory: seconds and gigabytes of RSS per exec.
-	link, err := r.host.Link(pr.ctx, abi.LinkConfig{Gen: pr.gen, Memory: pr.m.memory, MaxMemoryPages: pr.maxPages, Tracer: pr.tracer, MemoryAllocator: alloc, Unknown: pr.m.unknown})
+	link, err := r.host.Link(pr.ctx, abi.LinkConfig{Gen: pr.gen, Memory: pr.m.memory, MaxMemoryPages: pr.maxPages, Tracer: pr.tracer, Allocator: fixedAlloc{alloc}, Unknown: pr.m.unknown})
 	if err != nil {
 		return err
 	}

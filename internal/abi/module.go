@@ -81,9 +81,11 @@ type LinkConfig struct {
 	MaxMemoryPages uint32
 	// Tracer, if not nil, traces every call of this guest.
 	Tracer *Tracer
-	// MemoryAllocator, if not nil, makes the imported memory; the memory
-	// is freed when the Link closes (see keptAllocator).
-	MemoryAllocator experimental.MemoryAllocator
+	// Allocator, if not nil, makes the imported memory, as it makes the
+	// memories guests define (without it wazero zeroes a Go buffer of the
+	// memory's full maximum for every shared one). The memory is freed
+	// when the Link closes (see keptAllocator).
+	Allocator experimental.MemoryAllocator
 	// Unknown are imports no generation defines (DetectLenient): the
 	// guest's modules get a stub for each, built for this guest alone.
 	Unknown []UnknownImport
@@ -139,8 +141,8 @@ func (h *Host) Link(ctx context.Context, cfg LinkConfig) (*Link, error) {
 	l.byName[ModuleWasiThreads] = wt
 	if mi := cfg.Memory; mi != nil {
 		mctx := ctx
-		if cfg.MemoryAllocator != nil {
-			l.mem = &keptAllocator{a: cfg.MemoryAllocator}
+		if cfg.Allocator != nil {
+			l.mem = &keptAllocator{a: cfg.Allocator}
 			mctx = experimental.WithMemoryAllocator(ctx, l.mem)
 		}
 		m, err := h.memory(mctx, mi, cfg.MaxMemoryPages)
