@@ -47,3 +47,19 @@ func TestFdEventLinuxFlags(t *testing.T) {
 	e.want(e.call(Preview1, "fd_read", fd, 64, 1, 32), wasix.ErrnoAgain)
 	e.want(e.call(WasixCurrent, "fd_event", 0, 1<<3, out), wasix.ErrnoInval)
 }
+
+// A nonblocking proc_join on a child still running says "nothing" and
+// writes back pid 0, which wasix-libc's waitpid returns as is for WNOHANG.
+func TestProcJoinNonblockRunning(t *testing.T) {
+	e, _ := spawnEnv(t)
+	c, errno := e.p.Fork()
+	e.must(errno)
+	defer c.Close()
+	const opt, st = 0x500, 0x520
+	e.mem.Bytes[opt] = 1
+	e.setU32(opt+4, c.Pid())
+	e.must(e.call(WasixCurrent, "proc_join", opt, uint64(wasix.JoinFlagsNonBlocking), st))
+	if e.mem.Bytes[st] != byte(wasix.JoinStatusTypeNothing) || e.mem.Bytes[opt] != 1 || e.u32(opt+4) != 0 {
+		t.Fatalf("status tag %d, pid tag %d pid %d", e.mem.Bytes[st], e.mem.Bytes[opt], e.u32(opt+4))
+	}
+}
