@@ -77,6 +77,9 @@ func copyMemory(dst, src *procRun) error {
 	if !ok1 || !ok2 {
 		return errors.New("fork: cannot read memory")
 	}
+	if src.r.alloc.forkMemory(b, a, src.alone()) {
+		return nil // copy-on-write
+	}
 	// Large memories are copied by several goroutines: the time goes in
 	// page faults and memory bandwidth, which more cores share out.
 	workers := min(runtime.GOMAXPROCS(0), len(a)/parallelCopyMin+1)

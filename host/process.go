@@ -135,7 +135,8 @@ type procRun struct {
 // so its own memory) and makes it the current one.
 func (pr *procRun) instantiate() error {
 	r := pr.r
-	link, err := r.host.Link(pr.ctx, abi.LinkConfig{Gen: pr.gen, Memory: pr.m.memory, MaxMemoryPages: pr.maxPages, Tracer: pr.tracer})
+	alloc := r.alloc.limit(pr.maxPages) // the memory, defined or imported
+	link, err := r.host.Link(pr.ctx, abi.LinkConfig{Gen: pr.gen, Memory: pr.m.memory, MaxMemoryPages: pr.maxPages, Tracer: pr.tracer, Allocator: alloc})
 	if err != nil {
 		return err
 	}
@@ -147,10 +148,8 @@ func (pr *procRun) instantiate() error {
 			link.Close(pr.ctx)
 			return fmt.Errorf("the program's memory needs %d pages at start; the limit is %d", d.Min, pr.maxPages)
 		}
-		ictx = experimental.WithMemoryAllocator(ictx, abi.LimitAllocator(pr.maxPages))
-	} else {
-		ictx = experimental.WithMemoryAllocator(ictx, r.alloc)
 	}
+	ictx = experimental.WithMemoryAllocator(ictx, alloc)
 	pctx := kernel.WithProcess(abi.WithSlot(ictx, pr.slot), pr.p)
 	mod, err := r.rt.InstantiateModule(pctx, pr.m.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
 	if err != nil {
@@ -220,6 +219,10 @@ func (pr *procRun) finish(code uint32, err error) {
 	var trap *TrapError
 	if errors.As(err, &trap) {
 		pr.p.Abort()
+	}
+	if pr.mod != nil && pr.alone() {
+		// Before the parent's join returns: see memAllocator.retire.
+		pr.r.alloc.retire(memoryOf(pr.mod))
 	}
 	_, err = pr.r.endThreads(pr.ctx, pr.p, pr.main, pr.mod, code, err)
 	if err != nil {

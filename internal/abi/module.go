@@ -81,6 +81,10 @@ type LinkConfig struct {
 	MaxMemoryPages uint32
 	// Tracer, if not nil, traces every call of this guest.
 	Tracer *Tracer
+	// Allocator, if not nil, makes the imported memory, as it makes the
+	// memories guests define (without it wazero zeroes a Go buffer of the
+	// memory's full maximum for every shared one).
+	Allocator experimental.MemoryAllocator
 }
 
 // Link is the set of modules one guest instance is linked against.
@@ -131,7 +135,7 @@ func (h *Host) Link(ctx context.Context, cfg LinkConfig) (*Link, error) {
 	}
 	l.byName[ModuleWasiThreads] = wt
 	if mi := cfg.Memory; mi != nil {
-		m, err := h.memory(ctx, mi, cfg.MaxMemoryPages)
+		m, err := h.memory(experimental.WithMemoryAllocator(ctx, cfg.Allocator), mi, cfg.MaxMemoryPages)
 		if err != nil {
 			l.Close(ctx)
 			return nil, err
