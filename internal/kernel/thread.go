@@ -58,7 +58,8 @@ type Thread struct {
 	ended  atomic.Bool        // an exec ends the thread: it unwinds at its next boundary
 	cancel context.CancelFunc // ends base for a spawned thread; nil for the main one
 
-	exitedByCall bool // thread_exit ended it (only its own goroutine touches it)
+	exitedByCall bool     // thread_exit ended it (only its own goroutine touches it)
+	iovs         [][]byte // scratch of vectored calls (see IOScratch); its goroutine's alone
 	done         chan struct{}
 	rval         uint32
 }
