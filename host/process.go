@@ -136,7 +136,7 @@ type procRun struct {
 func (pr *procRun) instantiate() error {
 	r := pr.r
 	alloc := r.alloc.limit(pr.maxPages) // the memory, defined or imported
-	link, err := r.host.Link(pr.ctx, abi.LinkConfig{Gen: pr.gen, Memory: pr.m.memory, MaxMemoryPages: pr.maxPages, Tracer: pr.tracer, Allocator: alloc})
+	link, err := r.host.Link(pr.ctx, abi.LinkConfig{Gen: pr.gen, Memory: pr.m.memory, MaxMemoryPages: pr.maxPages, Tracer: pr.tracer, Allocator: alloc, Imports: pr.m.modules})
 	if err != nil {
 		return err
 	}
