@@ -43,7 +43,11 @@ func (pr *procRun) fork(snap *abi.Snapshot) error {
 		defer pr.r.live.done(child)
 		return failed()
 	}
-	if err := cr.instantiate(); err != nil {
+	alloc, release := pr.r.alloc.forkAllocator(pr.maxPages, memoryOf(pr.mod), pr.alone())
+	cr.alloc = alloc
+	err := cr.instantiate()
+	release()
+	if err != nil {
 		return fail()
 	}
 	if err := copyMemory(cr, pr); err != nil {

@@ -122,6 +122,7 @@ type procRun struct {
 	gen      abi.Generation
 	tracer   *abi.Tracer
 	maxPages uint32
+	alloc    experimental.MemoryAllocator // a forked child's memory (forkAllocator), or nil
 
 	link *abi.Link
 	mod  api.Module
@@ -136,6 +137,9 @@ type procRun struct {
 func (pr *procRun) instantiate() error {
 	r := pr.r
 	alloc := r.alloc.limit(pr.maxPages) // the memory, defined or imported
+	if pr.alloc != nil {
+		alloc, pr.alloc = pr.alloc, nil // a forked child's first instance
+	}
 	link, err := r.host.Link(pr.ctx, abi.LinkConfig{Gen: pr.gen, Memory: pr.m.memory, MaxMemoryPages: pr.maxPages, Tracer: pr.tracer, Allocator: alloc, Imports: pr.m.modules})
 	if err != nil {
 		return err

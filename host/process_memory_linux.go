@@ -8,6 +8,7 @@ import (
 	"sync"
 	"unsafe"
 
+	"github.com/tetratelabs/wazero/experimental"
 	"golang.org/x/sys/unix"
 )
 
@@ -45,6 +46,15 @@ func (a *memAllocator) forkMemory(dst, src []byte, alone bool) bool {
 	if pm.all == nil || cm.all == nil || len(cm.all) < len(src) {
 		return false
 	}
+	if f := cm.back; f != nil && f == pm.back {
+		// Made by forkAllocator: map the snapshot afresh over whatever
+		// instantiation wrote (the data segments).
+		if err := cm.mapView(f, len(src)); err != nil {
+			cm.reset()
+			return false
+		}
+		return true
+	}
 	f, err := pm.snapshot(len(src))
 	if err != nil {
 		return false
@@ -57,6 +67,53 @@ func (a *memAllocator) forkMemory(dst, src []byte, alone bool) bool {
 	cm.back.unref()
 	cm.back = f
 	return true
+}
+
+// forkAllocator returns the allocator of a forked child's memory, made a
+// view of its parent's snapshot from the start, and a release to call
+// once the child is instantiated; nil where forkMemory will copy. The
+// memory wasm-ld's start function initialises is then already marked
+// initialised, and the data segments wazero writes fault in only their
+// own pages: a fresh memory would take a page fault (or a huge page's) for
+// every byte initialised, only for the fork to throw them away.
+func (a *memAllocator) forkAllocator(maxPages uint32, src []byte, alone bool) (experimental.MemoryAllocator, func()) {
+	pm := a.lookup(src)
+	if !alone || pm == nil {
+		return nil, func() {}
+	}
+	pm.mu.Lock()
+	f, err := pm.snapshot(len(src))
+	if err == nil {
+		f.refs.Add(1) // the child's, handed over or released below
+	}
+	pm.mu.Unlock()
+	if err != nil {
+		return nil, func() {}
+	}
+	var once sync.Once
+	release := func() { once.Do(f.unref) }
+	size, limited := len(src), a.limit(maxPages)
+	return experimental.MemoryAllocatorFunc(func(cap, max uint64) experimental.LinearMemory {
+		lm := limited.Allocate(cap, max)
+		m, ok := lm.(*mappedMemory)
+		if !ok || len(m.all) < size {
+			return lm
+		}
+		handed := false
+		once.Do(func() { handed = true })
+		if !handed {
+			return lm // a second memory: not the one forked
+		}
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		if m.mapView(f, size) != nil {
+			m.reset()
+			f.unref()
+			return m
+		}
+		m.back = f
+		return m
+	}), release
 }
 
 // retire lets a memory whose process has ended, with no thread left
@@ -111,15 +168,9 @@ func (m *mappedMemory) snapshot(size int) (*memFile, error) {
 		f.unref()
 		return nil, err
 	}
-	// Chunks never touched stay holes in the file.
-	for off := 0; off < size; off += len(zeroChunk) {
-		end := min(off+len(zeroChunk), size)
-		if !bytes.Equal(mem[off:end], zeroChunk[:end-off]) {
-			if err := pwriteAll(fd, mem[off:end], int64(off)); err != nil {
-				f.unref()
-				return nil, err
-			}
-		}
+	if err := fill(fd, m.back, mem); err != nil {
+		f.unref()
+		return nil, err
 	}
 	if err := m.mapView(f, size); err != nil {
 		m.restore(f, size)
@@ -129,6 +180,34 @@ func (m *mappedMemory) snapshot(size int) (*memFile, error) {
 	m.back.unref()
 	m.back = f
 	return f, nil
+}
+
+// fill writes mem into the empty file fd. A memory that is already a view
+// of a snapshot (old) is copied from that file by the kernel, and only the
+// pages it wrote since are written from memory: reading the rest through
+// the mapping would fault every page in, which costs more than the copy.
+// Chunks of an anonymous memory never touched stay holes in the file.
+func fill(fd int, old *memFile, mem []byte) error {
+	if old != nil {
+		for off := int64(0); off < int64(len(mem)); {
+			in, out := off, off
+			n, err := unix.CopyFileRange(old.fd, &in, fd, &out, len(mem)-int(off), 0)
+			if err != nil || n == 0 {
+				return pwriteAll(fd, mem, 0) // no kernel copy here: all of it
+			}
+			off += int64(n)
+		}
+		return writeBack(fd, mem)
+	}
+	for off := 0; off < len(mem); off += len(zeroChunk) {
+		end := min(off+len(zeroChunk), len(mem))
+		if !bytes.Equal(mem[off:end], zeroChunk[:end-off]) {
+			if err := pwriteAll(fd, mem[off:end], int64(off)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // restore puts back m's contents from f, which holds them, after a failed
