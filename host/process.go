@@ -140,16 +140,19 @@ func (pr *procRun) instantiate() error {
 	if pr.alloc != nil {
 		alloc, pr.alloc = pr.alloc, nil // a forked child's first instance
 	}
-	link, err := r.host.Link(pr.ctx, abi.LinkConfig{Gen: pr.gen, Memory: pr.m.memory, MaxMemoryPages: pr.maxPages, Tracer: pr.tracer, Allocator: alloc, Imports: pr.m.modules})
+	linked, mem := r.alloc.linked(alloc)
+	link, err := r.host.Link(pr.ctx, abi.LinkConfig{Gen: pr.gen, Memory: pr.m.memory, MaxMemoryPages: pr.maxPages, Tracer: pr.tracer, Allocator: linked, Imports: pr.m.modules})
 	if err != nil {
+		r.alloc.freeLinked(mem)
 		return err
 	}
+	r.alloc.links.Store(link, mem)
 	// Handlers find the process and the instance in the context of the
 	// call; the resolver links the imports to this generation's modules.
 	ictx := experimental.WithImportResolver(pr.ctx, link.Resolver())
 	if pr.maxPages != 0 {
 		if d := pr.m.defined; d != nil && d.Min > pr.maxPages {
-			link.Close(pr.ctx)
+			r.closeLink(pr.ctx, link)
 			return fmt.Errorf("the program's memory needs %d pages at start; the limit is %d", d.Min, pr.maxPages)
 		}
 	}
@@ -157,7 +160,7 @@ func (pr *procRun) instantiate() error {
 	pctx := kernel.WithProcess(abi.WithSlot(ictx, pr.slot), pr.p)
 	mod, err := r.rt.InstantiateModule(pctx, pr.m.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
 	if err != nil {
-		link.Close(pr.ctx)
+		r.closeLink(pr.ctx, link)
 		return err
 	}
 	if pr.mod != nil {
@@ -206,7 +209,7 @@ func (pr *procRun) close() {
 func (pr *procRun) release(mod api.Module, link *abi.Link, th *threads) {
 	closeAll := func() {
 		_ = mod.Close(pr.ctx)
-		link.Close(pr.ctx)
+		pr.r.closeLink(pr.ctx, link)
 	}
 	if th == nil || th.live.close(closedChan) {
 		closeAll()
