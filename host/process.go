@@ -149,28 +149,31 @@ func (pr *procRun) instantiate() error {
 	if pr.alloc != nil {
 		alloc, pr.alloc = pr.alloc, nil // a forked child's first instance
 	}
-	linked, mem := r.alloc.linked(alloc)
+	// The imported env.memory comes from the same allocator: left to
+	// wazero, a shared one is a Go slice of its whole maximum (4 GiB for
+	// wasixcc's programs), which the Go heap clears page by page when it
+	// reuses freed memory: seconds and gigabytes of RSS per exec. The
+	// allocator's memories never move, as a shared memory requires.
 	link, err := r.host.Link(pr.ctx, abi.LinkConfig{Gen: pr.gen, Memory: pr.m.memory, MaxMemoryPages: pr.maxPages, Tracer: pr.tracer,
-		Unknown: pr.m.unknown, Allocator: linked, Imports: pr.m.modules})
+		Unknown: pr.m.unknown, Allocator: alloc, Imports: pr.m.modules})
 	if err != nil {
-		r.alloc.freeLinked(mem)
 		return err
 	}
-	r.alloc.links.Store(link, mem)
 	// Handlers find the process and the instance in the context of the
 	// call; the resolver links the imports to this generation's modules.
 	ictx := experimental.WithImportResolver(pr.ctx, link.Resolver())
 	if pr.maxPages != 0 {
 		if d := pr.m.defined; d != nil && d.Min > pr.maxPages {
-			r.closeLink(pr.ctx, link)
+			link.Close(pr.ctx)
 			return fmt.Errorf("the program's memory needs %d pages at start; the limit is %d", d.Min, pr.maxPages)
 		}
 	}
 	ictx = experimental.WithMemoryAllocator(ictx, alloc)
 	pctx := kernel.WithProcess(abi.WithSlot(ictx, pr.slot), pr.p)
+	pr.p.SetABI(pr.gen.KernelABI()) // the kernel's rules follow the program's generation
 	mod, err := r.rt.InstantiateModule(pctx, pr.m.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
 	if err != nil {
-		r.closeLink(pr.ctx, link)
+		link.Close(pr.ctx)
 		return err
 	}
 	if pr.mod != nil {
@@ -219,7 +222,7 @@ func (pr *procRun) close() {
 func (pr *procRun) release(mod api.Module, link *abi.Link, th *threads) {
 	closeAll := func() {
 		_ = mod.Close(pr.ctx)
-		pr.r.closeLink(pr.ctx, link)
+		pr.link.Close(pr.ctx)
 	}
 	if th == nil || th.live.close(closedChan) {
 		closeAll()

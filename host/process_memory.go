@@ -1,15 +1,12 @@
 package host
 
 import (
-	"context"
 	"sync"
 	"sync/atomic"
 	"unsafe"
 
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/experimental"
-
-	"github.com/wasix-go/wasix/internal/abi"
 )
 
 // memAllocator makes every linear memory of a Runtime's programs: the ones
@@ -31,7 +28,6 @@ type memAllocator struct {
 	leak atomic.Bool
 
 	memories sync.Map // the start of each live mapped memory -> *mappedMemory
-	links    sync.Map // *abi.Link -> *linkedMemory: the memory each imports
 }
 
 // lookup returns the mapped memory that starts where mem does, or nil.
@@ -96,28 +92,4 @@ func memoryOf(mod api.Module) []byte {
 // instance: its memory may then be remapped under it.
 func (pr *procRun) alone() bool {
 	return pr.th == nil || pr.th.live.count() == 0
-}
-
-// linked returns an allocator for the memory a program imports (made by
-// its Link) and where it will put that memory. wazero frees a memory when
-// the first module holding it closes, importers included: the main
-// instance's exit or a thread's end would then unmap it under the other
-// threads. A linked memory ignores Free; closeLink unmaps it once nothing
-// runs over it.
-func (a *memAllocator) linked(alloc experimental.MemoryAllocator) (experimental.MemoryAllocator, *linkedMemory) {
-	lm := &linkedMemory{}
-	return experimental.MemoryAllocatorFunc(func(cap, max uint64) experimental.LinearMemory {
-		m := alloc.Allocate(cap, max)
-		lm.set(m)
-		return m
-	}), lm
-}
-
-// closeLink closes a program's link and frees the memory it imports: the
-// caller has made sure no instance runs over it.
-func (r *Runtime) closeLink(ctx context.Context, link *abi.Link) {
-	link.Close(ctx)
-	if mem, ok := r.alloc.links.LoadAndDelete(link); ok {
-		r.alloc.freeLinked(mem.(*linkedMemory))
-	}
 }

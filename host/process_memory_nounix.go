@@ -15,10 +15,3 @@ func (a *memAllocator) allocate(max uint64) experimental.LinearMemory {
 
 // mappedMemory is made only where there is mmap.
 type mappedMemory struct{}
-
-// linkedMemory: Go buffers need no freeing, the collector has them.
-type linkedMemory struct{}
-
-func (lm *linkedMemory) set(experimental.LinearMemory) {}
-
-func (a *memAllocator) freeLinked(*linkedMemory) {}

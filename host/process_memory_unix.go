@@ -38,9 +38,8 @@ type mappedMemory struct {
 	a        *memAllocator
 	buf, all []byte
 
-	mu     sync.Mutex // guards back against a fork racing Free
-	back   *memFile   // the snapshot this memory is a private view of, or nil
-	linked bool       // imported through a link: freed by freeLinked alone
+	mu   sync.Mutex // guards back against a fork racing Free
+	back *memFile   // the snapshot this memory is a private view of, or nil
 }
 
 // memFile is a file holding a snapshot of a memory, mapped privately by
@@ -73,16 +72,6 @@ func (m *mappedMemory) Reallocate(size uint64) []byte {
 // leaked mapping costs only address space (see memAllocator.leak).
 func (m *mappedMemory) Free() {
 	m.mu.Lock()
-	linked := m.linked
-	m.mu.Unlock()
-	if !linked {
-		m.free()
-	}
-}
-
-// free unmaps the memory (see Free).
-func (m *mappedMemory) free() {
-	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.all == nil {
 		return
@@ -100,25 +89,4 @@ func (m *mappedMemory) mapView(f *memFile, size int) error {
 	_, err := unix.MmapPtr(f.fd, 0, unsafe.Pointer(&m.all[0]), uintptr(size),
 		unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_FIXED|unix.MAP_NORESERVE)
 	return err
-}
-
-// linkedMemory is the memory a link made, if any.
-type linkedMemory struct{ m *mappedMemory }
-
-// set records m if it is a mapped memory, and makes its Free wait for
-// freeLinked.
-func (lm *linkedMemory) set(m experimental.LinearMemory) {
-	if mm, ok := m.(*mappedMemory); ok {
-		mm.mu.Lock()
-		mm.linked = true
-		mm.mu.Unlock()
-		lm.m = mm
-	}
-}
-
-// freeLinked frees the memory of a link.
-func (a *memAllocator) freeLinked(lm *linkedMemory) {
-	if lm != nil && lm.m != nil {
-		lm.m.free()
-	}
 }
