@@ -44,6 +44,9 @@ func (r *Runtime) rewriteAtomics(wasm []byte) ([]byte, bool) {
 // maxRewrites bounds the rewritten programs a Runtime keeps.
 const maxRewrites = 32
 
+// atomicsModule is the module the rewritten program imports.
+const atomicsModule = wasmbin.AtomicsModule
+
 // rewriteAtomicWaits is off only in the benchmark that measures the
 // rewrite against wazero's own wait.
 var rewriteAtomicWaits = true

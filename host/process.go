@@ -131,6 +131,7 @@ type procRun struct {
 	gen      abi.Generation
 	tracer   *abi.Tracer
 	maxPages uint32
+	alloc    experimental.MemoryAllocator // a forked child's memory (forkAllocator), or nil
 
 	link *abi.Link
 	mod  api.Module
@@ -150,16 +151,21 @@ func (pr *procRun) instantiate() error {
 	defer r.ops.leave()
 	// No memory grows past abi.MaxMemoryPages (a memory of 4 GiB traps on
 	// every access in wazero), nor past the run's limit.
-	limit := uint64(abi.MaxMemoryPages) << 16
+	pages := uint32(abi.MaxMemoryPages)
 	if pr.maxPages != 0 {
-		limit = min(limit, uint64(pr.maxPages)<<16)
+		pages = min(pages, pr.maxPages)
 	}
-	var alloc experimental.MemoryAllocator = limitedAlloc{r.alloc, limit}
+	alloc := r.alloc.limit(pages) // the memory, defined or imported
+	if pr.alloc != nil {
+		alloc, pr.alloc = pr.alloc, nil // a forked child's first instance
+	}
 	// The imported env.memory comes from the same allocator: left to
 	// wazero, a shared one is a Go slice of its whole maximum (4 GiB for
 	// wasixcc's programs), which the Go heap clears page by page when it
-	// reuses freed memory: seconds and gigabytes of RSS per exec.
-	link, err := r.host.Link(pr.ctx, abi.LinkConfig{Gen: pr.gen, Memory: pr.m.memory, MaxMemoryPages: pr.maxPages, Tracer: pr.tracer, Allocator: fixedAlloc{alloc}, Unknown: pr.m.unknown})
+	// reuses freed memory: seconds and gigabytes of RSS per exec. The
+	// allocator's memories never move, as a shared memory requires.
+	link, err := r.host.Link(pr.ctx, abi.LinkConfig{Gen: pr.gen, Memory: pr.m.memory, MaxMemoryPages: pr.maxPages, Tracer: pr.tracer,
+		Unknown: pr.m.unknown, Allocator: alloc, Imports: pr.m.modules})
 	if err != nil {
 		return err
 	}
@@ -234,7 +240,7 @@ func (pr *procRun) release(mod api.Module, link *abi.Link, th *threads) {
 		}
 		defer pr.r.ops.leave()
 		_ = mod.Close(pr.ctx)
-		link.Close(pr.ctx)
+		pr.link.Close(pr.ctx)
 	}
 	if th == nil || th.live.close(closedChan) {
 		closeAll()
@@ -251,6 +257,10 @@ func (pr *procRun) finish(code uint32, err error) {
 	var trap *TrapError
 	if errors.As(err, &trap) {
 		pr.p.Abort()
+	}
+	if pr.mod != nil && pr.alone() {
+		// Before the parent's join returns: see memAllocator.retire.
+		pr.r.alloc.retire(memoryOf(pr.mod))
 	}
 	_, err = pr.r.endThreads(pr.ctx, pr.p, pr.main, pr.mod, code, err)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -130,6 +131,7 @@ type Module struct {
 	r        *Runtime
 	compiled wazero.CompiledModule
 	imports  []api.FunctionDefinition
+	modules  []string          // the modules imports come from: the ones linked
 	memory   *abi.MemoryImport // imported
 	defined  *abi.MemoryImport // defined by the program
 	gen      abi.Generation
@@ -189,6 +191,14 @@ func (r *Runtime) Compile(ctx context.Context, wasm []byte) (*Module, error) {
 	m := &Module{r: r, compiled: compiled, imports: programImports(compiled), memory: mem, defined: defined}
 	if mem != nil && mem.Shared {
 		m.threads = &threadCode{wasm: bytes.Clone(code)}
+	}
+	for _, f := range m.imports {
+		if name, _, _ := f.Import(); !slices.Contains(m.modules, name) {
+			m.modules = append(m.modules, name)
+		}
+	}
+	if rewritten {
+		m.modules = append(m.modules, atomicsModule)
 	}
 	m.gen, m.unknown, m.genErr = r.detect(m.imports, 0)
 	if mem != nil && mem.Module != abi.ModuleEnv {
