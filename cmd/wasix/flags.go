@@ -149,26 +149,20 @@ func parseRunFlags(args []string) (*runOptions, []string, error) {
 	fs.Usage = func() {}
 
 	fs.Var(listFlag{err: &lastErr, parse: func(s string) error {
+		s, ro := cutReadOnly(s)
 		if s == "" {
 			return errors.New("--dir wants a host directory, got an empty string")
 		}
-		guest := s
-		if !path.IsAbs(filepath.ToSlash(guest)) {
-			guest = "/" + guest
-		}
-		o.mounts = append(o.mounts, host.Mount{GuestPath: path.Clean(filepath.ToSlash(guest)), HostDir: s, Name: s})
+		o.mounts = append(o.mounts, host.Mount{GuestPath: dirGuestPath(s), HostDir: s, ReadOnly: ro})
 		return nil
 	}}, "dir", "")
 	fs.Var(listFlag{err: &lastErr, parse: func(s string) error {
-		guest, hostDir, ok := strings.Cut(s, ":")
+		spec, ro := cutReadOnly(s)
+		guest, hostDir, ok := strings.Cut(spec, ":")
 		if !ok || guest == "" || hostDir == "" {
-			return fmt.Errorf("--mapdir wants GUEST:HOST, got %q", s)
+			return fmt.Errorf("--mapdir wants GUEST:HOST[:ro], got %q", s)
 		}
-		g := guest
-		if !path.IsAbs(g) {
-			g = "/" + g
-		}
-		o.mounts = append(o.mounts, host.Mount{GuestPath: path.Clean(g), HostDir: hostDir, Name: guest})
+		o.mounts = append(o.mounts, host.Mount{GuestPath: path.Clean("/" + guest), HostDir: hostDir, ReadOnly: ro})
 		return nil
 	}}, "mapdir", "")
 	fs.Var(listFlag{err: &lastErr, parse: func(s string) error {
@@ -229,6 +223,22 @@ func parseRunFlags(args []string) (*runOptions, []string, error) {
 	return o, fs.Args(), nil
 }
 
+// cutReadOnly strips a ":ro" suffix, which mounts a directory read-only.
+func cutReadOnly(s string) (string, bool) {
+	if rest, ok := strings.CutSuffix(s, ":ro"); ok {
+		return rest, true
+	}
+	return s, false
+}
+
+// dirGuestPath is where --dir DIR shows DIR: an absolute DIR at its own
+// path, a relative one under "/" as if the program's "/" were the
+// directory wasix runs in. A ".." climbing above it stops at "/", as it
+// does in the guest: "--dir ../x/src" is /x/src, "--dir ." is /.
+func dirGuestPath(dir string) string {
+	return path.Clean("/" + filepath.ToSlash(dir))
+}
+
 // explainFlagError rewrites the flag package's messages in the CLI's terms.
 func explainFlagError(err error) error {
 	msg := err.Error()
@@ -252,9 +262,13 @@ func (o *runOptions) config(file string, args []string, stdin io.Reader, stdout,
 	if o.envInherit {
 		env = append(env, os.Environ()...)
 	}
-	if o.cwd != "" {
-		env = append(env, "PWD="+o.cwd)
+	// PWD always names the working directory: Go's wasip1 runtime learns
+	// it only from PWD and otherwise takes its first preopen.
+	cwd := o.cwd
+	if cwd == "" {
+		cwd = "/"
 	}
+	env = append(env, "PWD="+cwd)
 	env = append(env, o.env...) // dedupEnv keeps the last of each key
 	cfg := host.Config{
 		Args:   append([]string{argv0}, args...),
