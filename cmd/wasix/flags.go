@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/wasix-go/wasix/host"
+	"github.com/wasix-go/wasix/internal/compcache"
 	"github.com/wasix-go/wasix/internal/hostnet"
 )
 
@@ -96,6 +97,7 @@ type runOptions struct {
 	abi      host.ABI
 	trace    traceFlag
 	cacheDir string
+	cacheMax int64 // bytes; 0 is no limit
 	// maxThreads bounds the program's threads; 0 is the runtime's default.
 	maxThreads int
 }
@@ -142,7 +144,7 @@ func (t *traceFlag) Set(s string) error {
 // parseRunFlags parses the flags of wasix run and returns the arguments
 // after them: FILE.wasm and the program's arguments.
 func parseRunFlags(args []string) (*runOptions, []string, error) {
-	o := &runOptions{commands: map[string]string{}, cacheDir: defaultCacheDir()}
+	o := &runOptions{commands: map[string]string{}, cacheDir: defaultCacheDir(), cacheMax: compcache.DefaultMax}
 	var lastErr error
 	fs := flag.NewFlagSet("wasix run", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -210,6 +212,14 @@ func parseRunFlags(args []string) (*runOptions, []string, error) {
 	}}, "abi", "")
 	fs.Var(&o.trace, "trace", "")
 	fs.StringVar(&o.cacheDir, "cache-dir", o.cacheDir, "")
+	fs.Var(listFlag{err: &lastErr, parse: func(s string) error {
+		n, err := compcache.ParseSize(s)
+		if err != nil {
+			return fmt.Errorf("--cache-max: %v", err)
+		}
+		o.cacheMax = n
+		return nil
+	}}, "cache-max", "")
 
 	if err := fs.Parse(args); err != nil {
 		switch {
@@ -237,6 +247,14 @@ func cutReadOnly(s string) (string, bool) {
 // does in the guest: "--dir ../x/src" is /x/src, "--dir ." is /.
 func dirGuestPath(dir string) string {
 	return path.Clean("/" + filepath.ToSlash(dir))
+}
+
+// diskCache is the run's compile cache, nil when it is off.
+func (o *runOptions) diskCache() *compcache.Cache {
+	if o.cacheDir == "" {
+		return nil
+	}
+	return &compcache.Cache{Dir: o.cacheDir, Max: o.cacheMax}
 }
 
 // explainFlagError rewrites the flag package's messages in the CLI's terms.
@@ -281,6 +299,16 @@ func (o *runOptions) config(file string, args []string, stdin io.Reader, stdout,
 		ABI:    o.abi,
 
 		MaxThreads: o.maxThreads,
+	}
+	// A plain WASI program also gets "/" (the runtime's root, with /tmp
+	// and /dev) unless a mount is there: without it Go's os.Getwd cannot
+	// stat "/" and a --cwd outside the mounts is unreachable. Libcs pick
+	// the longest preopen matching a path, so the mounts still win.
+	cfg.PreopenRoot = true
+	for _, m := range o.mounts {
+		if m.GuestPath == "/" {
+			cfg.PreopenRoot = false
+		}
 	}
 	if o.cwd != "" && !path.IsAbs(o.cwd) {
 		return cfg, nil, fmt.Errorf("--cwd wants an absolute guest path, got %q", o.cwd)
