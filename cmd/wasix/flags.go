@@ -96,6 +96,8 @@ type runOptions struct {
 	commands map[string]string
 	abi      host.ABI
 	trace    traceFlag
+	// traceFilter holds globs of the call names to trace.
+	traceFilter []string
 	cacheDir string
 	cacheMax int64 // bytes; 0 is no limit
 	// maxThreads bounds the program's threads; 0 is the runtime's default.
@@ -211,6 +213,15 @@ func parseRunFlags(args []string) (*runOptions, []string, error) {
 		return fmt.Errorf("--abi wants preview1, wasix-2022, wasix-seed or wasix-current, got %q", s)
 	}}, "abi", "")
 	fs.Var(&o.trace, "trace", "")
+	fs.Var(listFlag{err: &lastErr, parse: func(s string) error {
+		for _, g := range strings.Split(s, ",") {
+			if _, err := path.Match(g, ""); err != nil || g == "" {
+				return fmt.Errorf("--trace-filter wants comma-separated globs of call names, got %q", s)
+			}
+			o.traceFilter = append(o.traceFilter, g)
+		}
+		return nil
+	}}, "trace-filter", "")
 	fs.StringVar(&o.cacheDir, "cache-dir", o.cacheDir, "")
 	fs.Var(listFlag{err: &lastErr, parse: func(s string) error {
 		n, err := compcache.ParseSize(s)
@@ -314,8 +325,9 @@ func (o *runOptions) config(file string, args []string, stdin io.Reader, stdout,
 		return cfg, nil, fmt.Errorf("--cwd wants an absolute guest path, got %q", o.cwd)
 	}
 	closeTrace := func() {}
-	if o.trace.on {
+	if o.trace.on || len(o.traceFilter) > 0 {
 		cfg.Trace = stderr
+		cfg.TraceFilter = o.traceFilter
 		if o.trace.file != "" {
 			f, err := os.Create(o.trace.file)
 			if err != nil {

@@ -95,7 +95,7 @@ func TestRunTrace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(string(b), "[1] fd_write(fd=1, iovs.ptr=0x0, iovs.len=1, out0=0x8) = 0 (success) ") {
+	if !strings.HasPrefix(string(b), `[1] fd_write(fd=1, iovs="about to trap\n", iovs.len=1, out0=[14]) = 0 `) {
 		t.Errorf("trace:\n%s", b)
 	}
 }

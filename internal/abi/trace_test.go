@@ -20,7 +20,7 @@ func TestNotImplementedTraced(t *testing.T) {
 	if stack[0] != errnoNosys {
 		t.Errorf("result %d, want ENOSYS", stack[0])
 	}
-	want := regexp.MustCompile(`^\[0\] frob\(fd=3, offset=1099511627776, out0=0x1000\) = 52 \(nosys\) not implemented [0-9]+µs\n$`)
+	want := regexp.MustCompile(`^\[0\] frob\(fd=3, offset=1099511627776, out0=0x1000\) = 52 ENOSYS \(the function is not implemented\) not implemented [0-9]+µs\n$`)
 	if !want.MatchString(buf.String()) {
 		t.Errorf("trace line %q", buf.String())
 	}
