@@ -98,8 +98,8 @@ type runOptions struct {
 	trace    traceFlag
 	// traceFilter holds globs of the call names to trace.
 	traceFilter []string
-	cacheDir string
-	cacheMax int64 // bytes; 0 is no limit
+	cacheDir    string
+	cacheMax    int64 // bytes; 0 is no limit
 	// maxThreads bounds the program's threads; 0 is the runtime's default.
 	maxThreads int
 }
