@@ -25,21 +25,24 @@ and exits 134; Ctrl-C sends SIGINT to the program (whose default action ends
 it with status 130), a second one ends the run.
 
 Flags (each may be written -flag or --flag, with a value after "=" or a space):
-  --dir DIR            Make the host directory DIR visible to the program under
-                       its own name: an absolute DIR at the same path, a relative
-                       one under "/" ("--dir data" is /data, "--dir ." is /).
-                       Repeatable.
-  --mapdir GUEST:HOST  Make the host directory HOST visible at the guest path
-                       GUEST. Repeatable.
+  --dir DIR[:ro]       Make the host directory DIR visible to the program: an
+                       absolute DIR at the same path, a relative one under "/"
+                       as if "/" were the current directory ("--dir data" is
+                       /data, "--dir ../x/src" is /x/src, "--dir ." is /).
+                       ":ro" mounts it read-only. Repeatable.
+  --mapdir GUEST:HOST[:ro]
+                       Make the host directory HOST visible at the guest path
+                       GUEST; ":ro" mounts it read-only. Repeatable.
   --env KEY=VALUE      Set an environment variable of the program. Repeatable.
                        Nothing of wasix's own environment is passed otherwise.
   --env-inherit        Pass wasix's whole environment to the program (--env
                        entries win).
   --argv0 NAME         The program's name, argv[0] (default: FILE as given).
   --cwd DIR            The program's working directory, a guest path
-                       (default: /). Also sets PWD, unless --env sets it:
-                       plain WASI programs (Go's among them) know no other
-                       way to learn it.
+                       (default: /); PWD is set to it unless --env sets PWD.
+                       WASIX programs and Go programs start there; plain WASI
+                       C and Rust programs (wasi-libc) always start in "/",
+                       and wasix says so when --cwd is given.
   --net                Give the program the host's network (sockets, name
                        lookups). Without it, socket calls fail with EACCES.
   --net-allow RULES    Allow only what these comma-separated rules match
@@ -55,26 +58,32 @@ Flags (each may be written -flag or --flag, with a value after "=" or a space):
                        --net). Refusals are EACCES; with --trace, each one
                        also writes a "net: ... denied: REASON" line.
   --command NAME=FILE.wasm
-                       Make FILE.wasm runnable by NAME from the program.
-                       Repeatable. Accepted and recorded now; running other
-                       programs comes in a later version.
+                       Make FILE.wasm runnable by NAME from the program
+                       (exec, spawn, and as /bin/NAME). Repeatable.
   --abi GEN            Run as ABI generation GEN instead of detecting it from
                        the program's imports: preview1, wasix-2022, wasix-seed
-                       or wasix-current.
-  --trace[=FILE]       Write one line per call the program makes (name, decoded
-                       arguments, result, duration) to FILE, or to stderr. The
-                       file needs the "=": a word after --trace is FILE.wasm.
+                       or wasix-current ("wasix inspect FILE" shows which).
+  --trace[=FILE]       Write one line per call the program makes, as strace
+                       does (strings quoted, flags and errnos by name, long
+                       data cut with its length, then result and duration)
+                       to FILE, or to stderr. The file needs the "=": a word
+                       after --trace is FILE.wasm.
+  --trace-filter GLOBS Trace only the calls whose names match one of these
+                       comma-separated globs (fd_*,path_open); implies --trace.
   --max-threads N      Let the program run at most N threads, the main one
                        included (default 512); spawning more fails with EAGAIN.
   --cache-dir DIR      Keep compiled code in DIR (default: the user cache
                        directory's wasix, e.g. ~/.cache/wasix); --cache-dir=""
-                       turns the cache off.
+                       turns the cache off. "wasix cache" shows and empties it.
+  --cache-max SIZE     Keep the cache within SIZE (default 1GiB; 0: no limit),
+                       evicting the least recently used programs first.
   --help               Print this help.
 
-Examples:
+Examples (from the repository's root):
   wasix run examples/hello/hello.wasm
-  wasix run --dir . --env HOME=/ prog.wasm -- -v input.txt
-  wasix run --mapdir /data:./testdata --cwd /data --trace prog.wasm
+  wasix run --dir . --env HOME=/ examples/hello/hello.wasm -- -v input.txt
+  wasix run --dir testdata/guests/cli:ro testdata/guests/cli/bin/probe_go.wasm cat testdata/guests/cli/hello.txt
+  wasix run --mapdir /data:testdata/guests/cli --cwd /data --trace-filter 'path_*' testdata/guests/cli/bin/probe_go.wasm cat hello.txt
 `
 
 // errHelp is returned by parseRunFlags for --help.

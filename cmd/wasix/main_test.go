@@ -27,7 +27,8 @@ func TestHelpDocumentsEveryFlag(t *testing.T) {
 			t.Errorf("%v: status %d", args, code)
 		}
 		for _, flag := range []string{"--dir DIR", "--mapdir GUEST:HOST", "--env KEY=VALUE", "--env-inherit",
-			"--argv0 NAME", "--cwd DIR", "--net", "--command NAME=FILE.wasm", "--abi GEN", "--trace[=FILE]", "--cache-dir DIR"} {
+			"--argv0 NAME", "--cwd DIR", "--net", "--command NAME=FILE.wasm", "--abi GEN", "--trace[=FILE]", "--cache-dir DIR",
+			"--trace-filter GLOBS", "--cache-max SIZE", "--dir DIR[:ro]", "--mapdir GUEST:HOST[:ro]"} {
 			if !strings.Contains(out, flag) {
 				t.Errorf("%v does not document %s", args, flag)
 			}
