@@ -31,6 +31,10 @@ import (
 // DefaultMax is the size limit of a cache unless the user sets one.
 const DefaultMax = 1 << 30
 
+// usedResolution is how precisely the last use of a program is kept: a
+// program run again within it is not recorded again.
+const usedResolution = time.Minute
+
 // indexName is the index file in the cache directory.
 const indexName = "wasix-index.json"
 
@@ -126,7 +130,6 @@ func (c *Cache) Record(sum, name string, before map[string]bool) error {
 		p = &Program{Sum: sum}
 		ix.Programs[sum] = p
 	}
-	p.Name = name
 	es, err := c.entries()
 	if err != nil {
 		return err
@@ -135,15 +138,25 @@ func (c *Cache) Record(sum, name string, before map[string]bool) error {
 	for _, f := range p.Files {
 		have[f] = true
 	}
+	added := false
+	var total int64
 	for _, e := range es {
+		total += e.size
 		if !before[e.rel] && !have[e.rel] {
 			// A new entry may also be another program's, run at the same
 			// time; it is then filed twice, which costs nothing.
 			p.Files = append(p.Files, e.rel)
 			have[e.rel] = true
+			added = true
 		}
 	}
 	now := time.Now()
+	if !added && p.Name == name && now.Sub(p.Used) < usedResolution && (c.Max <= 0 || total <= c.Max) {
+		// Nothing to record: writing the index on every run would cost
+		// a start of a cached program a good part of its time.
+		return nil
+	}
+	p.Name = name
 	p.Used = now
 	for _, f := range p.Files {
 		_ = os.Chtimes(filepath.Join(c.Dir, f), now, now)

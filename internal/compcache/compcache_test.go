@@ -43,8 +43,14 @@ func TestRecordFilesNewEntriesAndEvictsLeastRecentlyUsed(t *testing.T) {
 	if err := c.Record("sumb", "b.wasm", before); err != nil {
 		t.Fatal(err)
 	}
-	// a runs again (a cache hit: no new entry), which makes b the least
-	// recently used; c's entry then pushes the total past the limit.
+	// a runs again (a cache hit: no new entry), later than a use is
+	// recorded again, which makes b the least recently used; c's entry
+	// then pushes the total past the limit.
+	ix := c.load()
+	ix.Programs["suma"].Used = old
+	if err := c.save(ix); err != nil {
+		t.Fatal(err)
+	}
 	if err := c.Record("suma", "a.wasm", c.Snapshot()); err != nil {
 		t.Fatal(err)
 	}
@@ -72,6 +78,29 @@ func TestRecordFilesNewEntriesAndEvictsLeastRecentlyUsed(t *testing.T) {
 	}
 	if p := c.Lookup("suma"); p == nil || p.Size != 100 {
 		t.Errorf("lookup a: %+v", p)
+	}
+}
+
+// TestRecordSkipsRecentUse checks that a run of a program used within
+// usedResolution leaves the index alone (it costs a start its time).
+func TestRecordSkipsRecentUse(t *testing.T) {
+	c := &Cache{Dir: t.TempDir(), Max: 1000}
+	before := c.Snapshot()
+	put(t, c, "aaaa", 100, time.Now())
+	if err := c.Record("suma", "a.wasm", before); err != nil {
+		t.Fatal(err)
+	}
+	st1, err := os.Stat(filepath.Join(c.Dir, indexName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Chtimes(filepath.Join(c.Dir, indexName), st1.ModTime().Add(-time.Hour), st1.ModTime().Add(-time.Hour))
+	if err := c.Record("suma", "a.wasm", c.Snapshot()); err != nil {
+		t.Fatal(err)
+	}
+	st2, _ := os.Stat(filepath.Join(c.Dir, indexName))
+	if !st2.ModTime().Before(st1.ModTime()) {
+		t.Error("the index was rewritten for a program used a moment ago")
 	}
 }
 
