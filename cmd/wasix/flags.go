@@ -100,8 +100,8 @@ type runOptions struct {
 	netAllow   []string
 	netDeny    []string
 	netLoop    bool
-	// commands maps names to .wasm files for later use.
-	// TODO(processes): register them at /bin/NAME and for proc_exec/spawn.
+	// commands maps names to .wasm files runnable by name (exec, spawn,
+	// /bin/NAME).
 	commands map[string]string
 	abi      host.ABI
 	trace    traceFlag
