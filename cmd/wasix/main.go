@@ -154,7 +154,11 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// program, and the cache is trimmed to its limit, once it has ended.
 	if cache := o.diskCache(); cache != nil {
 		before := cache.Snapshot()
-		defer func() { _ = cache.Record(compcache.Sum(wasm), file, before) }()
+		// Hashing a large program takes a while: it runs beside the
+		// compile and the program.
+		sum := make(chan string, 1)
+		go func() { sum <- compcache.Sum(wasm) }()
+		defer func() { _ = cache.Record(<-sum, file, before) }()
 	}
 	for name, file := range o.commands {
 		b, err := os.ReadFile(file)
