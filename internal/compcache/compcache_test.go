@@ -153,6 +153,7 @@ func TestProgressShownOnlyAfterDelayAndErased(t *testing.T) {
 	tick <- now // 0 s: nothing yet
 	now = now.Add(2 * time.Second)
 	tick <- now
+	tick <- now.Add(200 * time.Millisecond) // the same second: no rewrite
 	now = now.Add(time.Second)
 	tick <- now
 	p.Done()

@@ -43,13 +43,16 @@ func startProgress(w io.Writer, what string, tick <-chan time.Time, start time.T
 	p.done.Add(1)
 	go func() {
 		defer p.done.Done()
+		shown := -1
 		for {
 			select {
 			case <-p.stop:
 				return
 			case t := <-tick:
-				if d := t.Sub(p.start); d >= progressDelay {
-					fmt.Fprintf(p.w, "\r\x1b[Kwasix: %s (first run; cached afterwards) %ds", p.what, int(d.Seconds()))
+				// The line is rewritten when the seconds it shows change.
+				if d := t.Sub(p.start); d >= progressDelay && int(d.Seconds()) != shown {
+					shown = int(d.Seconds())
+					fmt.Fprintf(p.w, "\r\x1b[Kwasix: %s (first run; cached afterwards) %ds", p.what, shown)
 					p.shown = true
 				}
 			}
