@@ -49,6 +49,8 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"run", "--cwd"}, `flag -cwd needs a value`},
 		{[]string{"run", "--cwd", "rel", "a.wasm"}, `--cwd wants an absolute guest path, got "rel"`},
 		{[]string{"run"}, "which program?"},
+		{[]string{"run", "--cache-max", "lots", "a.wasm"}, `--cache-max: not a size: "lots"`},
+		{[]string{"run", "--dir", ":ro", "a.wasm"}, `--dir wants a host directory`},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 	} {
 		if c.args[len(c.args)-1] == "a.wasm" {

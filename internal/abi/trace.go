@@ -70,6 +70,9 @@ func (t *Tracer) traces(name string) bool {
 // maxTraceString bounds how much of a string or buffer a line shows.
 const maxTraceString = 64
 
+// maxTraceIovecs bounds how many iovecs of a list the tracer reads.
+const maxTraceIovecs = 1024
+
 // maxTraceFlags bounds how many flag names a line shows for one value.
 const maxTraceFlags = 8
 
@@ -409,7 +412,12 @@ func traceData(mod api.Module, kind string, ptr, n, limit uint32) (string, bool)
 	}
 	var data []byte
 	var total uint64
-	for j := uint32(0); j < n; j++ {
+	// A list longer than any call accepts (IOV_MAX) is not walked to its
+	// end: the trace must not make a hostile guest's call slow.
+	for j := uint32(0); j < min(n, maxTraceIovecs); j++ {
+		if uint64(ptr)+8*uint64(j)+8 > 1<<32 {
+			return "", false
+		}
 		base, ok1 := mem.ReadUint32Le(ptr + 8*j)
 		l, ok2 := mem.ReadUint32Le(ptr + 8*j + 4)
 		if !ok1 || !ok2 {
