@@ -87,6 +87,15 @@ func run(args []string) int {
 		defer func() { _ = cache.Record(compcache.Sum(wasm), file, before) }()
 	}
 
+	prog := compcache.StartProgress(os.Stderr, "compiling "+filepath.Base(file))
+	m, err := rt.Compile(ctx, wasm)
+	prog.Done()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "go_wasip1_wasm_exec: %s: %v\n", file, err)
+		return 1
+	}
+	defer m.Close(context.Background())
+
 	// An interrupt (the go command's, or Ctrl-C) goes to the program, as
 	// SIGINT would to a native test binary; a second one ends the run.
 	sigs := make(chan os.Signal, 2)
@@ -98,7 +107,7 @@ func run(args []string) int {
 	var code uint32
 	go func() {
 		defer close(done)
-		code, err = rt.Run(ctx, wasm, host.Config{
+		code, err = rt.RunModule(ctx, m, host.Config{
 			Args:    append([]string{file}, args[1:]...),
 			Env:     env,
 			Stdin:   os.Stdin,
