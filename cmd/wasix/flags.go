@@ -63,6 +63,11 @@ Flags (each may be written -flag or --flag, with a value after "=" or a space):
   --abi GEN            Run as ABI generation GEN instead of detecting it from
                        the program's imports: preview1, wasix-2022, wasix-seed
                        or wasix-current ("wasix inspect FILE" shows which).
+  --strict-imports     Refuse a program importing a call of wasix_32v1 or
+                       wasi_snapshot_preview1 that no generation known here
+                       defines. Without it such calls fail with ENOSYS (or
+                       trap, when they have no errno result) and a warning
+                       line names each.
   --trace[=FILE]       Write one line per call the program makes, as strace
                        does (strings quoted, flags and errnos by name, long
                        data cut with its length, then result and duration)
@@ -111,6 +116,8 @@ type runOptions struct {
 	cacheMax    int64 // bytes; 0 is no limit
 	// maxThreads bounds the program's threads; 0 is the runtime's default.
 	maxThreads int
+	// strictImports refuses calls no generation defines (issue 10).
+	strictImports bool
 }
 
 // listFlag is a repeatable flag whose values are checked by parse.
@@ -240,6 +247,7 @@ func parseRunFlags(args []string) (*runOptions, []string, error) {
 		o.cacheMax = n
 		return nil
 	}}, "cache-max", "")
+	fs.BoolVar(&o.strictImports, "strict-imports", false, "")
 
 	if err := fs.Parse(args); err != nil {
 		switch {
