@@ -32,6 +32,7 @@ type Runtime struct {
 	live  liveSet       // goroutines running guest code (live.go)
 
 	strictImports bool // RuntimeConfig.StrictImports
+	sharedCache   bool // cache is RuntimeConfig.Cache: its owner closes it
 }
 
 // NewRuntime returns a Runtime configured by cfg.
@@ -41,7 +42,9 @@ func NewRuntime(ctx context.Context, cfg RuntimeConfig) (*Runtime, error) {
 		return nil, err
 	}
 	var cache wazero.CompilationCache
-	if cfg.CacheDir != "" {
+	if cfg.Cache != nil {
+		cache = cfg.Cache.c
+	} else if cfg.CacheDir != "" {
 		var err error
 		if cache, err = wazero.NewCompilationCacheWithDir(cfg.CacheDir); err != nil {
 			return nil, fmt.Errorf("compilation cache: %w", err)
@@ -60,7 +63,7 @@ func NewRuntime(ctx context.Context, cfg RuntimeConfig) (*Runtime, error) {
 		rc = rc.WithMemoryLimitPages(cfg.MaxMemoryPages)
 	}
 	rt := wazero.NewRuntimeWithConfig(ctx, rc)
-	return &Runtime{
+	r := &Runtime{
 		rt:    rt,
 		cache: cache,
 		host:  abi.NewHost(rt),
@@ -68,7 +71,9 @@ func NewRuntime(ctx context.Context, cfg RuntimeConfig) (*Runtime, error) {
 		alloc: &memAllocator{},
 
 		strictImports: cfg.StrictImports,
-	}, nil
+	}
+	r.sharedCache = cfg.Cache != nil
+	return r, nil
 }
 
 // closeGrace bounds how long Close waits for killed programs to return
@@ -99,8 +104,10 @@ func (r *Runtime) Close(ctx context.Context) error {
 	r.kern.CloseBus() // Go endpoints end; bus processes have ended above
 	err := r.rt.Close(ctx)
 	_ = r.host.Close(ctx)
-	if cerr := r.cache.Close(ctx); err == nil {
-		err = cerr
+	if !r.sharedCache {
+		if cerr := r.cache.Close(ctx); err == nil {
+			err = cerr
+		}
 	}
 	return err
 }
@@ -221,6 +228,7 @@ func (r *Runtime) RunModule(ctx context.Context, m *Module, cfg Config) (uint32,
 		Cwd:                cwd,
 		Preopens:           preopens(gen, cfg, cwd),
 		BidirectionalPipes: gen == abi.Wasix2022,
+		ABI:                gen.KernelABI(),
 		MaxThreads:         cfg.MaxThreads,
 	})
 	if err != nil {
