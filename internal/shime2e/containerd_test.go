@@ -537,11 +537,14 @@ func TestShimRestartPolicy(t *testing.T) {
 	// containerd's restart monitor starts a new task whenever the
 	// container's task is not running: a program that exits at once
 	// runs again and again, each run appending to the log.
+	// The labels come after the first start: a container created with them
+	// can be started by the monitor before ctr starts it, and ctr's own
+	// start then fails with "file exists".
 	logPath := filepath.Join(e.dir, "restart.log")
 	e.ctr("run", "-d", "--snapshotter", e.snap, "--runtime", runtimeName,
-		"--label", "containerd.io/restart.status=running",
-		"--label", "containerd.io/restart.loguri=file://"+logPath,
 		imageName, "restarter", "/box.wasm", "echo", "run")
+	e.ctr("container", "label", "restarter", "containerd.io/restart.status=running",
+		"containerd.io/restart.loguri=file://"+logPath)
 	runs := 0
 	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline) && runs < 3; time.Sleep(50 * time.Millisecond) {
 		data, _ := os.ReadFile(logPath)
