@@ -48,8 +48,11 @@ func NewRuntime(ctx context.Context, cfg RuntimeConfig) (*Runtime, error) {
 		cache = wazero.NewCompilationCache()
 	}
 	rc := wazero.NewRuntimeConfig().
-		// WASIX programs import a shared memory and use atomics.
-		WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesThreads).
+		// WASIX programs import a shared memory and use atomics; those
+		// built with wasm exceptions (setjmp/longjmp, vfork, C++) throw
+		// exnref exceptions. Validation and code of programs without
+		// exceptions are unchanged by the feature (host/eh_bench_test.go).
+		WithCoreFeatures(coreFeatures).
 		// Cancelling the context of a run ends the program, at the price
 		// of a check in every loop and function entry.
 		WithCloseOnContextDone(!cfg.NoComputeInterrupts).
@@ -66,6 +69,10 @@ func NewRuntime(ctx context.Context, cfg RuntimeConfig) (*Runtime, error) {
 		alloc: &memAllocator{},
 	}, nil
 }
+
+// coreFeatures are the wasm features every program may use. A variable
+// only so that a benchmark can compare with exceptions off.
+var coreFeatures = api.CoreFeaturesV2 | experimental.CoreFeaturesThreads | experimental.CoreFeaturesExceptionHandling
 
 // closeGrace bounds how long Close waits for killed programs to return
 // when its context has no deadline. Killed programs blocked in the
@@ -134,7 +141,7 @@ func (r *Runtime) Compile(ctx context.Context, wasm []byte) (*Module, error) {
 	}
 	compiled, err := r.rt.CompileModule(ctx, wasm)
 	if err != nil {
-		return nil, err
+		return nil, compileError(err)
 	}
 	// wazero has validated the binary; read what its API does not say.
 	mem, defined, err := abi.Memories(wasm)
