@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 	"sync"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/wasix-go/wasix"
 	"github.com/wasix-go/wasix/internal/abi"
 	"github.com/wasix-go/wasix/internal/kernel"
+	"github.com/wasix-go/wasix/internal/linker"
 )
 
 // errNotCommand is the error of a program without _start.
@@ -83,7 +85,8 @@ func (l *launcher) Start(p *kernel.Process, prog *kernel.Program) error {
 	if v, ok := l.settings.Load(ppid); ok {
 		set = v.(runSettings)
 	}
-	pr := &procRun{r: l.r, ctx: context.Background(), p: p, m: m, gen: m.gen, slot: &abi.Slot{}, tracer: set.tracer, maxPages: set.maxPages}
+	pr := &procRun{r: l.r, ctx: context.Background(), p: p, m: m, gen: m.gen, slot: &abi.Slot{}, tracer: set.tracer, maxPages: set.maxPages,
+		path: prog.Path}
 	return pr.start()
 }
 
@@ -129,6 +132,10 @@ type procRun struct {
 	main *kernel.Thread
 	th   *threads // the launcher of the instance's threads, or nil
 	vf   *vfork   // a vforked child borrowing the instance, or nil
+
+	ln     *linker.Linker // the dynamic linker of a -pie program, or nil
+	origin fs.FS          // where $ORIGIN reads from (Config.Origin)
+	path   string         // the program's guest path, or $ORIGIN/NAME
 }
 
 // instantiate makes an instance of pr.m for pr.p with its own link (and
@@ -152,7 +159,19 @@ func (pr *procRun) instantiate() error {
 		ictx = experimental.WithMemoryAllocator(ictx, r.alloc)
 	}
 	pctx := kernel.WithProcess(abi.WithSlot(ictx, pr.slot), pr.p)
-	mod, err := r.rt.InstantiateModule(pctx, pr.m.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
+	var mod api.Module
+	var ln *linker.Linker
+	if pr.m.dynamic != nil {
+		// A -pie program: the linker instantiates it with its libraries.
+		ln = pr.newLinker(link)
+		mod, err = ln.LinkMain(pctx, pr.m.dynamic, pr.m.compiled)
+		if err != nil {
+			ln.Close(pr.ctx)
+			err = fmt.Errorf("dynamic linking: %w", err)
+		}
+	} else {
+		mod, err = r.rt.InstantiateModule(pctx, pr.m.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
+	}
 	if err != nil {
 		link.Close(pr.ctx)
 		return err
@@ -160,9 +179,14 @@ func (pr *procRun) instantiate() error {
 	if pr.mod != nil {
 		// exec: a thread of the old program that would not stop (see
 		// kernel.Process.Exec) may still run over its memory.
-		pr.release(pr.mod, pr.link, pr.th)
+		pr.release(pr.mod, pr.link, pr.th, pr.ln)
 	}
-	pr.link, pr.mod = link, mod
+	pr.link, pr.mod, pr.ln = link, mod, ln
+	if ln != nil {
+		abi.SetDynLinker(pr.p, ln)
+	} else {
+		abi.SetDynLinker(pr.p, nil)
+	}
 	pr.slot.In = abi.NewInstance(mod, pr.tracer)
 	// The first call makes the main thread; later ones (exec) keep it and
 	// point the launcher of threads at the new program.
@@ -188,9 +212,10 @@ func (pr *procRun) close() {
 		pr.vf = nil
 	}
 	if pr.mod != nil {
-		pr.release(pr.mod, pr.link, pr.th)
-		pr.mod, pr.th = nil, nil
+		pr.release(pr.mod, pr.link, pr.th, pr.ln)
+		pr.mod, pr.th, pr.ln = nil, nil, nil
 	}
+	abi.SetDynLinker(pr.p, nil)
 	pr.r.launcher().settings.Delete(pr.p.Pid())
 }
 
@@ -200,9 +225,12 @@ func (pr *procRun) close() {
 // their next call, but one computing may take a while (endThreads waits
 // only threadGrace for them, exec up to a second), and then the instance is
 // released in the background when the last of them returns.
-func (pr *procRun) release(mod api.Module, link *abi.Link, th *threads) {
+func (pr *procRun) release(mod api.Module, link *abi.Link, th *threads, ln *linker.Linker) {
 	closeAll := func() {
 		_ = mod.Close(pr.ctx)
+		if ln != nil {
+			ln.Close(pr.ctx)
+		}
 		link.Close(pr.ctx)
 	}
 	if th == nil || th.live.close(closedChan) {
@@ -309,7 +337,7 @@ func (pr *procRun) loop() (uint32, error) {
 // exec replaces the program of the process by prog, in place.
 func (pr *procRun) exec(prog *kernel.Program) error {
 	m := prog.Code.(*Module)
-	pr.m, pr.gen = m, m.gen
+	pr.m, pr.gen, pr.path, pr.origin = m, m.gen, prog.Path, nil
 	err := pr.instantiate()
 	if err != nil {
 		var ee *sys.ExitError
@@ -322,13 +350,14 @@ func (pr *procRun) exec(prog *kernel.Program) error {
 
 // runProcess runs m as the process p until it ends and returns its exit
 // code, as RunModule reports it.
-func (r *Runtime) runProcess(ctx context.Context, p *kernel.Process, m *Module, gen abi.Generation, tracer *abi.Tracer, maxPages uint32) (uint32, error) {
+func (r *Runtime) runProcess(ctx context.Context, p *kernel.Process, m *Module, gen abi.Generation, tracer *abi.Tracer, maxPages uint32, origin fs.FS) (uint32, error) {
 	if !r.live.add(p) {
 		return 0, errClosed
 	}
 	defer r.live.done(p) // after pr.close: the memory is gone
 	r.launcher()         // exec and spawn need the runner
-	pr := &procRun{r: r, ctx: ctx, p: p, m: m, gen: gen, tracer: tracer, maxPages: maxPages, slot: &abi.Slot{}}
+	pr := &procRun{r: r, ctx: ctx, p: p, m: m, gen: gen, tracer: tracer, maxPages: maxPages, slot: &abi.Slot{},
+		origin: origin, path: "$ORIGIN/main.wasm"}
 	if err := pr.instantiate(); err != nil {
 		// A start function may exit or trap; anything else is a link error.
 		var ee *sys.ExitError

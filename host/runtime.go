@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"time"
 
 	"github.com/tetratelabs/wazero"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/wasix-go/wasix/internal/abi"
 	"github.com/wasix-go/wasix/internal/kernel"
+	"github.com/wasix-go/wasix/internal/linker"
 	"github.com/wasix-go/wasix/internal/vfs"
 )
 
@@ -117,6 +119,7 @@ type Module struct {
 	gen      abi.Generation
 	genErr   error       // why detection failed; an explicit ABI may still do
 	threads  *threadCode // what spawned threads instantiate; nil without a shared memory
+	dynamic  []byte      // the binary of a dynamically linked (-pie) program, for the linker
 }
 
 // ABI returns the generation detected from the program's imports, or
@@ -152,6 +155,15 @@ func (r *Runtime) Compile(ctx context.Context, wasm []byte) (*Module, error) {
 	m := &Module{compiled: compiled, imports: compiled.ImportedFunctions(), memory: mem, defined: defined}
 	if mem != nil && mem.Shared {
 		m.threads = &threadCode{wasm: bytes.Clone(wasm)}
+	}
+	if linker.IsDynamic(wasm) {
+		// Its env functions come from its libraries, not from the host:
+		// the generation is told by the rest.
+		m.dynamic = bytes.Clone(wasm)
+		m.imports = slices.DeleteFunc(slices.Clone(m.imports), func(f api.FunctionDefinition) bool {
+			mod, _, _ := f.Import()
+			return mod == abi.ModuleEnv
+		})
 	}
 	m.gen, m.genErr = abi.Detect(m.imports, 0)
 	if mem != nil && mem.Module != abi.ModuleEnv {
@@ -236,7 +248,7 @@ func (r *Runtime) RunModule(ctx context.Context, m *Module, cfg Config) (uint32,
 	}
 	// The process's run (instances, fork, exec, threads) is in process.go.
 	defer watchProcess(p, cfg)()
-	return r.runProcess(ctx, p, m, gen, tracer, cfg.MaxMemoryPages)
+	return r.runProcess(ctx, p, m, gen, tracer, cfg.MaxMemoryPages, cfg.Origin)
 }
 
 // exit turns the end of a program into its exit code and error.
