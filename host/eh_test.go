@@ -82,7 +82,7 @@ func TestEHGuestsRebuild(t *testing.T) {
 // TestSetjmpLongjmpExceptions: setjmp/longjmp built on wasm exceptions,
 // across frames, nested, and in four threads at once.
 func TestSetjmpLongjmpExceptions(t *testing.T) {
-	r := runGuest(t, newRuntime(t, host.RuntimeConfig{}), ehGuest(t, "sjlj.wasm"), host.Config{Args: []string{"sjlj"}})
+	r := runGuest(t, newRuntime(t, host.RuntimeConfig{}), ehGuest(t, "sjlj.wasm"), host.Config{Args: []string{"sjlj"}, MaxMemoryPages: testPages})
 	checkTAP(t, r, 0)
 }
 
@@ -100,3 +100,8 @@ func TestLegacyExceptionsRefused(t *testing.T) {
 		}
 	}
 }
+
+// testPages bounds the memory of the wasixcc-eh guests, which declare a
+// 4 GiB maximum: making (and clearing) memories that size again and again
+// is what would dominate the tests.
+const testPages = 2048
