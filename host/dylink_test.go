@@ -60,3 +60,12 @@ func asTrap(err error, trap **host.TrapError) bool {
 	}
 	return false
 }
+
+// TestCallDynamicAndClosures runs ffi.wasm: reflect_signature and
+// call_dynamic on functions of the main program and of a side module, and
+// closures of two signatures around generic backing functions.
+func TestCallDynamicAndClosures(t *testing.T) {
+	r := runGuest(t, newRuntime(t, host.RuntimeConfig{}), ehGuest(t, "ffi.wasm"), host.Config{
+		Args: []string{"ffi"}, Origin: os.DirFS(filepath.Join(ehDir, "bin")), MaxMemoryPages: testPages})
+	checkTAP(t, r, 0)
+}

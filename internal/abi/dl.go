@@ -25,6 +25,13 @@ type DynLinker interface {
 	Open(ctx context.Context, name string, flags uint32, ldpath []string) (uint32, error)
 	Sym(ctx context.Context, handle uint32, name string) (uint32, error)
 	Valid(handle uint32) bool
+
+	// The calls of dl_dynamic.go; value types are binary ones (0x7f i32).
+	Signature(slot uint32) (params, results []byte, closure bool, err error)
+	CallDynamic(ctx context.Context, slot uint32, args []uint64) ([]uint64, error)
+	ClosureAllocate(ctx context.Context) (uint32, error)
+	ClosurePrepare(ctx context.Context, backing, slot uint32, params, results []byte, userData uint32) error
+	ClosureFree(slot uint32) error
 }
 
 var dynLinkers sync.Map // *kernel.Process -> DynLinker

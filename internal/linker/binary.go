@@ -75,9 +75,18 @@ type Binary struct {
 	funcs       []uint32 // type index of each defined function
 	globals     []globalDef
 	exports     []exportEntry
+	elems       []elemSeg
 	importFuncs int
 	importGlobs int
 	Dylink      *Dylink // nil for a module without dylink.0
+}
+
+// elemSeg is an active element segment of table 0: its offset is the
+// value of global (an imported __table_base, when global >= 0) plus add.
+type elemSeg struct {
+	global int
+	add    int64
+	funcs  []uint32
 }
 
 // errFormat reports a malformed module.
@@ -231,6 +240,8 @@ func Parse(wasm []byte) (*Binary, error) {
 			err = b.parseGlobals(s)
 		case 7:
 			err = b.parseExports(s)
+		case 9:
+			err = b.parseElems(s)
 		}
 		if err != nil {
 			return nil, err
@@ -518,4 +529,95 @@ func (b *Binary) funcTypeOf(i uint32) (funcType, bool) {
 		return funcType{}, false
 	}
 	return b.types[b.funcs[j]], true
+}
+
+// parseElems reads the active segments of table 0 that list function
+// indexes (what wasm-ld writes); others are skipped, their functions then
+// unknown to reflection.
+func (b *Binary) parseElems(s *reader) error {
+	n, err := s.count()
+	if err != nil {
+		return err
+	}
+	for i := 0; i < n; i++ {
+		flags, err := s.u32()
+		if err != nil {
+			return err
+		}
+		seg := elemSeg{global: -1}
+		active := flags&1 == 0
+		if flags&2 != 0 && active {
+			if t, err := s.u32(); err != nil || t != 0 {
+				return fmt.Errorf("element segment of table %d", t)
+			}
+		}
+		if active {
+			// The offset: i32.const, global.get, i32.add, end.
+			for {
+				op, err := s.byte()
+				if err != nil {
+					return err
+				}
+				if op == 0x0b {
+					break
+				}
+				switch op {
+				case 0x41:
+					v, err := s.sleb()
+					if err != nil {
+						return err
+					}
+					seg.add += v
+				case 0x23:
+					g, err := s.u32()
+					if err != nil {
+						return err
+					}
+					seg.global = int(g)
+				case 0x6a:
+				default:
+					return fmt.Errorf("element offset opcode %#x", op)
+				}
+			}
+		}
+		if flags&3 != 0 { // an element kind (or reference type) byte
+			if _, err := s.byte(); err != nil {
+				return err
+			}
+		}
+		k, err := s.count()
+		if err != nil {
+			return err
+		}
+		for j := 0; j < k; j++ {
+			if flags&4 != 0 { // expressions: ref.func f end, or ref.null
+				op, err := s.byte()
+				if err != nil {
+					return err
+				}
+				var f uint32
+				if op == 0xd2 {
+					if f, err = s.u32(); err != nil {
+						return err
+					}
+				} else if _, err := s.byte(); err != nil {
+					return err
+				}
+				if _, err := s.byte(); err != nil {
+					return err
+				}
+				seg.funcs = append(seg.funcs, f)
+				continue
+			}
+			f, err := s.u32()
+			if err != nil {
+				return err
+			}
+			seg.funcs = append(seg.funcs, f)
+		}
+		if active {
+			b.elems = append(b.elems, seg)
+		}
+	}
+	return nil
 }

@@ -88,6 +88,11 @@ type Linker struct {
 
 	generated []api.Module
 	compiled  []wazero.CompiledModule
+
+	types        map[uint32]funcType // signature of each known table slot
+	closures     map[uint32]bool     // slots given out by ClosureAllocate
+	freeClosures []uint32
+	callers      map[string]api.Function // call_dynamic's helpers by signature
 }
 
 type slotKey struct {
@@ -117,7 +122,8 @@ func New(cfg Config) *Linker {
 	if cfg.StackSize == 0 {
 		cfg.StackSize = 8 << 20
 	}
-	return &Linker{cfg: cfg, paths: map[string]*module{}, slots: map[slotKey]uint32{}, memNext: 1024, nextSlot: 1}
+	return &Linker{cfg: cfg, paths: map[string]*module{}, slots: map[slotKey]uint32{}, memNext: 1024, nextSlot: 1,
+		types: map[uint32]funcType{}, closures: map[uint32]bool{}, callers: map[string]api.Function{}}
 }
 
 // Error is a failure the guest sees as a dlerror message.
@@ -600,6 +606,7 @@ func (l *Linker) fill(ctx context.Context, m *module, slots map[string]uint32) e
 			return errorf("%s: bad function %s", m.path, name)
 		}
 		ents = append(ents, ent{s, b.importFunc("m", name, t)})
+		l.types[s] = t
 	}
 	for _, e := range ents {
 		b.elem(e.slot, e.fn)
@@ -750,6 +757,7 @@ func (l *Linker) instantiate(ctx context.Context, m *module) error {
 		return fmt.Errorf("%s: %w", m.path, err)
 	}
 	m.inst = inst
+	l.recordElems(m)
 	// Slots given to m's functions before it existed are filled now.
 	pending := map[string]uint32{}
 	for k, s := range l.slots {
