@@ -43,6 +43,13 @@ type RuntimeConfig struct {
 	// to and resolve; nil (the default) leaves them without network, so
 	// that their socket calls fail with EACCES.
 	Net *NetConfig
+
+	// StrictImports refuses programs importing a call of wasix_32v1 or
+	// wasi_snapshot_preview1 that no generation the runtime knows defines.
+	// Without it such a call is linked to a stub that fails with ENOSYS
+	// (or traps, naming it, when it has no errno result), and Run warns
+	// about each on the program's standard error.
+	StrictImports bool
 }
 
 // ABI names a generation of the interface a program was built against.

@@ -85,7 +85,15 @@ func (l *launcher) Start(p *kernel.Process, prog *kernel.Program) error {
 	if v, ok := l.settings.Load(ppid); ok {
 		set = v.(runSettings)
 	}
-	pr := &procRun{r: l.r, ctx: context.Background(), p: p, m: m, gen: m.gen, slot: &abi.Slot{}, tracer: set.tracer, maxPages: set.maxPages,
+	// A proc_fork_env child that execs already has a main thread, whose
+	// context carries its slot: the new program's instance goes there.
+	slot := &abi.Slot{}
+	if mt := p.MainThread(); mt != nil {
+		if s := abi.SlotFrom(mt.Context()); s != nil {
+			slot = s
+		}
+	}
+	pr := &procRun{r: l.r, ctx: context.Background(), p: p, m: m, gen: m.gen, slot: slot, tracer: set.tracer, maxPages: set.maxPages,
 		path: prog.Path}
 	return pr.start()
 }
@@ -142,7 +150,7 @@ type procRun struct {
 // so its own memory) and makes it the current one.
 func (pr *procRun) instantiate() error {
 	r := pr.r
-	link, err := r.host.Link(pr.ctx, abi.LinkConfig{Gen: pr.gen, Memory: pr.m.memory, MaxMemoryPages: pr.maxPages, Tracer: pr.tracer})
+	link, err := r.host.Link(pr.ctx, abi.LinkConfig{Gen: pr.gen, Memory: pr.m.memory, MaxMemoryPages: pr.maxPages, Tracer: pr.tracer, Unknown: pr.m.unknown})
 	if err != nil {
 		return err
 	}

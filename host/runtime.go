@@ -32,6 +32,8 @@ type Runtime struct {
 
 	alloc *memAllocator // the memories programs define
 	live  liveSet       // goroutines running guest code (live.go)
+
+	strictImports bool // RuntimeConfig.StrictImports
 }
 
 // NewRuntime returns a Runtime configured by cfg.
@@ -69,6 +71,8 @@ func NewRuntime(ctx context.Context, cfg RuntimeConfig) (*Runtime, error) {
 		host:  abi.NewHost(rt),
 		kern:  kernel.New(kernel.Config{AllowClockSet: cfg.AllowClockSet, MaxFDs: cfg.MaxFDs, Net: network}),
 		alloc: &memAllocator{},
+
+		strictImports: cfg.StrictImports,
 	}, nil
 }
 
@@ -117,9 +121,10 @@ type Module struct {
 	memory   *abi.MemoryImport // imported
 	defined  *abi.MemoryImport // defined by the program
 	gen      abi.Generation
-	genErr   error       // why detection failed; an explicit ABI may still do
-	threads  *threadCode // what spawned threads instantiate; nil without a shared memory
-	dynamic  []byte      // the binary of a dynamically linked (-pie) program, for the linker
+	unknown  []abi.UnknownImport // imports of calls no generation defines, linked to stubs
+	genErr   error               // why detection failed; an explicit ABI may still do
+	threads  *threadCode         // what spawned threads instantiate; nil without a shared memory
+	dynamic  []byte              // the binary of a dynamically linked (-pie) program, for the linker
 }
 
 // ABI returns the generation detected from the program's imports, or
@@ -165,7 +170,7 @@ func (r *Runtime) Compile(ctx context.Context, wasm []byte) (*Module, error) {
 			return mod == abi.ModuleEnv
 		})
 	}
-	m.gen, m.genErr = abi.Detect(m.imports, 0)
+	m.gen, m.unknown, m.genErr = r.detect(m.imports, 0)
 	if mem != nil && mem.Module != abi.ModuleEnv {
 		compiled.Close(ctx)
 		return nil, fmt.Errorf("the program imports its memory from %s.%s; only %s.memory is provided",
@@ -208,7 +213,7 @@ func (r *Runtime) RunModule(ctx context.Context, m *Module, cfg Config) (uint32,
 		if err != nil {
 			return 0, err
 		}
-		if gen, err = abi.Detect(m.imports, want); err != nil {
+		if gen, _, err = r.detect(m.imports, want); err != nil {
 			return 0, err
 		}
 	} else if m.genErr != nil {
@@ -242,6 +247,7 @@ func (r *Runtime) RunModule(ctx context.Context, m *Module, cfg Config) (uint32,
 	}
 	defer p.Close()
 
+	warnUnknown(cfg, m.unknown)
 	var tracer *abi.Tracer
 	if cfg.Trace != nil {
 		tracer = abi.NewTracer(cfg.Trace)

@@ -60,6 +60,11 @@ Flags (each may be written -flag or --flag, with a value after "=" or a space):
   --abi GEN            Run as ABI generation GEN instead of detecting it from
                        the program's imports: preview1, wasix-2022, wasix-seed
                        or wasix-current.
+  --strict-imports     Refuse a program importing a call of wasix_32v1 or
+                       wasi_snapshot_preview1 that no generation known here
+                       defines. Without it such calls fail with ENOSYS (or
+                       trap, when they have no errno result) and a warning
+                       line names each.
   --trace[=FILE]       Write one line per call the program makes (name, decoded
                        arguments, result, duration) to FILE, or to stderr. The
                        file needs the "=": a word after --trace is FILE.wasm.
@@ -98,6 +103,8 @@ type runOptions struct {
 	cacheDir string
 	// maxThreads bounds the program's threads; 0 is the runtime's default.
 	maxThreads int
+	// strictImports refuses calls no generation defines (issue 10).
+	strictImports bool
 }
 
 // listFlag is a repeatable flag whose values are checked by parse.
@@ -216,6 +223,7 @@ func parseRunFlags(args []string) (*runOptions, []string, error) {
 	}}, "abi", "")
 	fs.Var(&o.trace, "trace", "")
 	fs.StringVar(&o.cacheDir, "cache-dir", o.cacheDir, "")
+	fs.BoolVar(&o.strictImports, "strict-imports", false, "")
 
 	if err := fs.Parse(args); err != nil {
 		switch {

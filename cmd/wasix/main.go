@@ -133,7 +133,8 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	signal.Notify(sigs, os.Interrupt)
 	defer signal.Stop(sigs)
 
-	rt, err := host.NewRuntime(ctx, host.RuntimeConfig{CacheDir: o.cacheDir, NoComputeInterrupts: true, Net: o.netConfig(cfg.Trace)})
+	rt, err := host.NewRuntime(ctx, host.RuntimeConfig{CacheDir: o.cacheDir, NoComputeInterrupts: true, Net: o.netConfig(cfg.Trace),
+		StrictImports: o.strictImports})
 	if err != nil {
 		fmt.Fprintf(stderr, "wasix run: %v\n", err)
 		return exitFailure

@@ -45,49 +45,106 @@ func ParseGeneration(s string) (Generation, error) {
 // no candidate satisfies names it with its signature and says what each
 // generation lacks or expects instead.
 func Detect(imports []api.FunctionDefinition, override Generation) (Generation, error) {
+	gen, unknown, err := DetectLenient(imports, override)
+	if err == nil && len(unknown) > 0 {
+		return 0, unknown[0].err(override)
+	}
+	return gen, err
+}
+
+// UnknownImport is an import of wasix_32v1, wasi_snapshot_preview1 or
+// wasi_unstable whose name no generation of the runtime defines: a call of
+// a newer ABI. Link gives it a stub (see Link).
+type UnknownImport struct {
+	Module, Name    string
+	Params, Results []api.ValueType
+}
+
+// String names the import with its signature.
+func (u UnknownImport) String() string {
+	return u.Module + "." + u.Name + signature(u.Params, u.Results)
+}
+
+// err is what strict detection says about u.
+func (u UnknownImport) err(override Generation) error {
+	if u.Module != ModuleWasix {
+		return fmt.Errorf("the program imports %s, which %s does not define", u, Preview1)
+	}
+	gens := wasixPreference
+	if override != 0 {
+		gens = []Generation{override}
+	}
+	var lines []string
+	for _, g := range gens {
+		lines = append(lines, fmt.Sprintf("%s lacks it", g))
+	}
+	return fmt.Errorf("the program imports %s: %s", u, strings.Join(lines, "; "))
+}
+
+// DetectLenient is Detect for a runtime that links calls it does not know
+// to stubs: it also returns the imports whose names no generation defines,
+// leaving them out of detection, instead of failing on them. A known name
+// with another signature is still an error. A program whose wasix_32v1
+// imports are all unknown is taken as the newest generation.
+func DetectLenient(imports []api.FunctionDefinition, override Generation) (Generation, []UnknownImport, error) {
 	var wasix []api.FunctionDefinition
+	var unknown []UnknownImport
 	for _, fn := range imports {
 		module, name, _ := fn.Import()
+		if knownNowhere(module, name) {
+			unknown = append(unknown, UnknownImport{Module: module, Name: name, Params: fn.ParamTypes(), Results: fn.ResultTypes()})
+			continue
+		}
 		switch module {
 		case ModulePreview1, ModuleUnstable:
 			if err := checkImport(SpecOf(Preview1), fn); err != nil {
-				return 0, err
+				return 0, nil, err
 			}
 		case ModuleWasix:
 			wasix = append(wasix, fn)
 		case ModuleWasiThreads:
 			if !isWasiThreadSpawn(module, name, fn.ParamTypes(), fn.ResultTypes()) {
-				return 0, fmt.Errorf("the program imports %s.%s%s; the wasi-threads module provides only %s(i32) -> i32",
+				return 0, nil, fmt.Errorf("the program imports %s.%s%s; the wasi-threads module provides only %s(i32) -> i32",
 					module, name, signature(fn.ParamTypes(), fn.ResultTypes()), wasiThreadSpawn)
 			}
 		default:
-			return 0, fmt.Errorf("the program imports %s.%s%s, but this runtime provides only the modules %s, %s, %s and the memory %s.memory",
+			return 0, nil, fmt.Errorf("the program imports %s.%s%s, but this runtime provides only the modules %s, %s, %s and the memory %s.memory",
 				module, name, signature(fn.ParamTypes(), fn.ResultTypes()), ModulePreview1, ModuleUnstable, ModuleWasix, ModuleEnv)
 		}
 	}
 
 	if override != 0 {
 		if override == Preview1 {
+			for _, u := range unknown {
+				if u.Module == ModuleWasix {
+					return 0, nil, fmt.Errorf("--abi preview1: the program imports %s.%s, a WASIX call", u.Module, u.Name)
+				}
+			}
 			if len(wasix) > 0 {
 				m, n, _ := wasix[0].Import()
-				return 0, fmt.Errorf("--abi preview1: the program imports %s.%s, a WASIX call", m, n)
+				return 0, nil, fmt.Errorf("--abi preview1: the program imports %s.%s, a WASIX call", m, n)
 			}
-			return Preview1, nil
+			return Preview1, unknown, nil
 		}
 		spec := SpecOf(override)
 		if spec == nil {
-			return 0, fmt.Errorf("unknown ABI generation %d", override)
+			return 0, nil, fmt.Errorf("unknown ABI generation %d", override)
 		}
 		for _, fn := range wasix {
 			if err := checkImport(spec, fn); err != nil {
-				return 0, fmt.Errorf("--abi %s: %w", override, err)
+				return 0, nil, fmt.Errorf("--abi %s: %w", override, err)
 			}
 		}
-		return override, nil
+		return override, unknown, nil
 	}
 
 	if len(wasix) == 0 {
-		return Preview1, nil
+		for _, u := range unknown {
+			if u.Module == ModuleWasix {
+				return wasixPreference[0], unknown, nil
+			}
+		}
+		return Preview1, unknown, nil
 	}
 	candidates := slices.Clone(wasixPreference)
 	for _, fn := range wasix {
@@ -98,11 +155,28 @@ func Detect(imports []api.FunctionDefinition, override Generation) (Generation, 
 			}
 		}
 		if len(keep) == 0 {
-			return 0, noGeneration(fn, candidates)
+			return 0, nil, noGeneration(fn, candidates)
 		}
 		candidates = keep
 	}
-	return candidates[0], nil
+	return candidates[0], unknown, nil
+}
+
+// knownNowhere reports whether name is an import of module that no
+// generation defines (other modules are not ours to stub).
+func knownNowhere(module, name string) bool {
+	switch module {
+	case ModulePreview1, ModuleUnstable:
+		return SpecOf(Preview1).Func(name) == nil
+	case ModuleWasix:
+		for _, g := range wasixPreference {
+			if SpecOf(g).Func(name) != nil {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // checkImport reports whether spec defines fn's name with fn's signature.

@@ -43,6 +43,7 @@ func wrapMod(c modCall) api.GoModuleFunc {
 			stack[0] = uint64(c(ctx, p, mod, stack))
 			return
 		}
+		t = t.Current() // a proc_fork_env child's calls act for the child
 		p := t.Process()
 		if t.Attention() {
 			boundary(ctx, mod, p, t)
@@ -79,6 +80,10 @@ var modCalls = map[Generation]map[string]modCall{
 // rawCalls holds handlers that need the module itself (proc_exit closes it).
 var rawCalls = map[string]api.GoModuleFunc{}
 
+// genRawCalls holds, per generation, raw handlers of calls only that
+// generation has (proc_exit2); they take precedence over every table.
+var genRawCalls = map[Generation]map[string]api.GoModuleFunc{WasixCurrent: {}}
+
 // handlerFor returns the handler of the call name in generation gen, or
 // nil if the runtime does not implement it (the caller then registers a
 // stub returning ENOSYS). A handler is only returned when the core
@@ -91,6 +96,9 @@ func handlerFor(gen Generation, name string) api.GoModuleFunc {
 	f := spec.Func(name)
 	if f == nil {
 		return nil
+	}
+	if h, ok := genRawCalls[gen][name]; ok {
+		return h
 	}
 	if c, ok := modCalls[gen][name]; ok {
 		return wrapMod(c)

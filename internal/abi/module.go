@@ -81,6 +81,9 @@ type LinkConfig struct {
 	MaxMemoryPages uint32
 	// Tracer, if not nil, traces every call of this guest.
 	Tracer *Tracer
+	// Unknown are imports no generation defines (DetectLenient): the
+	// guest's modules get a stub for each, built for this guest alone.
+	Unknown []UnknownImport
 }
 
 // Link is the set of modules one guest instance is linked against.
@@ -95,9 +98,9 @@ type Link struct {
 func (h *Host) Link(ctx context.Context, cfg LinkConfig) (*Link, error) {
 	l := &Link{h: h, byName: map[string]api.Module{}}
 	get := h.sharedModule
-	if cfg.Tracer != nil {
+	if cfg.Tracer != nil || len(cfg.Unknown) > 0 {
 		get = func(ctx context.Context, k moduleKey) (api.Module, error) {
-			m, err := h.build(ctx, k, cfg.Tracer)
+			m, err := h.build(ctx, k, cfg.Tracer, stubsFor(k, cfg.Unknown)...)
 			if err == nil {
 				l.owned = append(l.owned, m)
 			}
@@ -182,7 +185,7 @@ func (h *Host) sharedModule(ctx context.Context, k moduleKey) (api.Module, error
 // wasi_unstable), tracing its calls if t is not nil. A call without a
 // handler returns ENOSYS, so that every program links; one that never
 // returns traps instead, with a message naming it.
-func (h *Host) build(ctx context.Context, k moduleKey, t *Tracer) (api.Module, error) {
+func (h *Host) build(ctx context.Context, k moduleKey, t *Tracer, stubs ...UnknownImport) (api.Module, error) {
 	spec := SpecOf(k.gen)
 	if spec == nil {
 		return nil, fmt.Errorf("no ABI tables for generation %d", k.gen)
@@ -210,6 +213,14 @@ func (h *Host) build(ctx context.Context, k moduleKey, t *Tracer) (api.Module, e
 			fb = fb.WithParameterNames(f.ParamNames...)
 		}
 		fb.Export(f.Name)
+	}
+	for _, u := range stubs {
+		f := &Func{Name: u.Name, Params: u.Params, Results: u.Results}
+		var fn api.GoModuleFunc = unknownCall(u)
+		if t != nil {
+			fn = t.wrap(f, fn, false)
+		}
+		b.NewFunctionBuilder().WithGoModuleFunction(fn, u.Params, u.Results).Export(u.Name)
 	}
 	compiled, err := b.Compile(ctx)
 	if err != nil {
@@ -239,6 +250,34 @@ func notImplemented(module string, f *Func) api.GoModuleFunc {
 			stack[0] = errnoNosys
 		}
 	}
+}
+
+// stubsFor returns the unknown imports that the module of k serves.
+func stubsFor(k moduleKey, unknown []UnknownImport) []UnknownImport {
+	module := ModuleWasix
+	switch {
+	case k.unstable:
+		module = ModuleUnstable
+	case k.gen == Preview1:
+		module = ModulePreview1
+	}
+	var out []UnknownImport
+	for _, u := range unknown {
+		if u.Module == module {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// unknownCall is the stub of an import no generation defines: ENOSYS when
+// its only result is an i32 (an errno), else a trap naming it.
+func unknownCall(u UnknownImport) api.GoModuleFunc {
+	if len(u.Results) == 1 && u.Results[0] == api.ValueTypeI32 {
+		return func(_ context.Context, _ api.Module, stack []uint64) { stack[0] = errnoNosys }
+	}
+	msg := fmt.Sprintf("%s is not known to this runtime (a call of a newer ABI) and has no errno result to fail with", u)
+	return func(context.Context, api.Module, []uint64) { panic(msg) }
 }
 
 // memory instantiates, anonymously, a memory with the limits mi asks for,

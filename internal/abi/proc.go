@@ -36,5 +36,6 @@ func exit(ctx context.Context, mod api.Module, code uint32) {
 
 // proc_exit(rval)
 func procExit(ctx context.Context, mod api.Module, stack []uint64) {
+	forkEnvExit(ctx, mod, uint32(stack[0]))
 	exit(ctx, mod, uint32(stack[0]))
 }

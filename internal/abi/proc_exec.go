@@ -69,6 +69,13 @@ func execNoReturn(ctx context.Context, p *kernel.Process, m api.Memory, namePtr,
 	if errno == wasix.ErrnoNoent {
 		code = 127
 	}
+	if t := kernel.ThreadFrom(ctx); t != nil && t.ForkEnvParent() != nil {
+		// A proc_fork_env child: it ends, not the parent, which goes on.
+		if errno != wasix.ErrnoSuccess {
+			t.ExitForkEnv(code)
+		}
+		return errno
+	}
 	in := InstanceFrom(ctx)
 	if in == nil {
 		return errno
@@ -99,6 +106,11 @@ func doExec(ctx context.Context, p *kernel.Process, name string, args, env []str
 		return errno
 	}
 	p.Exec(prog.Args, env)
+	if t := kernel.ThreadFrom(ctx); t != nil && t.ForkEnvParent() != nil {
+		// A proc_fork_env child runs the program on its own; the call
+		// returns in the parent.
+		return t.ExecForkEnv(prog)
+	}
 	panic(&ExecRequest{Prog: prog})
 }
 

@@ -702,6 +702,11 @@ var specs = []*Spec{
 			{Name: "closure_allocate", Params: []api.ValueType{i32}, Results: []api.ValueType{i32}, ParamNames: []string{"out0"}, NoReturn: false},
 			{Name: "closure_free", Params: []api.ValueType{i32}, Results: []api.ValueType{i32}, ParamNames: []string{"closure_id"}, NoReturn: false},
 			{Name: "reflect_signature", Params: []api.ValueType{i32, i32, i32, i32, i32, i32}, Results: []api.ValueType{i32}, ParamNames: []string{"function_id", "argument_types", "argument_types_len", "result_types", "result_types_len", "out0"}, NoReturn: false},
+			{Name: "proc_exit2", Params: []api.ValueType{i32}, Results: []api.ValueType{}, ParamNames: []string{"rval"}, NoReturn: false},
+			{Name: "proc_fork_env", Params: []api.ValueType{i32}, Results: []api.ValueType{i32}, ParamNames: []string{"out0"}, NoReturn: false},
+			{Name: "context_create", Params: []api.ValueType{i32, i32}, Results: []api.ValueType{i32}, ParamNames: []string{"new_context_ptr", "entrypoint"}, NoReturn: false},
+			{Name: "context_switch", Params: []api.ValueType{i64}, Results: []api.ValueType{i32}, ParamNames: []string{"next_context"}, NoReturn: false},
+			{Name: "context_destroy", Params: []api.ValueType{i64}, Results: []api.ValueType{i32}, ParamNames: []string{"context"}, NoReturn: false},
 		},
 		Types: map[string]TypeLayout{
 			"pointersize":               {Size: 4, Align: 4, Fields: nil},

@@ -120,6 +120,12 @@ func WithSlot(ctx context.Context, s *Slot) context.Context {
 	return context.WithValue(ctx, slotKey{}, s)
 }
 
+// SlotFrom returns the slot carried by ctx, or nil.
+func SlotFrom(ctx context.Context) *Slot {
+	s, _ := ctx.Value(slotKey{}).(*Slot)
+	return s
+}
+
 // InstanceFrom returns the instance in the slot carried by ctx, or nil.
 func InstanceFrom(ctx context.Context) *Instance {
 	if s, _ := ctx.Value(slotKey{}).(*Slot); s != nil {
@@ -300,6 +306,9 @@ func onInstance(c call) modCall {
 	return func(ctx context.Context, p *kernel.Process, mod api.Module, s []uint64) wasix.Errno {
 		if in := InstanceFrom(ctx); in != nil && in.mod != mod {
 			return wasix.ErrnoNotsup
+		}
+		if t := kernel.ThreadFrom(ctx); t != nil && t.InContext() {
+			return wasix.ErrnoNotsup // only the main context may unwind or exec
 		}
 		return c(ctx, p, mod.Memory(), s)
 	}

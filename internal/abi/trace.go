@@ -54,7 +54,9 @@ func (t *Tracer) wrap(f *Func, h api.GoModuleFunc, implemented bool) api.GoModul
 	return func(ctx context.Context, mod api.Module, stack []uint64) {
 		var b strings.Builder
 		var pid uint32
-		if p := kernel.ProcessFrom(ctx); p != nil {
+		if th := kernel.ThreadFrom(ctx); th != nil {
+			pid = th.Current().Process().Pid() // a proc_fork_env child's calls are the child's
+		} else if p := kernel.ProcessFrom(ctx); p != nil {
 			pid = p.Pid()
 		}
 		fmt.Fprintf(&b, "[%d] %s(", pid, f.Name)

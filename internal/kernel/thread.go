@@ -58,7 +58,10 @@ type Thread struct {
 	ended  atomic.Bool        // an exec ends the thread: it unwinds at its next boundary
 	cancel context.CancelFunc // ends base for a spawned thread; nil for the main one
 
-	exitedByCall bool // thread_exit ended it (only its own goroutine touches it)
+	exitedByCall bool        // thread_exit ended it (only its own goroutine touches it)
+	ctxs         *contextEnv // its execution contexts (context.go), made on first use
+	forkChild    *Thread     // main thread of the proc_fork_env child it runs (forkenv.go)
+	forkParent   *Thread     // the thread running it for a proc_fork_env, or nil
 	done         chan struct{}
 	rval         uint32
 }
@@ -232,6 +235,9 @@ func (t *Thread) ExitedByCall() (bool, uint32) { return t.exitedByCall, t.rval }
 // Finish ends the thread with rval, wakes its joiners and, when it was the
 // last one, lets the process end.
 func (t *Thread) Finish(rval uint32) {
+	if t.forkChild != nil {
+		t.endForkEnv()
+	}
 	th := &t.p.thr
 	th.mu.Lock()
 	if _, ok := th.byTid[t.tid]; !ok || th.byTid[t.tid] != t {
