@@ -105,3 +105,16 @@ func TestLegacyExceptionsRefused(t *testing.T) {
 // 4 GiB maximum: making (and clearing) memories that size again and again
 // is what would dominate the tests.
 const testPages = 2048
+
+// TestVforkExecExceptions: vfork in today's exception-flavoured libc
+// (setjmp around proc_fork_env), the child exec'ing a program that exits
+// 7, the parent seeing that status.
+func TestVforkExecExceptions(t *testing.T) {
+	bin, _ := filepath.Abs(filepath.Join(ehDir, "bin"))
+	r := runGuest(t, newRuntime(t, host.RuntimeConfig{}), ehGuest(t, "vfork.wasm"), host.Config{
+		Args:           []string{"vfork", "/eh/vfork.wasm"},
+		Mounts:         []host.Mount{{GuestPath: "/eh", HostDir: bin, ReadOnly: true}},
+		MaxMemoryPages: testPages,
+	})
+	checkTAP(t, r, 0)
+}
