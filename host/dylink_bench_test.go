@@ -30,6 +30,9 @@ func runDlbench(b *testing.B, file string, perOp bool, args func() []string, bef
 			b.Fatalf("exit %d, %v", code, err)
 		}
 	}
+	// One run first: what a runtime compiles once (the linker's
+	// generated modules, the libraries) is not start-up.
+	run([]string{"dlbench", "start"})
 	for _, f := range before {
 		f(run)
 	}

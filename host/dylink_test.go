@@ -69,3 +69,12 @@ func TestCallDynamicAndClosures(t *testing.T) {
 		Args: []string{"ffi"}, Origin: os.DirFS(filepath.Join(ehDir, "bin")), MaxMemoryPages: testPages})
 	checkTAP(t, r, 0)
 }
+
+// TestDynamicLinkingThreads runs dynthreads.wasm: threads of a -pie
+// program call its libraries, have their own thread-local data of a side
+// module, and a library one thread dlopens serves every thread.
+func TestDynamicLinkingThreads(t *testing.T) {
+	r := runGuest(t, newRuntime(t, host.RuntimeConfig{}), ehGuest(t, "dynthreads.wasm"), host.Config{
+		Args: []string{"dynthreads"}, Origin: os.DirFS(filepath.Join(ehDir, "bin")), MaxMemoryPages: testPages})
+	checkTAP(t, r, 0)
+}

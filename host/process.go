@@ -199,6 +199,9 @@ func (pr *procRun) instantiate() error {
 	// The first call makes the main thread; later ones (exec) keep it and
 	// point the launcher of threads at the new program.
 	pr.main, pr.th = r.startThreads(pctx, pr.m, pr.p)
+	if pr.th != nil {
+		pr.th.ln = ln
+	}
 	if code, ended := pr.p.ExitCode(); ended {
 		// Killed (Runtime.Close) before its main thread existed: the
 		// kill could not end the thread's context then; it does now.

@@ -19,16 +19,17 @@ import (
 // not dynamically linked gets the message too, never a trap.
 
 // DynLinker is what the dl* calls need of a process's dynamic linker.
-// ctx is the calling thread's context, with which the linker may call
-// into the program (its allocator, a library's constructors).
+// ctx is the calling thread's context and caller the calling instance,
+// with which the linker calls into that thread's instances (the
+// program's allocator, a library's constructors).
 type DynLinker interface {
-	Open(ctx context.Context, name string, flags uint32, ldpath []string) (uint32, error)
+	Open(ctx context.Context, caller api.Module, name string, flags uint32, ldpath []string) (uint32, error)
 	Sym(ctx context.Context, handle uint32, name string) (uint32, error)
 	Valid(handle uint32) bool
 
 	// The calls of dl_dynamic.go; value types are binary ones (0x7f i32).
 	Signature(slot uint32) (params, results []byte, closure bool, err error)
-	CallDynamic(ctx context.Context, slot uint32, args []uint64) ([]uint64, error)
+	CallDynamic(ctx context.Context, caller api.Module, slot uint32, args []uint64) ([]uint64, error)
 	ClosureAllocate(ctx context.Context) (uint32, error)
 	ClosurePrepare(ctx context.Context, backing, slot uint32, params, results []byte, userData uint32) error
 	ClosureFree(slot uint32) error
@@ -101,7 +102,7 @@ func dlopen(ctx context.Context, p *kernel.Process, mod api.Module, s []uint64) 
 	if ldp != "" {
 		ldpath = strings.Split(strings.TrimRight(ldp, "\x00"), ":")
 	}
-	h, err := l.Open(guestContext(ctx), name, uint32(s[2]), ldpath)
+	h, err := l.Open(guestContext(ctx), mod, name, uint32(s[2]), ldpath)
 	if err != nil {
 		return dlFail(m, ebuf, elen, err.Error(), wasix.ErrnoNoent)
 	}

@@ -73,7 +73,7 @@ func callDynamic(ctx context.Context, p *kernel.Process, mod api.Module, s []uin
 	if strict && need != uint32(len(res)) {
 		return wasix.ErrnoInval
 	}
-	out, err := l.CallDynamic(guestContext(ctx), uint32(s[0]), args)
+	out, err := l.CallDynamic(guestContext(ctx), mod, uint32(s[0]), args)
 	if err != nil {
 		// A trap or an exit in the callee ends the caller the same way.
 		panic(err)

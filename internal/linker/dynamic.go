@@ -96,13 +96,13 @@ func (l *Linker) Signature(slot uint32) (params, results []byte, closure bool, e
 // CallDynamic calls the function at table index slot with args (in
 // wazero's encoding) and returns its results. A trap or an exit in the
 // callee is the error.
-func (l *Linker) CallDynamic(ctx context.Context, slot uint32, args []uint64) ([]uint64, error) {
+func (l *Linker) CallDynamic(ctx context.Context, caller api.Module, slot uint32, args []uint64) ([]uint64, error) {
 	l.mu.Lock()
 	t, ok := l.types[slot]
 	var fn api.Function
 	var err error
 	if ok {
-		fn, err = l.caller(ctx, t)
+		fn, err = l.caller(ctx, l.threadOf(caller), t)
 	}
 	l.mu.Unlock()
 	if !ok {
@@ -117,8 +117,8 @@ func (l *Linker) CallDynamic(ctx context.Context, slot uint32, args []uint64) ([
 
 // caller returns, made once per signature, a function (i32 slot, params)
 // -> results that calls table entry slot with the params.
-func (l *Linker) caller(ctx context.Context, t funcType) (api.Function, error) {
-	if fn := l.callers[t.key()]; fn != nil {
+func (l *Linker) caller(ctx context.Context, th *thread, t funcType) (api.Function, error) {
+	if fn := th.callers[t.key()]; fn != nil {
 		return fn, nil
 	}
 	b := newModBuilder()
@@ -133,12 +133,15 @@ func (l *Linker) caller(ctx context.Context, t funcType) (api.Function, error) {
 	body = append(body, 0, 0x0b)
 	ct := funcType{params: append([]byte{valI32}, t.params...), results: t.results}
 	b.export("call", kindFunc, b.function(ct, body))
-	inst, err := l.instantiateGenerated(ctx, b, map[string]api.Module{"base": l.base})
+	inst, err := l.instantiateGenerated(ctx, b, map[string]api.Module{"base": th.base})
 	if err != nil {
 		return nil, err
 	}
+	if th != l.mainTh {
+		th.gen = append(th.gen, inst)
+	}
 	fn := inst.ExportedFunction("call")
-	l.callers[t.key()] = fn
+	th.callers[t.key()] = fn
 	return fn, nil
 }
 
@@ -170,6 +173,7 @@ func (l *Linker) ClosureFree(slot uint32) error {
 	}
 	delete(l.closures, slot)
 	delete(l.types, slot)
+	delete(l.closureDefs, slot)
 	l.freeClosures = append(l.freeClosures, slot)
 	return nil
 }
@@ -185,6 +189,20 @@ func (l *Linker) ClosurePrepare(ctx context.Context, backing, slot uint32, param
 	if !l.closures[slot] {
 		return ErrUnknownFunction
 	}
+	d := closureDef{backing: backing, userData: userData, params: params, results: results}
+	for _, th := range l.allThreads() {
+		if err := l.prepareIn(ctx, th, slot, d); err != nil {
+			return err
+		}
+	}
+	l.types[slot] = funcType{params: params, results: results}
+	l.closureDefs[slot] = d
+	return nil
+}
+
+// prepareIn makes the closure slot in th's table.
+func (l *Linker) prepareIn(ctx context.Context, th *thread, slot uint32, d closureDef) error {
+	backing, params, results, userData := d.backing, d.params, d.results, d.userData
 	b := newModBuilder()
 	b.importTable("base", "table", 0)
 	b.importMemory("mem", "memory", l.shared)
@@ -249,11 +267,11 @@ func (l *Linker) ClosurePrepare(ctx context.Context, backing, slot uint32, param
 	op(0x0b)
 	f := b.function(t, body)
 	b.elem(slot, f)
-	if _, err := l.instantiateGenerated(ctx, b, map[string]api.Module{"base": l.base, "mem": l.cfg.Resolver("env")}); err != nil {
-		return err
+	inst, err := l.instantiateGenerated(ctx, b, map[string]api.Module{"base": th.base, "mem": l.cfg.Resolver("env")})
+	if err == nil && th != l.mainTh {
+		th.gen = append(th.gen, inst)
 	}
-	l.types[slot] = t
-	return nil
+	return err
 }
 
 // memOp appends the store (or load) of a value of binary type v at offset

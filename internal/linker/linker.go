@@ -73,8 +73,9 @@ type Linker struct {
 	scope []*module // the global scope: main, what it needs, RTLD_GLOBAL
 	main  *module
 
-	base      api.Module // the shared table, stack pointer and tags
-	grow      api.Function
+	base      api.Module // the main thread's table and stack pointer, and the tags
+	mainTh    *thread
+	threads   []*thread // the other threads' instances
 	tableSize uint32
 	nextSlot  uint32
 	slots     map[slotKey]uint32
@@ -92,7 +93,25 @@ type Linker struct {
 	types        map[uint32]funcType // signature of each known table slot
 	closures     map[uint32]bool     // slots given out by ClosureAllocate
 	freeClosures []uint32
-	callers      map[string]api.Function // call_dynamic's helpers by signature
+	closureDefs  map[uint32]closureDef // how each prepared closure was made, for new threads
+}
+
+// thread is one thread's instances of the linked modules. A funcref in a
+// table calls the instance it came from, and instances own their stack
+// pointer and thread-local base, so every thread has its own table of the
+// same layout, filled with its own instances: a function pointer is the
+// same number in every thread and calls that thread's code.
+type thread struct {
+	base    api.Module // its table, stack pointer, grow function (tags: the main thread's)
+	grow    api.Function
+	insts   map[*module]api.Module
+	callers map[string]api.Function // call_dynamic's helpers by signature
+	gen     []api.Module
+}
+
+type closureDef struct {
+	backing, userData uint32
+	params, results   []byte
 }
 
 type slotKey struct {
@@ -123,7 +142,7 @@ func New(cfg Config) *Linker {
 		cfg.StackSize = 8 << 20
 	}
 	return &Linker{cfg: cfg, paths: map[string]*module{}, slots: map[slotKey]uint32{}, memNext: 1024, nextSlot: 1,
-		types: map[uint32]funcType{}, closures: map[uint32]bool{}, callers: map[string]api.Function{}}
+		types: map[uint32]funcType{}, closures: map[uint32]bool{}, closureDefs: map[uint32]closureDef{}}
 }
 
 // Error is a failure the guest sees as a dlerror message.
@@ -166,7 +185,7 @@ func (l *Linker) LinkMain(ctx context.Context, wasm []byte, compiled wazero.Comp
 	}
 	l.scope = append([]*module{main}, mods...)
 	all := append([]*module{main}, mods...)
-	if err := l.place(ctx, all); err != nil {
+	if err := l.place(ctx, nil, all); err != nil {
 		return nil, err
 	}
 	// The stack goes after the data; the heap (sbrk) after the stack.
@@ -178,10 +197,13 @@ func (l *Linker) LinkMain(ctx context.Context, wasm []byte, compiled wazero.Comp
 			return nil, errors.New("the memory cannot hold the program and its libraries")
 		}
 	}
-	if err := l.makeBase(ctx); err != nil {
+	l.tableSize = l.nextSlot + 1024
+	th, err := l.newThread(ctx, l.stackTop, nil)
+	if err != nil {
 		return nil, err
 	}
-	if err := l.instantiateAll(ctx, all); err != nil {
+	l.mainTh, l.base = th, th.base
+	if err := l.instantiateAll(ctx, all, th, map[*module]wazero.CompiledModule{main: compiled}); err != nil {
 		return nil, err
 	}
 	l.running = true
@@ -327,10 +349,10 @@ func (l *Linker) open(name string, requester *module, ldpath []string) (m *modul
 
 // place gives each module its memory (data, bss, thread-local block of
 // the main thread) and its table slots.
-func (l *Linker) place(ctx context.Context, mods []*module) error {
+func (l *Linker) place(ctx context.Context, th *thread, mods []*module) error {
 	for _, m := range mods {
 		d := m.bin.Dylink
-		base, err := l.alloc(ctx, d.MemSize, uint32(1)<<d.MemAlign)
+		base, err := l.alloc(ctx, th, d.MemSize, uint32(1)<<d.MemAlign)
 		if err != nil {
 			return err
 		}
@@ -340,7 +362,7 @@ func (l *Linker) place(ctx context.Context, mods []*module) error {
 		if m != l.main {
 			if size := m.constGlobal("__tls_size"); size > 0 {
 				align := max(m.constGlobal("__tls_align"), 1)
-				if m.tlsBlock, err = l.alloc(ctx, size, align); err != nil {
+				if m.tlsBlock, err = l.alloc(ctx, th, size, align); err != nil {
 					return err
 				}
 			}
@@ -363,7 +385,7 @@ func (m *module) constGlobal(name string) uint32 {
 
 // alloc reserves size bytes of zeroed memory: from the start-up layout
 // before the program runs, from the program's own allocator after.
-func (l *Linker) alloc(ctx context.Context, size, align uint32) (uint32, error) {
+func (l *Linker) alloc(ctx context.Context, th *thread, size, align uint32) (uint32, error) {
 	if align == 0 || align&(align-1) != 0 {
 		return 0, errorf("bad alignment %d", align)
 	}
@@ -375,7 +397,7 @@ func (l *Linker) alloc(ctx context.Context, size, align uint32) (uint32, error) 
 		l.memNext = p + size
 		return p, nil
 	}
-	fn := l.main.inst.ExportedFunction("aligned_alloc")
+	fn := th.insts[l.main].ExportedFunction("aligned_alloc")
 	if fn == nil {
 		return 0, errorf("the program exports no aligned_alloc to place a library's data in")
 	}
@@ -405,40 +427,71 @@ var tags = []string{"__c_longjmp", "__cpp_exception"}
 
 var tagType = funcType{params: []byte{valI32}}
 
-// makeBase instantiates the module that owns what all modules share: the
-// indirect function table (with a function to grow it), the main thread's
-// stack pointer, and the exception tags.
-func (l *Linker) makeBase(ctx context.Context) error {
+// newThread instantiates the module that owns what one thread's
+// instances share: the indirect function table (with a function to grow
+// it) and the stack pointer; the exception tags are defined once, by the
+// main thread's, and imported by the others' (tagsFrom).
+func (l *Linker) newThread(ctx context.Context, sp uint32, tagsFrom api.Module) (*thread, error) {
 	b := newModBuilder()
-	l.tableSize = l.nextSlot + 1024
+	var names map[string]api.Module
+	if tagsFrom != nil {
+		for _, t := range tags {
+			b.export(t, kindTag, b.importTag("tags", t, tagType))
+		}
+		names = map[string]api.Module{"tags": tagsFrom}
+	}
 	b.table(l.tableSize)
 	b.export("table", kindTable, 0)
-	b.export("__stack_pointer", kindGlobal, b.globalI32(true, l.stackTop))
-	for _, t := range tags {
-		b.export(t, kindTag, b.tag(tagType))
+	b.export("__stack_pointer", kindGlobal, b.globalI32(true, sp))
+	if tagsFrom == nil {
+		for _, t := range tags {
+			b.export(t, kindTag, b.tag(tagType))
+		}
 	}
 	b.export("grow", kindFunc, b.function(funcType{params: []byte{valI32}, results: []byte{valI32}}, growBody()))
-	inst, err := l.instantiateGenerated(ctx, b, nil)
+	inst, err := l.instantiateGenerated(ctx, b, names)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	l.base = inst
-	l.grow = inst.ExportedFunction("grow")
-	return nil
+	return &thread{base: inst, grow: inst.ExportedFunction("grow"), insts: map[*module]api.Module{},
+		callers: map[string]api.Function{}}, nil
+}
+
+// allThreads is the main thread and the others.
+func (l *Linker) allThreads() []*thread {
+	if l.mainTh == nil {
+		return nil
+	}
+	return append([]*thread{l.mainTh}, l.threads...)
+}
+
+// threadOf finds the thread an instance (the caller of a dl* call)
+// belongs to; the main thread when none.
+func (l *Linker) threadOf(caller api.Module) *thread {
+	for _, th := range l.threads {
+		for _, inst := range th.insts {
+			if inst == caller {
+				return th
+			}
+		}
+	}
+	return l.mainTh
 }
 
 // ensureTable makes the table hold at least n entries.
 func (l *Linker) ensureTable(ctx context.Context, n uint32) error {
-	if l.base == nil || n <= l.tableSize {
+	if l.mainTh == nil || n <= l.tableSize {
 		return nil
 	}
 	delta := max(n-l.tableSize, 1024)
-	res, err := l.grow.Call(ctx, uint64(delta))
-	if err != nil {
-		return err
-	}
-	if uint32(res[0]) == ^uint32(0) {
-		return errorf("the function table cannot grow")
+	for _, th := range l.allThreads() {
+		res, err := th.grow.Call(ctx, uint64(delta))
+		if err != nil {
+			return err
+		}
+		if uint32(res[0]) == ^uint32(0) {
+			return errorf("the function table cannot grow")
+		}
 	}
 	l.tableSize += delta
 	return nil
@@ -462,26 +515,39 @@ func (l *Linker) instantiateGenerated(ctx context.Context, b *modBuilder, names 
 	return inst, nil
 }
 
-// instantiateAll instantiates new modules, dependencies first (so that
-// calls from a program into its libraries are direct), then applies their
-// relocations, initialises their thread-local blocks and runs their
-// constructors (but the main program's, which its _start runs).
-func (l *Linker) instantiateAll(ctx context.Context, mods []*module) error {
-	for i := len(mods) - 1; i >= 0; i-- {
-		if err := l.instantiate(ctx, mods[i]); err != nil {
-			return err
+// instantiateAll instantiates new modules in every thread, dependencies
+// first (so that calls from a program into its libraries are direct),
+// then, in the thread caller, applies their relocations and runs their
+// constructors (but the main program's, which its _start runs); each
+// thread's instances get their thread-local blocks. code overrides a
+// module's compiled code (the main program's).
+func (l *Linker) instantiateAll(ctx context.Context, mods []*module, caller *thread, code map[*module]wazero.CompiledModule) error {
+	for _, th := range l.allThreads() {
+		for i := len(mods) - 1; i >= 0; i-- {
+			c := mods[i].compiled
+			if cc := code[mods[i]]; cc != nil {
+				c = cc
+			}
+			if err := l.instantiate(ctx, th, mods[i], c); err != nil {
+				return err
+			}
+		}
+		for _, m := range mods {
+			if err := l.fillPending(ctx, th, m); err != nil {
+				return err
+			}
 		}
 	}
 	for i := len(mods) - 1; i >= 0; i-- {
 		m := mods[i]
-		if f := m.inst.ExportedFunction("__wasm_apply_data_relocs"); f != nil {
+		if f := caller.insts[m].ExportedFunction("__wasm_apply_data_relocs"); f != nil {
 			if _, err := f.Call(ctx); err != nil {
 				return fmt.Errorf("%s: relocations: %w", m.path, err)
 			}
 		}
-		if f := m.inst.ExportedFunction("__wasm_init_tls"); f != nil && m.tlsBlock != 0 {
-			if _, err := f.Call(ctx, uint64(m.tlsBlock)); err != nil {
-				return fmt.Errorf("%s: thread-local data: %w", m.path, err)
+		for _, th := range l.allThreads() {
+			if err := l.initTLS(ctx, th, caller, m); err != nil {
+				return err
 			}
 		}
 	}
@@ -490,13 +556,56 @@ func (l *Linker) instantiateAll(ctx context.Context, mods []*module) error {
 		if m == l.main {
 			continue
 		}
-		if f := m.inst.ExportedFunction("__wasm_call_ctors"); f != nil {
+		if f := caller.insts[m].ExportedFunction("__wasm_call_ctors"); f != nil {
 			if _, err := f.Call(ctx); err != nil {
 				return fmt.Errorf("%s: constructors: %w", m.path, err)
 			}
 		}
 	}
 	return nil
+}
+
+// initTLS gives a side module's instance in th its block of thread-local
+// data: the main thread's was placed with the module; another thread's
+// comes from the caller's allocator (a dlopen) or, for a new thread, from
+// the memory grown for it (never freed: a leak per thread and library).
+func (l *Linker) initTLS(ctx context.Context, th, caller *thread, m *module) error {
+	if m == l.main {
+		return nil
+	}
+	f := th.insts[m].ExportedFunction("__wasm_init_tls")
+	size := m.constGlobal("__tls_size")
+	if f == nil || size == 0 {
+		return nil
+	}
+	block := m.tlsBlock
+	if th != l.mainTh {
+		align := max(m.constGlobal("__tls_align"), 1)
+		var err error
+		if caller != nil && caller.insts[l.main] != nil {
+			block, err = l.alloc(ctx, caller, size, align)
+		} else {
+			block, err = l.growAlloc(size, align)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if _, err := f.Call(ctx, uint64(block)); err != nil {
+		return fmt.Errorf("%s: thread-local data: %w", m.path, err)
+	}
+	return nil
+}
+
+// growAlloc reserves zeroed memory by growing the memory, for when no
+// thread can run the program's allocator.
+func (l *Linker) growAlloc(size, align uint32) (uint32, error) {
+	pages := (uint64(size) + uint64(align) + 65535) / 65536
+	old, ok := l.mem.Grow(uint32(pages))
+	if !ok {
+		return 0, errorf("out of memory for thread-local data")
+	}
+	return alignUp(old*65536, align), nil
 }
 
 // internal names every module exports for the linker, never symbols.
@@ -579,16 +688,18 @@ func (l *Linker) slot(ctx context.Context, m *module, name string) (uint32, erro
 	}
 	l.nextSlot++
 	l.slots[k] = s
-	if m.inst != nil {
-		if err := l.fill(ctx, m, map[string]uint32{name: s}); err != nil {
-			return 0, err
+	for _, th := range l.allThreads() {
+		if th.insts[m] != nil {
+			if err := l.fill(ctx, th, m, map[string]uint32{name: s}); err != nil {
+				return 0, err
+			}
 		}
 	}
 	return s, nil
 }
 
 // fill puts functions of m (instantiated) into their table slots.
-func (l *Linker) fill(ctx context.Context, m *module, slots map[string]uint32) error {
+func (l *Linker) fill(ctx context.Context, th *thread, m *module, slots map[string]uint32) error {
 	if len(slots) == 0 {
 		return nil
 	}
@@ -611,15 +722,18 @@ func (l *Linker) fill(ctx context.Context, m *module, slots map[string]uint32) e
 	for _, e := range ents {
 		b.elem(e.slot, e.fn)
 	}
-	_, err := l.instantiateGenerated(ctx, b, map[string]api.Module{"base": l.base, "m": m.inst})
+	inst, err := l.instantiateGenerated(ctx, b, map[string]api.Module{"base": th.base, "m": th.insts[m]})
+	if err == nil && th != l.mainTh {
+		th.gen = append(th.gen, inst)
+	}
 	return err
 }
 
 // instantiate builds the env and GOT modules of m and instantiates it.
-func (l *Linker) instantiate(ctx context.Context, m *module) error {
+func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wazero.CompiledModule) error {
 	scope := l.lookupScope(m)
 	env, gotMem, gotFunc := newModBuilder(), newModBuilder(), newModBuilder()
-	names := map[string]api.Module{"base": l.base, "mem": l.cfg.Resolver("env")}
+	names := map[string]api.Module{"base": th.base, "mem": l.cfg.Resolver("env"), "tags": l.base}
 	type stub struct {
 		name string
 		t    funcType
@@ -651,7 +765,7 @@ func (l *Linker) instantiate(ctx context.Context, m *module) error {
 				if !known {
 					return errorf("%s: unknown exception tag %s", m.path, im.name)
 				}
-				env.export(im.name, kindTag, env.importTag("base", im.name, m.bin.types[im.typ]))
+				env.export(im.name, kindTag, env.importTag("tags", im.name, m.bin.types[im.typ]))
 			case kindGlobal:
 				switch im.name {
 				case "__stack_pointer":
@@ -683,8 +797,8 @@ func (l *Linker) instantiate(ctx context.Context, m *module) error {
 				if dt, _ := def.bin.funcTypeOf(e.index); dt.key() != t.key() {
 					return errorf("%s: symbol %s of %s has another signature", m.path, im.name, def.path)
 				}
-				if def.inst != nil {
-					names[def.instName()] = def.inst
+				if di := th.insts[def]; di != nil {
+					names[def.instName()] = di
 					env.export(im.name, kindFunc, env.importFunc(def.instName(), im.name, t))
 					continue
 				}
@@ -751,21 +865,31 @@ func (l *Linker) instantiate(ctx context.Context, m *module) error {
 		}
 		return l.cfg.Resolver(name)
 	}
-	inst, err := l.cfg.Runtime.InstantiateModule(experimental.WithImportResolver(ctx, resolver), m.compiled,
+	inst, err := l.cfg.Runtime.InstantiateModule(experimental.WithImportResolver(ctx, resolver), code,
 		wazero.NewModuleConfig().WithName("").WithStartFunctions())
 	if err != nil {
 		return fmt.Errorf("%s: %w", m.path, err)
 	}
-	m.inst = inst
-	l.recordElems(m)
-	// Slots given to m's functions before it existed are filled now.
+	th.insts[m] = inst
+	if th == l.mainTh {
+		m.inst = inst
+		l.recordElems(m)
+	} else {
+		th.gen = append(th.gen, envInst, memInst, funcInst)
+	}
+	return nil
+}
+
+// fillPending fills th's slots of m's functions given out before m had an
+// instance there.
+func (l *Linker) fillPending(ctx context.Context, th *thread, m *module) error {
 	pending := map[string]uint32{}
 	for k, s := range l.slots {
 		if k.handle == m.handle {
 			pending[k.name] = s
 		}
 	}
-	return l.fill(ctx, m, pending)
+	return l.fill(ctx, th, m, pending)
 }
 
 // address resolves a data symbol that m imports as a global: its address,
@@ -799,7 +923,7 @@ func (l *Linker) address(scope []*module, m *module, im importEntry) (uint32, er
 // Open is dlopen: it loads the library name (and what it needs) unless it
 // is loaded already, and returns its handle. An empty name is the main
 // program.
-func (l *Linker) Open(ctx context.Context, name string, flags uint32, ldpath []string) (uint32, error) {
+func (l *Linker) Open(ctx context.Context, caller api.Module, name string, flags uint32, ldpath []string) (uint32, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if name == "" {
@@ -831,10 +955,11 @@ func (l *Linker) Open(ctx context.Context, name string, flags uint32, ldpath []s
 		return fail(err)
 	}
 	all := append([]*module{m}, mods...)
-	if err := l.place(ctx, all); err != nil {
+	th := l.threadOf(caller)
+	if err := l.place(ctx, th, all); err != nil {
 		return fail(err)
 	}
-	if err := l.instantiateAll(ctx, all); err != nil {
+	if err := l.instantiateAll(ctx, all, th, nil); err != nil {
 		return fail(err)
 	}
 	l.makeGlobal(m, flags)
@@ -876,8 +1001,11 @@ func (l *Linker) makeGlobal(m *module, flags uint32) {
 func (l *Linker) forget(keep int) {
 	for _, m := range l.mods[keep:] {
 		delete(l.paths, m.path)
-		if m.inst != nil {
-			_ = m.inst.Close(context.Background())
+		for _, th := range l.allThreads() {
+			if inst := th.insts[m]; inst != nil {
+				_ = inst.Close(context.Background())
+				delete(th.insts, m)
+			}
 		}
 		if m.owned {
 			_ = m.compiled.Close(context.Background())
@@ -938,6 +1066,17 @@ func (l *Linker) Valid(handle uint32) bool {
 func (l *Linker) Close(ctx context.Context) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	for _, th := range l.threads {
+		for m, inst := range th.insts {
+			if m != l.main {
+				_ = inst.Close(ctx)
+			}
+		}
+		for _, g := range append(th.gen, th.base) {
+			_ = g.Close(ctx)
+		}
+	}
+	l.threads = nil
 	for _, m := range l.mods {
 		if m == l.main {
 			continue
@@ -956,4 +1095,72 @@ func (l *Linker) Close(ctx context.Context) {
 		_ = c.Close(ctx)
 	}
 	l.mods, l.generated, l.compiled = nil, nil, nil
+}
+
+// LinkThread instantiates, for a new thread whose stack pointer starts at
+// sp, every loaded module again (the main program from main, its own
+// compiled code) over a table of its own, fills that table as the other
+// threads' are, and gives each library its thread-local block. It returns
+// the thread's instance of the main program and the function that
+// releases the thread's instances when it ends. Libraries loaded later, by
+// any thread, are instantiated in it too.
+func (l *Linker) LinkThread(ctx context.Context, main wazero.CompiledModule, sp uint32) (api.Module, func(), error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.mainTh == nil {
+		return nil, nil, errors.New("linker: no program linked")
+	}
+	th, err := l.newThread(ctx, sp, l.base)
+	if err != nil {
+		return nil, nil, err
+	}
+	l.threads = append(l.threads, th)
+	release := func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		for i, t := range l.threads {
+			if t == th {
+				l.threads = append(l.threads[:i], l.threads[i+1:]...)
+				break
+			}
+		}
+		for m, inst := range th.insts {
+			if m != l.main { // the caller closes the main instance
+				_ = inst.Close(context.Background())
+			}
+		}
+		for _, g := range append(th.gen, th.base) {
+			_ = g.Close(context.Background())
+		}
+	}
+	fail := func(err error) (api.Module, func(), error) {
+		l.mu.Unlock()
+		release()
+		l.mu.Lock()
+		return nil, nil, err
+	}
+	for i := len(l.mods) - 1; i >= 0; i-- {
+		m := l.mods[i]
+		c := m.compiled
+		if m == l.main {
+			c = main
+		}
+		if err := l.instantiate(ctx, th, m, c); err != nil {
+			return fail(err)
+		}
+	}
+	for _, m := range l.mods {
+		if err := l.fillPending(ctx, th, m); err != nil {
+			return fail(err)
+		}
+		if err := l.initTLS(ctx, th, nil, m); err != nil {
+			return fail(err)
+		}
+	}
+	for slot, d := range l.closureDefs {
+		if err := l.prepareIn(ctx, th, slot, d); err != nil {
+			return fail(err)
+		}
+	}
+	return th.insts[l.main], release, nil
 }
