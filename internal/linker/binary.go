@@ -394,7 +394,7 @@ const (
 	dylinkImportInfo  = 4
 	dylinkRuntimePath = 5
 
-	symbolTLS  = 0x400
+	symbolTLS  = 0x100
 	symbolWeak = 0x1
 )
 
