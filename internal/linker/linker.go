@@ -159,17 +159,41 @@ func errorf(format string, args ...any) error { return &Error{fmt.Sprintf(format
 // (the process, the memory allocator); its import resolver is replaced.
 func (l *Linker) LinkMain(ctx context.Context, wasm []byte, compiled wazero.CompiledModule) (api.Module, error) {
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	bin, err := Parse(wasm)
+	inst, ctors, err := l.linkMain(ctx, wasm, compiled)
+	l.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}
+	// Constructors run without the lock: one may dlopen.
+	return inst, runCtors(ctx, ctors)
+}
+
+// ctor is a library's __wasm_call_ctors, in the thread that loaded it.
+type ctor struct {
+	path string
+	fn   api.Function
+}
+
+func runCtors(ctx context.Context, ctors []ctor) error {
+	for _, c := range ctors {
+		if _, err := c.fn.Call(ctx); err != nil {
+			return fmt.Errorf("%s: constructors: %w", c.path, err)
+		}
+	}
+	return nil
+}
+
+func (l *Linker) linkMain(ctx context.Context, wasm []byte, compiled wazero.CompiledModule) (api.Module, []ctor, error) {
+	bin, err := Parse(wasm)
+	if err != nil {
+		return nil, nil, err
+	}
 	if bin.Dylink == nil {
-		return nil, errors.New("the program has no dylink.0 section: not a dynamically linked program")
+		return nil, nil, errors.New("the program has no dylink.0 section: not a dynamically linked program")
 	}
 	memMod := l.cfg.Resolver("env")
 	if memMod == nil || memMod.ExportedMemory("memory") == nil {
-		return nil, errors.New("a dynamically linked program must import env.memory")
+		return nil, nil, errors.New("a dynamically linked program must import env.memory")
 	}
 	l.mem = memMod.ExportedMemory("memory")
 	for _, im := range bin.imports {
@@ -181,12 +205,12 @@ func (l *Linker) LinkMain(ctx context.Context, wasm []byte, compiled wazero.Comp
 	l.main = main
 	mods, err := l.loadNeeded(main, l.cfg.LibraryPath)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	l.scope = append([]*module{main}, mods...)
 	all := append([]*module{main}, mods...)
 	if err := l.place(ctx, nil, all); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// The stack goes after the data; the heap (sbrk) after the stack.
 	l.stackLow = alignUp(l.memNext, 16)
@@ -194,20 +218,21 @@ func (l *Linker) LinkMain(ctx context.Context, wasm []byte, compiled wazero.Comp
 	l.memNext = l.stackTop
 	if need := (uint64(l.memNext) + 65535) / 65536; need > uint64(l.mem.Size()/65536) {
 		if _, ok := l.mem.Grow(uint32(need - uint64(l.mem.Size()/65536))); !ok {
-			return nil, errors.New("the memory cannot hold the program and its libraries")
+			return nil, nil, errors.New("the memory cannot hold the program and its libraries")
 		}
 	}
 	l.tableSize = l.nextSlot + 1024
 	th, err := l.newThread(ctx, l.stackTop, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	l.mainTh, l.base = th, th.base
-	if err := l.instantiateAll(ctx, all, th, map[*module]wazero.CompiledModule{main: compiled}); err != nil {
-		return nil, err
+	ctors, err := l.instantiateAll(ctx, all, th, map[*module]wazero.CompiledModule{main: compiled})
+	if err != nil {
+		return nil, nil, err
 	}
 	l.running = true
-	return main.inst, nil
+	return main.inst, ctors, nil
 }
 
 // isSharedImport says whether the memory a module imports is shared.
@@ -517,11 +542,12 @@ func (l *Linker) instantiateGenerated(ctx context.Context, b *modBuilder, names 
 
 // instantiateAll instantiates new modules in every thread, dependencies
 // first (so that calls from a program into its libraries are direct),
-// then, in the thread caller, applies their relocations and runs their
-// constructors (but the main program's, which its _start runs); each
-// thread's instances get their thread-local blocks. code overrides a
-// module's compiled code (the main program's).
-func (l *Linker) instantiateAll(ctx context.Context, mods []*module, caller *thread, code map[*module]wazero.CompiledModule) error {
+// then, in the thread caller, applies their relocations; each thread's
+// instances get their thread-local blocks. It returns the constructors to
+// run (not the main program's, which its _start runs), which the caller
+// runs without the lock. code overrides a module's compiled code (the
+// main program's).
+func (l *Linker) instantiateAll(ctx context.Context, mods []*module, caller *thread, code map[*module]wazero.CompiledModule) ([]ctor, error) {
 	for _, th := range l.allThreads() {
 		for i := len(mods) - 1; i >= 0; i-- {
 			c := mods[i].compiled
@@ -529,12 +555,12 @@ func (l *Linker) instantiateAll(ctx context.Context, mods []*module, caller *thr
 				c = cc
 			}
 			if err := l.instantiate(ctx, th, mods[i], c); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		for _, m := range mods {
 			if err := l.fillPending(ctx, th, m); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
@@ -542,27 +568,26 @@ func (l *Linker) instantiateAll(ctx context.Context, mods []*module, caller *thr
 		m := mods[i]
 		if f := caller.insts[m].ExportedFunction("__wasm_apply_data_relocs"); f != nil {
 			if _, err := f.Call(ctx); err != nil {
-				return fmt.Errorf("%s: relocations: %w", m.path, err)
+				return nil, fmt.Errorf("%s: relocations: %w", m.path, err)
 			}
 		}
 		for _, th := range l.allThreads() {
 			if err := l.initTLS(ctx, th, caller, m); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
+	var ctors []ctor
 	for i := len(mods) - 1; i >= 0; i-- {
 		m := mods[i]
 		if m == l.main {
 			continue
 		}
 		if f := caller.insts[m].ExportedFunction("__wasm_call_ctors"); f != nil {
-			if _, err := f.Call(ctx); err != nil {
-				return fmt.Errorf("%s: constructors: %w", m.path, err)
-			}
+			ctors = append(ctors, ctor{m.path, f})
 		}
 	}
-	return nil
+	return ctors, nil
 }
 
 // initTLS gives a side module's instance in th its block of thread-local
@@ -925,30 +950,40 @@ func (l *Linker) address(scope []*module, m *module, im importEntry) (uint32, er
 // program.
 func (l *Linker) Open(ctx context.Context, caller api.Module, name string, flags uint32, ldpath []string) (uint32, error) {
 	l.mu.Lock()
-	defer l.mu.Unlock()
+	h, ctors, err := l.open1(ctx, caller, name, flags, ldpath)
+	l.mu.Unlock()
+	if err != nil {
+		return 0, err
+	}
+	// Constructors run without the lock: one may dlopen in turn. A
+	// constructor that traps leaves the library loaded and is the error.
+	return h, runCtors(ctx, ctors)
+}
+
+func (l *Linker) open1(ctx context.Context, caller api.Module, name string, flags uint32, ldpath []string) (uint32, []ctor, error) {
 	if name == "" {
-		return MainHandle, nil
+		return MainHandle, nil, nil
 	}
 	if flags&FlagNoLoad != 0 {
 		m := l.findLoaded(name, ldpath)
 		if m == nil {
-			return 0, errorf("%s: not loaded", name)
+			return 0, nil, errorf("%s: not loaded", name)
 		}
 		l.makeGlobal(m, flags)
-		return m.handle, nil
+		return m.handle, nil, nil
 	}
 	before := len(l.mods)
 	m, fresh, err := l.open(name, l.main, append(ldpath, l.cfg.LibraryPath...))
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	if !fresh {
 		l.makeGlobal(m, flags)
-		return m.handle, nil
+		return m.handle, nil, nil
 	}
-	fail := func(err error) (uint32, error) {
+	fail := func(err error) (uint32, []ctor, error) {
 		l.forget(before)
-		return 0, err
+		return 0, nil, err
 	}
 	mods, err := l.loadNeeded(m, append(ldpath, l.cfg.LibraryPath...))
 	if err != nil {
@@ -959,11 +994,12 @@ func (l *Linker) Open(ctx context.Context, caller api.Module, name string, flags
 	if err := l.place(ctx, th, all); err != nil {
 		return fail(err)
 	}
-	if err := l.instantiateAll(ctx, all, th, nil); err != nil {
+	ctors, err := l.instantiateAll(ctx, all, th, nil)
+	if err != nil {
 		return fail(err)
 	}
 	l.makeGlobal(m, flags)
-	return m.handle, nil
+	return m.handle, ctors, nil
 }
 
 // findLoaded returns the loaded library name would open, or nil.

@@ -37,6 +37,8 @@ int main(void) {
     expect(pv != 0 && pv(1) == 202, "dlsym a function and call it (through the needed libdep)", "");
     int *ready = (int *)dlsym(h, "plug_ready");
     expect(ready != 0 && *ready == 42, "dlsym data set by the library's constructor", "");
+    int *nested = (int *)dlsym(h, "plug_nested");
+    expect(nested != 0 && *nested == 1, "a library's constructor may dlopen", "");
     const char *(*pm)(int) = (const char *(*)(int))dlsym(h, "plug_message");
     expect(pm != 0 && strcmp(pm(2), "plug two 3") == 0, "library calls the main program's libc", "%s",
            pm ? pm(2) : "(null)");
