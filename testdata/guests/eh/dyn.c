@@ -6,6 +6,7 @@
  * library opened twice, and dlerror for a missing library or symbol.
  */
 #include <dlfcn.h>
+#include <setjmp.h>
 #include <string.h>
 #include "../c/check.h"
 
@@ -14,6 +15,9 @@ extern int need_twice(int);
 extern int (*need_fp)(int);
 extern int need_sum(void);
 extern int need_apply(int (*)(int), int);
+extern int need_catch(void (*)(jmp_buf *));
+
+static void jump_back(jmp_buf *jb) { longjmp(*jb, 33); }
 
 static int main_square(int x) { return x * x; }
 
@@ -26,6 +30,8 @@ int main(void) {
     expect(need_fp != 0 && need_fp(3) == 6, "relocated function pointer in a library's data", "");
     expect(need_apply(main_square, 4) == 17, "library calls the main program through a pointer", "got %d",
            need_apply(main_square, 4));
+
+    expect(need_catch(jump_back) == 33, "longjmp from the main program to a setjmp in a library", "");
 
     void *h = dlopen("libplug.so", RTLD_NOW);
     if (!expect(h != 0, "dlopen a library that needs another", "%s", dlerror()))
