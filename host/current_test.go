@@ -1,12 +1,15 @@
 package host_test
 
 import (
+	"bufio"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/wasix-go/wasix"
 	"github.com/wasix-go/wasix/host"
 )
 
@@ -113,7 +116,7 @@ func TestCurrentGuestsFresh(t *testing.T) {
 // with today's wasix-libc: ping-pong, a generator, a chain, stack memory
 // kept per context, and the error cases of wasix/context.h.
 func TestCurrentContexts(t *testing.T) {
-	rt := newRuntime(t, host.RuntimeConfig{NoComputeInterrupts: true})
+	rt := newRuntime(t, host.RuntimeConfig{}) // compute interrupts on: contexts run with them too
 	wasm := currentGuest(t, "context.wasm")
 	cfg := func(args ...string) host.Config {
 		return host.Config{Args: append([]string{"context"}, args...), MaxMemoryPages: currentPages}
@@ -189,9 +192,69 @@ func TestUnknownImports(t *testing.T) {
 		t.Errorf("void: %d %v %q", r.code, r.err, r.stdout)
 	}
 
+	// A program exec'd by another warns on its own standard error.
+	if err := rt.AddCommand(t.Context(), "unknown", wasm); err != nil {
+		t.Fatal(err)
+	}
+	r = runGuest(t, rt, wasm, host.Config{Args: []string{"first.wasm", "exec"}, MaxMemoryPages: currentPages})
+	if r.err != nil || r.code != 0 || r.stdout != "future_call 52 future_p1 52\n" ||
+		!strings.Contains(r.stderr, "wasix: unknown imports wasix_32v1.future_call, unknown here; it fails with ENOSYS\n") {
+		t.Errorf("exec: %d %v %q %q", r.code, r.err, r.stdout, r.stderr)
+	}
+
 	strict := newRuntime(t, host.RuntimeConfig{NoComputeInterrupts: true, StrictImports: true})
 	r = runGuest(t, strict, wasm, host.Config{Args: []string{"unknown.wasm"}, MaxMemoryPages: currentPages})
 	if r.err == nil || !strings.Contains(r.err.Error(), "wasix_32v1.future_call(i32) -> i32") || r.stdout != "" {
 		t.Errorf("strict: %d %v %q", r.code, r.err, r.stdout)
+	}
+}
+
+// wasix-libc's own vfork in its exception-handling flavour: setjmp around
+// proc_fork_env, longjmp back when proc_exit2 or exec return in the
+// parent. It needs wasm exceptions in the runtime; without them the test
+// skips.
+func TestCurrentVforkEH(t *testing.T) {
+	rt := newRuntime(t, host.RuntimeConfig{NoComputeInterrupts: true})
+	if err := rt.AddCommand(t.Context(), "exitprog", currentGuest(t, "exit.wasm")); err != nil {
+		t.Fatal(err)
+	}
+	r := runGuest(t, rt, currentGuest(t, "vfork_eh.wasm"), host.Config{Args: []string{"vfork_eh"}, MaxMemoryPages: currentPages})
+	if r.err != nil && strings.Contains(r.err.Error(), "exception-handling") {
+		t.Skipf("the runtime has no wasm exceptions: %v", r.err)
+	}
+	want := "vfork+_exit: child ok, pid seen in child ok, status 5\n" +
+		"parent's pipe end still open: yes\n" +
+		"leaving by _exit with 9\n" +
+		"vfork+exec: status 9\n" +
+		"vfork+failed exec: status 127\n"
+	if r.err != nil || r.code != 0 || r.stdout != want {
+		t.Errorf("status %d, err %v\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", r.code, r.err, r.stdout, want, r.stderr)
+	}
+}
+
+// A process killed while a context runs and the main context is parked
+// ends with the signal's status; Run returns (no context keeps it). The
+// kill is sent once the program says its contexts switch.
+func TestCurrentContextsKilled(t *testing.T) {
+	rt := newRuntime(t, host.RuntimeConfig{NoComputeInterrupts: true})
+	sigs := make(chan wasix.Signal, 1)
+	pr, pw := io.Pipe()
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			if sc.Text() == "# started" {
+				sigs <- wasix.SignalKill
+			}
+		}
+	}()
+	code, err := rt.Run(t.Context(), currentGuest(t, "context.wasm"), host.Config{
+		Args:           []string{"context", "pingpong", "2000000000"},
+		Stdout:         pw,
+		Signals:        sigs,
+		MaxMemoryPages: currentPages,
+	})
+	pw.Close()
+	if code != 128+uint32(wasix.SignalKill) {
+		t.Errorf("killed: status %d, err %v", code, err)
 	}
 }

@@ -276,9 +276,11 @@ func TestCancel(t *testing.T) {
 	}
 }
 
-// TestDetectErrors checks the messages for imports no generation has.
+// TestDetectErrors checks the messages for imports no generation has
+// (refused with StrictImports; see TestUnknownImports for the default)
+// and for known calls with another signature.
 func TestDetectErrors(t *testing.T) {
-	rt := newRuntime(t, host.RuntimeConfig{})
+	rt := newRuntime(t, host.RuntimeConfig{StrictImports: true})
 	_, err := rt.Run(context.Background(), importing("wasix_32v1", "no_such_call", []byte{i32}, []byte{i32}), host.Config{})
 	if err == nil || !strings.Contains(err.Error(), "wasix_32v1.no_such_call(i32) -> i32") ||
 		!strings.Contains(err.Error(), "wasix-2022 lacks it") {

@@ -1,6 +1,7 @@
 package host
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"path"
@@ -9,6 +10,7 @@ import (
 	"github.com/tetratelabs/wazero/api"
 
 	"github.com/wasix-go/wasix/internal/abi"
+	"github.com/wasix-go/wasix/internal/kernel"
 )
 
 // Forward compatibility: the WASIX ABI moves faster than any snapshot, so a
@@ -35,6 +37,20 @@ func warnUnknown(cfg Config, unknown []abi.UnknownImport) {
 	if len(cfg.Args) > 0 && cfg.Args[0] != "" {
 		prog = path.Base(cfg.Args[0])
 	}
+	_, _ = io.WriteString(cfg.Stderr, unknownWarnings(prog, unknown))
+}
+
+// warnUnknownChild is warnUnknown for a program started by exec or spawn:
+// the lines go to the descriptor 2 of its process.
+func warnUnknownChild(p *kernel.Process, file string, unknown []abi.UnknownImport) {
+	if len(unknown) == 0 {
+		return
+	}
+	msg := unknownWarnings(path.Base(file), unknown)
+	_, _ = p.FdWrite(context.Background(), 2, [][]byte{[]byte(msg)})
+}
+
+func unknownWarnings(prog string, unknown []abi.UnknownImport) string {
 	var b strings.Builder
 	for _, u := range unknown {
 		fate := "it fails with ENOSYS"
@@ -43,5 +59,5 @@ func warnUnknown(cfg Config, unknown []abi.UnknownImport) {
 		}
 		fmt.Fprintf(&b, "wasix: %s imports %s.%s, unknown here; %s\n", prog, u.Module, u.Name, fate)
 	}
-	_, _ = io.WriteString(cfg.Stderr, b.String())
+	return b.String()
 }

@@ -95,6 +95,7 @@ func (l *launcher) Start(p *kernel.Process, prog *kernel.Program) error {
 	}
 	pr := &procRun{r: l.r, ctx: context.Background(), p: p, m: m, gen: m.gen, slot: slot, tracer: set.tracer, maxPages: set.maxPages,
 		path: prog.Path}
+	warnUnknownChild(p, prog.Path, m.unknown)
 	return pr.start()
 }
 
@@ -349,6 +350,7 @@ func (pr *procRun) loop() (uint32, error) {
 func (pr *procRun) exec(prog *kernel.Program) error {
 	m := prog.Code.(*Module)
 	pr.m, pr.gen, pr.path, pr.origin = m, m.gen, prog.Path, nil
+	warnUnknownChild(pr.p, prog.Path, m.unknown)
 	err := pr.instantiate()
 	if err != nil {
 		var ee *sys.ExitError

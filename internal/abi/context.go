@@ -90,7 +90,7 @@ func contextSwitch(ctx context.Context, p *kernel.Process, mod api.Module, s []u
 func contextDestroy(ctx context.Context, p *kernel.Process, mod api.Module, s []uint64) wasix.Errno {
 	t := kernel.ThreadFrom(ctx)
 	if t == nil || t.ForkEnvParent() != nil {
-		return wasix.ErrnoNotsup
+		return wasix.ErrnoAgain // no environment: Wasmer's answer (create's is ENOTSUP)
 	}
 	return t.ContextDestroy(s[0])
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wasix-go/wasix"
 )
@@ -138,5 +139,40 @@ func TestContextProcessExit(t *testing.T) {
 	}
 	if err, _ := th.ContextSwitch(id); !errors.As(err, &ex) {
 		t.Fatalf("a switch after the end: %v", err)
+	}
+	// No context's goroutine outlives the process (the bound only matters
+	// when one leaks: the test would hang otherwise).
+	for cid, c := range th.ctxs.all {
+		if c.done == nil {
+			continue
+		}
+		select {
+		case <-c.done:
+		case <-time.After(time.Minute):
+			t.Fatalf("the goroutine of context %d outlived the process", cid)
+		}
+	}
+}
+
+// Several parked contexts all unwind when the process is killed.
+func TestContextsUnwindOnKill(t *testing.T) {
+	th := contextThread(t)
+	var ids []uint64
+	for range 5 {
+		ids = append(ids, th.ContextCreate(func() error {
+			err, _ := th.ContextSwitch(0)
+			return err
+		}))
+	}
+	for _, id := range ids {
+		th.ContextSwitch(id) // each starts and parks itself
+	}
+	th.Process().SetExit(137)
+	for _, id := range ids {
+		select {
+		case <-th.ctxs.all[id].done:
+		case <-time.After(time.Minute):
+			t.Fatalf("context %d was not unwound by the kill", id)
+		}
 	}
 }

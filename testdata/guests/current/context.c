@@ -181,6 +181,8 @@ int main(int argc, char **argv) {
     wasix_context_id_t c;
     if (wasix_context_create(&c, bouncer) != 0) return 2;
     wasix_context_switch(c); /* start it: the first switch includes starting its goroutine */
+    printf("# started\n");
+    fflush(stdout);
     long long t0 = now_ns();
     for (long i = 0; i < n; i++) wasix_context_switch(c);
     long long dt = now_ns() - t0;
