@@ -1,10 +1,14 @@
 package host
 
 import (
+	"context"
+	"crypto/sha256"
 	"errors"
 	"io/fs"
 	"path"
 	"strings"
+
+	"github.com/tetratelabs/wazero"
 
 	"github.com/wasix-go/wasix/internal/abi"
 	"github.com/wasix-go/wasix/internal/linker"
@@ -27,6 +31,7 @@ func (pr *procRun) newLinker(link *abi.Link) *linker.Linker {
 	origin, p := pr.origin, pr.p
 	return linker.New(linker.Config{
 		Runtime:     pr.r.rt,
+		Compile:     pr.r.launcher().compileLib,
 		Resolver:    link.Resolver(),
 		MainPath:    mainPath,
 		LibraryPath: ldpath,
@@ -51,4 +56,33 @@ func (pr *procRun) newLinker(link *abi.Link) *linker.Linker {
 			return b, nil
 		},
 	})
+}
+
+// maxLibs bounds the compiled libraries and generated modules a runtime
+// keeps; past it they are compiled each time (and released by the
+// wazero runtime's Close with the rest).
+const maxLibs = 4096
+
+// compileLib compiles a side module or a module the linker generated,
+// kept by content for the life of the runtime: a program run again links
+// its libraries without compiling or loading code again. wazero closes
+// them with the runtime.
+func (l *launcher) compileLib(ctx context.Context, wasm []byte) (wazero.CompiledModule, error) {
+	sum := sha256.Sum256(wasm)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if c := l.libs[sum]; c != nil {
+		return c, nil
+	}
+	c, err := l.r.rt.CompileModule(context.WithoutCancel(ctx), wasm)
+	if err != nil {
+		return nil, err
+	}
+	if l.libs == nil {
+		l.libs = map[[32]byte]wazero.CompiledModule{}
+	}
+	if len(l.libs) < maxLibs {
+		l.libs[sum] = c
+	}
+	return c, nil
 }

@@ -57,6 +57,11 @@ type Config struct {
 	MainPath string
 	// LibraryPath is LD_LIBRARY_PATH of the program's environment.
 	LibraryPath []string
+	// Compile, if not nil, compiles libraries and the generated modules
+	// and keeps what it compiles (the linker never closes its results):
+	// a runtime-wide cache, so that a program run again links without
+	// compiling. nil compiles with Runtime, closed with the linker.
+	Compile func(ctx context.Context, wasm []byte) (wazero.CompiledModule, error)
 	// StackSize is the size of the main thread's stack (default 8 MiB, as
 	// wasixcc-eh links static programs).
 	StackSize uint32
@@ -363,11 +368,11 @@ func (l *Linker) open(name string, requester *module, ldpath []string) (m *modul
 		if bin.Dylink == nil {
 			return nil, false, errorf("%s: not a shared library (no dylink.0 section)", c)
 		}
-		compiled, err := l.cfg.Runtime.CompileModule(context.Background(), wasm)
+		compiled, owned, err := l.compile(context.Background(), wasm)
 		if err != nil {
 			return nil, false, errorf("%s: %v", c, err)
 		}
-		return l.add(c, bin, compiled, true), true, nil
+		return l.add(c, bin, compiled, owned), true, nil
 	}
 	return nil, false, errorf("%s: cannot open shared object file: No such file or directory", name)
 }
@@ -525,17 +530,21 @@ func (l *Linker) ensureTable(ctx context.Context, n uint32) error {
 // instantiateGenerated compiles and instantiates a generated module whose
 // imports resolve through names.
 func (l *Linker) instantiateGenerated(ctx context.Context, b *modBuilder, names map[string]api.Module) (api.Module, error) {
-	c, err := l.cfg.Runtime.CompileModule(ctx, b.encode())
+	c, owned, err := l.compile(ctx, b.encode())
 	if err != nil {
 		return nil, fmt.Errorf("linker: generated module: %w", err)
 	}
 	ictx := experimental.WithImportResolver(ctx, func(name string) api.Module { return names[name] })
 	inst, err := l.cfg.Runtime.InstantiateModule(ictx, c, wazero.NewModuleConfig().WithName("").WithStartFunctions())
 	if err != nil {
-		c.Close(ctx)
+		if owned {
+			c.Close(ctx)
+		}
 		return nil, fmt.Errorf("linker: generated module: %w", err)
 	}
-	l.compiled = append(l.compiled, c)
+	if owned {
+		l.compiled = append(l.compiled, c)
+	}
 	l.generated = append(l.generated, inst)
 	return inst, nil
 }
@@ -1199,4 +1208,15 @@ func (l *Linker) LinkThread(ctx context.Context, main wazero.CompiledModule, sp 
 		}
 	}
 	return th.insts[l.main], release, nil
+}
+
+// compile compiles wasm through the configured cache, or on its own;
+// owned says the linker must close the result.
+func (l *Linker) compile(ctx context.Context, wasm []byte) (wazero.CompiledModule, bool, error) {
+	if l.cfg.Compile != nil {
+		c, err := l.cfg.Compile(ctx, wasm)
+		return c, false, err
+	}
+	c, err := l.cfg.Runtime.CompileModule(ctx, wasm)
+	return c, err == nil, err
 }
