@@ -131,7 +131,7 @@ func TestHello(t *testing.T) {
 // TestPreview1Guests runs the C guests that exercise preview1 in a
 // writable directory, once on a host directory and once in memory.
 func TestPreview1Guests(t *testing.T) {
-	for _, name := range []string{"p1_fs.wasm", "p1_fault.wasm", "wasix_fd.wasm"} {
+	for _, name := range []string{"p1_fs.wasm", "p1_fault.wasm", "wasix_fd.wasm", "p1_edge.wasm"} {
 		for _, kind := range []string{"hostdir", "memory"} {
 			t.Run(name+"/"+kind, func(t *testing.T) {
 				wasm := guest(t, name)

@@ -152,7 +152,15 @@ type procRun struct {
 // so its own memory) and makes it the current one.
 func (pr *procRun) instantiate() error {
 	r := pr.r
-	link, err := r.host.Link(pr.ctx, abi.LinkConfig{Gen: pr.gen, Memory: pr.m.memory, MaxMemoryPages: pr.maxPages, Tracer: pr.tracer, Unknown: pr.m.unknown})
+	var alloc experimental.MemoryAllocator = r.alloc
+	if pr.maxPages != 0 {
+		alloc = limitedAlloc{r.alloc, uint64(pr.maxPages) << 16}
+	}
+	// The imported env.memory comes from the same allocator: left to
+	// wazero, a shared one is a Go slice of its whole maximum (4 GiB for
+	// wasixcc's programs), which the Go heap clears page by page when it
+	// reuses freed memory: seconds and gigabytes of RSS per exec.
+	link, err := r.host.Link(pr.ctx, abi.LinkConfig{Gen: pr.gen, Memory: pr.m.memory, MaxMemoryPages: pr.maxPages, Tracer: pr.tracer, Allocator: fixedAlloc{alloc}, Unknown: pr.m.unknown})
 	if err != nil {
 		return err
 	}
@@ -164,11 +172,10 @@ func (pr *procRun) instantiate() error {
 			link.Close(pr.ctx)
 			return fmt.Errorf("the program's memory needs %d pages at start; the limit is %d", d.Min, pr.maxPages)
 		}
-		ictx = experimental.WithMemoryAllocator(ictx, abi.LimitAllocator(pr.maxPages))
-	} else {
-		ictx = experimental.WithMemoryAllocator(ictx, r.alloc)
 	}
+	ictx = experimental.WithMemoryAllocator(ictx, alloc)
 	pctx := kernel.WithProcess(abi.WithSlot(ictx, pr.slot), pr.p)
+	pr.p.SetABI(pr.gen.KernelABI()) // the kernel's rules follow the program's generation
 	var mod api.Module
 	var ln *linker.Linker
 	if pr.m.dynamic != nil {

@@ -1,6 +1,10 @@
 package host
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+
+	"github.com/tetratelabs/wazero/experimental"
+)
 
 // memAllocator makes the linear memories that a Runtime's programs define
 // (process_memory_unix.go). There is one per Runtime so that its Close
@@ -32,3 +36,44 @@ func (m *goMemory) Reallocate(size uint64) []byte {
 
 // Free lets the garbage collector have the buffer.
 func (m *goMemory) Free() { m.buf = nil }
+
+// limitedAlloc makes memories of at most limit bytes: growth past it fails
+// as memory.grow does at a memory's maximum (Config.MaxMemoryPages).
+type limitedAlloc struct {
+	a     experimental.MemoryAllocator
+	limit uint64
+}
+
+// Allocate is experimental.MemoryAllocator's.
+func (l limitedAlloc) Allocate(cap, max uint64) experimental.LinearMemory {
+	return l.a.Allocate(min(cap, l.limit), min(max, l.limit))
+}
+
+// fixedAlloc gives memories that never move, as shared memories need (the
+// imported env.memory): a's where it maps them, else a Go buffer of the
+// whole maximum, which is what wazero itself gives a shared memory.
+type fixedAlloc struct{ a experimental.MemoryAllocator }
+
+// Allocate is experimental.MemoryAllocator's.
+func (f fixedAlloc) Allocate(cap, max uint64) experimental.LinearMemory {
+	m := f.a.Allocate(cap, max)
+	if _, moves := m.(*goMemory); moves {
+		return &fixedMemory{buf: make([]byte, 0, max)}
+	}
+	return m
+}
+
+// fixedMemory is a Go buffer that never moves.
+type fixedMemory struct{ buf []byte }
+
+// Reallocate gives the buffer size bytes, or nil past its capacity.
+func (m *fixedMemory) Reallocate(size uint64) []byte {
+	if size > uint64(cap(m.buf)) {
+		return nil
+	}
+	m.buf = m.buf[:size]
+	return m.buf
+}
+
+// Free lets the garbage collector have the buffer.
+func (m *fixedMemory) Free() { m.buf = nil }

@@ -240,6 +240,7 @@ func (r *Runtime) RunModule(ctx context.Context, m *Module, cfg Config) (uint32,
 		Cwd:                cwd,
 		Preopens:           preopens(gen, cfg, cwd),
 		BidirectionalPipes: gen == abi.Wasix2022,
+		ABI:                gen.KernelABI(),
 		MaxThreads:         cfg.MaxThreads,
 	})
 	if err != nil {

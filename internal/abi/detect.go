@@ -88,6 +88,7 @@ func (u UnknownImport) err(override Generation) error {
 // imports are all unknown is taken as the newest generation.
 func DetectLenient(imports []api.FunctionDefinition, override Generation) (Generation, []UnknownImport, error) {
 	var wasix []api.FunctionDefinition
+	usesPreview1 := false
 	var unknown []UnknownImport
 	for _, fn := range imports {
 		module, name, _ := fn.Import()
@@ -97,6 +98,7 @@ func DetectLenient(imports []api.FunctionDefinition, override Generation) (Gener
 		}
 		switch module {
 		case ModulePreview1, ModuleUnstable:
+			usesPreview1 = true
 			if err := checkImport(SpecOf(Preview1), fn); err != nil {
 				return 0, nil, err
 			}
@@ -158,6 +160,13 @@ func DetectLenient(imports []api.FunctionDefinition, override Generation) (Gener
 			return 0, nil, noGeneration(fn, candidates)
 		}
 		candidates = keep
+	}
+	if slices.Equal(candidates, []Generation{WasixSeed, Wasix2022}) && !usesPreview1 {
+		// Only thread_spawn and proc_join tell these two apart. The
+		// wasix-libc of 2022 imported every call, preview1's included,
+		// from wasix_32v1; programs of the seed's bindings are Go
+		// programs, whose runtime imports wasi_snapshot_preview1.
+		return Wasix2022, unknown, nil
 	}
 	return candidates[0], unknown, nil
 }

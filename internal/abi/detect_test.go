@@ -78,6 +78,10 @@ func TestDetect(t *testing.T) {
 		{"seed thread_spawn", []imp{from(t, WasixSeed, "thread_spawn")}, WasixSeed},
 		{"current thread_spawn_v2", []imp{from(t, WasixCurrent, "thread_spawn_v2")}, WasixCurrent},
 		{"common calls prefer current", []imp{from(t, WasixSeed, "getcwd"), from(t, Preview1, "fd_write")}, WasixCurrent},
+		// 2022 libc imported preview1's calls from wasix_32v1 too; a seed
+		// program (Go) imports them from wasi_snapshot_preview1.
+		{"2022 libc without thread_spawn or proc_join", []imp{from(t, Wasix2022, "fd_write"), from(t, Wasix2022, "fd_pipe")}, Wasix2022},
+		{"seed calls beside preview1", []imp{from(t, WasixSeed, "fd_fdstat_set_flags"), from(t, Preview1, "fd_write")}, WasixSeed},
 	} {
 		got, err := Detect(importsOf(t, c.imps...), 0)
 		if err != nil || got != c.want {

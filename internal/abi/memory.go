@@ -2,6 +2,7 @@ package abi
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/tetratelabs/wazero/experimental"
 	"github.com/wasix-go/wasix/internal/wasmbin"
@@ -97,3 +98,40 @@ func memoryModule(min, max uint32, shared bool) []byte {
 	b = wasmbin.AppendULEB(b, uint64(len(export)))
 	return append(b, export...)
 }
+
+// keptAllocator makes imported memories whose Free does nothing, and frees
+// them itself when their Link closes. wazero frees the memory of every
+// module that closes, the modules importing it included: a thread's
+// instance ending, or a main instance exiting, would unmap the memory
+// under the process's other threads.
+type keptAllocator struct {
+	a    experimental.MemoryAllocator
+	mu   sync.Mutex
+	held []experimental.LinearMemory
+}
+
+// Allocate is experimental.MemoryAllocator's.
+func (k *keptAllocator) Allocate(cap, max uint64) experimental.LinearMemory {
+	m := k.a.Allocate(cap, max)
+	k.mu.Lock()
+	k.held = append(k.held, m)
+	k.mu.Unlock()
+	return keptMemory{m}
+}
+
+// free frees every memory Allocate made.
+func (k *keptAllocator) free() {
+	k.mu.Lock()
+	held := k.held
+	k.held = nil
+	k.mu.Unlock()
+	for _, m := range held {
+		m.Free()
+	}
+}
+
+// keptMemory is a memory whose owner, not wazero, frees it.
+type keptMemory struct{ experimental.LinearMemory }
+
+// Free does nothing: the keptAllocator frees the memory.
+func (keptMemory) Free() {}

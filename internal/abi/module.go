@@ -81,6 +81,11 @@ type LinkConfig struct {
 	MaxMemoryPages uint32
 	// Tracer, if not nil, traces every call of this guest.
 	Tracer *Tracer
+	// Allocator, if not nil, makes the imported memory, as it makes the
+	// memories guests define (without it wazero zeroes a Go buffer of the
+	// memory's full maximum for every shared one). The memory is freed
+	// when the Link closes (see keptAllocator).
+	Allocator experimental.MemoryAllocator
 	// Unknown are imports no generation defines (DetectLenient): the
 	// guest's modules get a stub for each, built for this guest alone.
 	Unknown []UnknownImport
@@ -90,7 +95,8 @@ type LinkConfig struct {
 type Link struct {
 	h      *Host
 	byName map[string]api.Module
-	owned  []api.Module // per-guest modules, closed with the Link
+	owned  []api.Module   // per-guest modules, closed with the Link
+	mem    *keptAllocator // the imported memory's, freed with the Link
 }
 
 // Link prepares the modules for one guest instance: the modules of its
@@ -134,7 +140,12 @@ func (h *Host) Link(ctx context.Context, cfg LinkConfig) (*Link, error) {
 	}
 	l.byName[ModuleWasiThreads] = wt
 	if mi := cfg.Memory; mi != nil {
-		m, err := h.memory(ctx, mi, cfg.MaxMemoryPages)
+		mctx := ctx
+		if cfg.Allocator != nil {
+			l.mem = &keptAllocator{a: cfg.Allocator}
+			mctx = experimental.WithMemoryAllocator(ctx, l.mem)
+		}
+		m, err := h.memory(mctx, mi, cfg.MaxMemoryPages)
 		if err != nil {
 			l.Close(ctx)
 			return nil, err
@@ -164,6 +175,9 @@ func (l *Link) Close(ctx context.Context) {
 		}
 	}
 	l.owned = nil
+	if l.mem != nil {
+		l.mem.free()
+	}
 }
 
 func (h *Host) sharedModule(ctx context.Context, k moduleKey) (api.Module, error) {

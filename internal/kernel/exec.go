@@ -234,7 +234,14 @@ func (p *Process) Exec(args, env []string) {
 	}()
 	p.EndOtherThreads(stop)
 	end() // lets the goroutine go
-	p.fds.closeOnExec()
+	if p.rules().execClosesAll {
+		// 2022 libc never passed close-on-exec to the host, and 2022
+		// Wasmer closed all but these instead: a posix_spawn'ed echo
+		// must not keep the write end of its parent's pipe open.
+		p.fds.closeAllBut(func(fd int, e *fdEntry) bool { return fd <= 2 || e.isPreopen })
+	} else {
+		p.fds.closeOnExec()
+	}
 	// Callbacks name exports of the old program.
 	p.thr.cb.mu.Lock()
 	p.thr.cb.set = [numCallbacks]bool{}

@@ -113,7 +113,7 @@ func (p *Process) FdFdstatGet(fd wasix.Fd) (wasix.Fdstat, wasix.Errno) {
 		return wasix.Fdstat{}, errno
 	}
 	return wasix.Fdstat{
-		FsFiletype:         e.of.obj.filetype(),
+		FsFiletype:         p.filetype(e.of.obj),
 		FsFlags:            e.of.fdflags(),
 		FsRightsBase:       e.base,
 		FsRightsInheriting: e.inh,
@@ -162,7 +162,31 @@ func (p *Process) FdFilestatGet(fd wasix.Fd) (vfs.Stat, wasix.Errno) {
 		return vfs.Stat{}, errno
 	}
 	st, err := e.of.obj.stat()
+	if err == nil && p.rules().stdioTTY && isStdio(e.of.obj) {
+		st.Type = vfs.TypeCharDevice
+	}
 	return st, ToErrno(err)
+}
+
+// filetype is the type fd_fdstat_get reports for o. For 2022 programs the
+// standard streams are character devices whatever the host connected:
+// 2022 Wasmer presented them so, and that libc line-buffers stdout only on
+// a terminal, which is what keeps a prompt visible and output written
+// before an exec.
+func (p *Process) filetype(o object) wasix.Filetype {
+	if p.rules().stdioTTY && isStdio(o) {
+		return wasix.FiletypeCharacterDevice
+	}
+	return o.filetype()
+}
+
+// isStdio reports whether o is one of the streams a process starts with.
+func isStdio(o object) bool {
+	switch o.(type) {
+	case *stdinStream, *writerStream, *ttyStream:
+		return true
+	}
+	return false
 }
 
 // FdFilestatSetSize truncates or extends a file (fd_filestat_set_size).
@@ -291,32 +315,54 @@ func (p *Process) FdClose(fd wasix.Fd) wasix.Errno {
 	return ToErrno(e.of.release())
 }
 
-// FdRenumber moves descriptor from to number to, closing what to held
-// (fd_renumber). Unlike some runtimes it accepts a free to, below the
-// descriptor limit, since C libraries build dup2 on this call.
+// FdRenumber makes descriptor to refer to what from refers to
+// (fd_renumber), closing what to held. The toolchains of the generations
+// expect different calls under this name (see rules):
+//   - WASI preview1: a move. from is closed, and to must be open (EBADF).
+//   - 2022 WASIX: a move onto any number below the limit, open or not.
+//   - today's WASIX (and the seed): wasix-libc's dup2. from stays open and
+//     shares its description with to; to need not be open but must not be
+//     a preopen (ENOTSUP); to's close-on-exec is clear.
 func (p *Process) FdRenumber(from, to wasix.Fd) wasix.Errno {
+	r := p.rules()
+	move := r.renumberWASI || r.renumber2022
 	t := &p.fds
 	t.mu.Lock()
-	if uint64(from) >= uint64(len(t.entries)) || t.entries[from] == nil {
+	if uint64(from) >= uint64(len(t.entries)) || t.entries[from] == nil || uint64(to) >= uint64(t.max) {
 		t.mu.Unlock()
 		return wasix.ErrnoBadf
 	}
-	if uint64(to) >= uint64(t.max) {
+	var old *fdEntry
+	if uint64(to) < uint64(len(t.entries)) {
+		old = t.entries[to]
+	}
+	switch {
+	case old == nil && r.renumberWASI:
 		t.mu.Unlock()
 		return wasix.ErrnoBadf
-	}
-	if from == to {
+	case old != nil && old.isPreopen && !move && from != to:
+		t.mu.Unlock()
+		return wasix.ErrnoNotsup
+	case from == to:
 		t.mu.Unlock()
 		return wasix.ErrnoSuccess
 	}
 	for uint64(len(t.entries)) <= uint64(to) {
 		t.entries = append(t.entries, nil)
 	}
-	old := t.entries[to]
-	t.entries[to] = t.entries[from]
-	t.entries[from] = nil
-	if old != nil {
-		t.count--
+	if move {
+		t.entries[to] = t.entries[from]
+		t.entries[from] = nil
+		if old != nil {
+			t.count--
+		}
+	} else {
+		src := t.entries[from]
+		src.of.retain()
+		t.entries[to] = &fdEntry{of: src.of, base: src.base, inh: src.inh}
+		if old == nil {
+			t.count++
+		}
 	}
 	t.mu.Unlock()
 	if old != nil {

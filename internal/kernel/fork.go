@@ -29,6 +29,7 @@ func (p *Process) Fork() (*Process, wasix.Errno) {
 	c.cfg.Args = slices.Clone(p.cfg.Args)
 	c.cfg.Env = slices.Clone(p.cfg.Env)
 	c.fds.max = p.fds.max
+	c.abi.Store(p.abi.Load())
 	p.fds.cloneInto(&c.fds)
 	// The child runs the same program: the exports registered as
 	// callbacks (the signal handler above all) stay registered.
@@ -61,10 +62,15 @@ func (t *fdTable) cloneInto(dst *fdTable) {
 
 // closeOnExec closes the descriptors marked close-on-exec.
 func (t *fdTable) closeOnExec() {
+	t.closeAllBut(func(_ int, e *fdEntry) bool { return !e.cloexec })
+}
+
+// closeAllBut closes every descriptor keep does not keep.
+func (t *fdTable) closeAllBut(keep func(fd int, e *fdEntry) bool) {
 	t.mu.Lock()
 	var gone []*openFile
 	for i, e := range t.entries {
-		if e != nil && e.cloexec {
+		if e != nil && !keep(i, e) {
 			gone = append(gone, e.of)
 			t.entries[i] = nil
 			t.count--

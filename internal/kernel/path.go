@@ -90,6 +90,9 @@ func (p *Process) PathLink(oldFd wasix.Fd, follow bool, oldPath string, newFd wa
 	if errno != wasix.ErrnoSuccess {
 		return errno
 	}
+	if errno := p.trailingSlash(newAnchor, newPath); errno != wasix.ErrnoSuccess {
+		return errno
+	}
 	return ToErrno(p.ns.Link(oldAnchor, oldPath, follow, newAnchor, newPath))
 }
 
@@ -149,7 +152,35 @@ func (p *Process) PathSymlink(target string, fd wasix.Fd, path string) wasix.Err
 	if errno != wasix.ErrnoSuccess {
 		return errno
 	}
+	if strings.HasPrefix(target, "/") {
+		// WASI has no root to point at: an absolute target would mean
+		// something else to every host. EPERM, as uvwasi and cap-std say.
+		return wasix.ErrnoPerm
+	}
+	if errno := p.trailingSlash(anchor, path); errno != wasix.ErrnoSuccess {
+		return errno
+	}
 	return ToErrno(p.ns.Symlink(target, anchor, path))
+}
+
+// trailingSlash checks the new name of path_link and path_symlink, which
+// make no directory: with a trailing slash it must name a directory, so it
+// fails with EEXIST when something (a directory) is there, ENOTDIR when a
+// non-directory is, and ENOENT otherwise, as on Linux; the vfs would clean
+// the slash off and succeed.
+func (p *Process) trailingSlash(anchor, name string) wasix.Errno {
+	trimmed := strings.TrimRight(name, "/")
+	if trimmed == name || trimmed == "" {
+		return wasix.ErrnoSuccess
+	}
+	st, err := p.ns.Stat(anchor, trimmed, false)
+	switch {
+	case err != nil:
+		return wasix.ErrnoNoent
+	case st.Type == vfs.TypeDir:
+		return wasix.ErrnoExist
+	}
+	return wasix.ErrnoNotdir
 }
 
 // OpenRequest is what path_open and path_open2 ask for.
@@ -257,7 +288,9 @@ func (p *Process) PathOpen(ctx context.Context, dirfd wasix.Fd, req OpenRequest)
 			_ = f.Close()
 			return 0, wasix.ErrnoIsdir
 		}
-		base &= rightsDirBase | wasix.RightsFdRead | wasix.RightsFdSeek | wasix.RightsFdTell
+		// No fd_seek: a directory has no offset to move (fd_readdir
+		// takes cookies), and WASI's test suite holds that.
+		base &= rightsDirBase | wasix.RightsFdRead | wasix.RightsFdTell
 	} else {
 		base &= rightsFileBase
 		inh = 0

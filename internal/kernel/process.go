@@ -6,6 +6,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wasix-go/wasix"
@@ -39,6 +40,8 @@ type ProcConfig struct {
 	// BidirectionalPipes makes fd_pipe create pipes whose two ends both
 	// read and write, as WASIX did in 2022.
 	BidirectionalPipes bool
+	// ABI is the generation of the program (see SetABI).
+	ABI ABI
 	// MaxThreads bounds the threads of the process, the main one included;
 	// 0 means DefaultMaxThreads.
 	MaxThreads int
@@ -56,6 +59,8 @@ type Process struct {
 	born time.Time
 
 	fds fdTable
+
+	abi atomic.Uint32 // an ABI: the generation of the running program (generation.go)
 
 	cwdMu sync.RWMutex
 	cwd   string
@@ -86,6 +91,7 @@ func (k *Kernel) NewProcess(cfg ProcConfig) (*Process, error) {
 		p.cwd = path.Clean("/" + cfg.Cwd)
 	}
 	p.fds.max = k.cfg.MaxFDs
+	p.abi.Store(uint32(cfg.ABI))
 	p.stdin = newStdinStream(cfg.Stdin)
 	p.stdout = newWriterStream(cfg.Stdout)
 	p.stderr = newWriterStream(cfg.Stderr)

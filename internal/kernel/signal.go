@@ -87,12 +87,16 @@ func (p *Process) signalTarget() *Thread {
 }
 
 // ThreadSignal sends sig to the thread tid of the process (thread_signal);
-// an unknown tid gives ESRCH.
+// an unknown tid gives ESRCH. For 2022 programs tid 0 is the main thread:
+// one that never imports thread_id raises on tid 0, as 2022 Wasmer took it.
 func (p *Process) ThreadSignal(tid uint32, sig wasix.Signal) wasix.Errno {
 	if sig > wasix.SignalSys {
 		return wasix.ErrnoInval
 	}
 	t := p.thread(tid)
+	if t == nil && tid == 0 && p.rules().tid0Main {
+		t = p.MainThread()
+	}
 	if t == nil {
 		return wasix.ErrnoSrch
 	}

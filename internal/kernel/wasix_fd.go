@@ -80,16 +80,29 @@ func (p *Process) Pipe(bidirectional bool) (wasix.Fd, wasix.Fd, wasix.Errno) {
 }
 
 // PipeBidirectional reports whether fd_pipe makes two-way pipes for this
-// process by default (ProcConfig.BidirectionalPipes).
-func (p *Process) PipeBidirectional() bool { return p.cfg.BidirectionalPipes }
+// process by default: for 2022 programs, or as ProcConfig.BidirectionalPipes
+// says.
+func (p *Process) PipeBidirectional() bool { return p.rules().bidirectionalPipes }
 
 // EventFD makes an event counter starting at initial (fd_event); with the
 // semaphore flag a read takes one at a time. It is made non-blocking with
-// fd_fdstat_set_flags.
+// fd_fdstat_set_flags. Unknown flags are EINVAL, except for 2022 programs:
+// 2022 Wasmer looked at the semaphore bit alone, and that libc's eventfd()
+// passes its EFD_NONBLOCK (fdflags' nonblock, 4) along, which is honoured.
 func (p *Process) EventFD(initial uint64, flags wasix.Eventfdflags) (wasix.Fd, wasix.Errno) {
+	var fdflags wasix.Fdflags
+	if p.rules().lenientEventFlags {
+		if flags&eventfdNonblock2022 != 0 {
+			fdflags = wasix.FdflagsNonblock
+		}
+		flags &= wasix.EventfdflagsSemaphore
+	}
 	if flags&^wasix.EventfdflagsSemaphore != 0 || initial > eventMax {
 		return 0, wasix.ErrnoInval
 	}
 	ev := &eventFD{val: initial, semaphore: flags&wasix.EventfdflagsSemaphore != 0, ino: nextPipeIno()}
-	return p.add(newOpenFile(ev, 0), rightsStream, 0, false)
+	return p.add(newOpenFile(ev, fdflags), rightsStream, 0, false)
 }
+
+// eventfdNonblock2022 is EFD_NONBLOCK as the 2022 libc passed it.
+const eventfdNonblock2022 wasix.Eventfdflags = 4

@@ -410,12 +410,31 @@ func (f *hostFile) Write(p []byte) (int, error) {
 	return n, toErrno(err)
 }
 
+// Pwrite is pwrite(2) itself: os.File.WriteAt refuses a file opened with
+// O_APPEND, where WASI wants the write done. Linux then writes at the end
+// (POSIX would write at off); WASI's test suite accepts either.
 func (f *hostFile) Pwrite(p []byte, off int64) (int, error) {
 	if off < 0 {
 		return 0, syscall.EINVAL
 	}
-	n, err := f.f.WriteAt(p, off)
-	return n, toErrno(err)
+	n := 0
+	err := f.control(func(fd int) error {
+		for n < len(p) {
+			m, err := unix.Pwrite(fd, p[n:], off+int64(n))
+			if err == unix.EINTR {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if m == 0 {
+				return syscall.EIO
+			}
+			n += m
+		}
+		return nil
+	})
+	return n, err
 }
 
 func (f *hostFile) Seek(off int64, whence int) (int64, error) {

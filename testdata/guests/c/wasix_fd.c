@@ -428,6 +428,39 @@ static void test_pipe_epipe(void) {
     (void)__wasi_fd_close(wfd);
 }
 
+/* ---------------------------------------------- fd_renumber is dup2 */
+
+/* Today's wasix-libc builds dup2 on fd_renumber and expects Wasmer's
+ * answer: the source stays open, the target need not be, a preopen cannot
+ * be replaced, and the target's close-on-exec is clear. */
+static void test_renumber(void) {
+    uint32_t rfd = 0, wfd = 0;
+    if (!expect_ok((unsigned)wasix_fd_pipe(&rfd, &wfd), "fd_pipe for fd_renumber"))
+        return;
+    (void)wasix_fd_fdflags_set(rfd, WASIX_FDFLAGSEXT_CLOEXEC);
+    __wasi_errno_t e = __wasi_fd_renumber(rfd, 150);
+    __wasi_fdstat_t st;
+    expect(e == 0 && __wasi_fd_fdstat_get(rfd, &st) == 0 && __wasi_fd_fdstat_get(150, &st) == 0,
+           "fd_renumber onto a free number keeps the source open", "errno %E", e);
+    uint16_t fl = 1;
+    int32_t r = wasix_fd_fdflags_get(150, &fl);
+    expect(r == 0 && fl == 0, "fd_renumber clears close-on-exec on the target", "errno %E flags %u", (unsigned)r, fl);
+    (void)write_str(wfd, "dup");
+    char buf[8] = {0};
+    __wasi_iovec_t iov = {(uint8_t *)buf, 7};
+    __wasi_size_t n = 0;
+    e = readable(150, 1000000000ull) == 1 ? __wasi_fd_read(150, &iov, 1, &n) : __WASI_ERRNO_AGAIN;
+    expect(e == 0 && n == 3 && strcmp(buf, "dup") == 0, "the target reads the source's pipe", "errno %E n %u", e, n);
+    __wasi_prestat_t ps;
+    if (__wasi_fd_prestat_get(3, &ps) == 0) {
+        expect_errno(__wasi_fd_renumber(150, 3), __WASI_ERRNO_NOTSUP, "fd_renumber onto a preopen gives ENOTSUP");
+        expect_ok(__wasi_fd_prestat_get(3, &ps), "the preopen stays");
+    }
+    (void)__wasi_fd_close(rfd);
+    (void)__wasi_fd_close(wfd);
+    (void)__wasi_fd_close(150);
+}
+
 int main(int argc, char **argv) {
     const char *b = argc > 1 ? argv[1] : "/tmp";
     if (strlen(b) >= sizeof(base) - 40)
@@ -448,6 +481,7 @@ int main(int argc, char **argv) {
     test_dup();
     test_event();
     test_pipe();
+    test_renumber();
 
     (void)__wasi_fd_close(wd);
     remove_tree(basefd, workname, 0);

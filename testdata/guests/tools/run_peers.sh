@@ -55,6 +55,7 @@ for peer in $PEERS; do
   run "$peer" "/tmp=$SCRATCH/tmp" - p1_fs > "$out" 2>&1; report p1_fs "$out" $?
   run "$peer" "/tmp=$SCRATCH/tmp" FOO=bar p1_misc alpha "beta gamma" "" "δ" > "$out" 2>&1; report p1_misc "$out" $?
   run "$peer" "/tmp=$SCRATCH/tmp" - p1_fault > "$out" 2>&1; report p1_fault "$out" $?
+  run "$peer" "/tmp=$SCRATCH/tmp" - p1_edge > "$out" 2>&1; report p1_edge "$out" $?
   canary_setup
   run "$peer" "/sandbox=$SCRATCH/T/box" - escape "$SCRATCH/T/canary.txt" > "$out" 2>&1; report escape "$out" $?
   left=$(ls -A "$SCRATCH/T" | tr '\n' ' ')
