@@ -14,6 +14,12 @@ type RuntimeConfig struct {
 	// compilation. Empty keeps the cache in memory, for this Runtime only.
 	CacheDir string
 
+	// Cache, if not nil, holds compiled code this Runtime shares with
+	// other Runtimes given the same one (see NewCodeCache): a program
+	// compiled by one is compiled once for all, and its machine code is
+	// in memory once. CacheDir is then not used.
+	Cache *CodeCache
+
 	// MaxMemoryPages bounds every linear memory of every guest, in 64 KiB
 	// pages; 0 leaves WebAssembly's own limit of 65536 pages (4 GiB).
 	MaxMemoryPages uint32

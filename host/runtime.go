@@ -34,6 +34,7 @@ type Runtime struct {
 	live  liveSet       // goroutines running guest code (live.go)
 
 	strictImports bool // RuntimeConfig.StrictImports
+	sharedCache   bool // cache is RuntimeConfig.Cache: its owner closes it
 }
 
 // NewRuntime returns a Runtime configured by cfg.
@@ -43,7 +44,9 @@ func NewRuntime(ctx context.Context, cfg RuntimeConfig) (*Runtime, error) {
 		return nil, err
 	}
 	var cache wazero.CompilationCache
-	if cfg.CacheDir != "" {
+	if cfg.Cache != nil {
+		cache = cfg.Cache.c
+	} else if cfg.CacheDir != "" {
 		var err error
 		if cache, err = wazero.NewCompilationCacheWithDir(cfg.CacheDir); err != nil {
 			return nil, fmt.Errorf("compilation cache: %w", err)
@@ -65,7 +68,7 @@ func NewRuntime(ctx context.Context, cfg RuntimeConfig) (*Runtime, error) {
 		rc = rc.WithMemoryLimitPages(cfg.MaxMemoryPages)
 	}
 	rt := wazero.NewRuntimeWithConfig(ctx, rc)
-	return &Runtime{
+	r := &Runtime{
 		rt:    rt,
 		cache: cache,
 		host:  abi.NewHost(rt),
@@ -73,7 +76,9 @@ func NewRuntime(ctx context.Context, cfg RuntimeConfig) (*Runtime, error) {
 		alloc: &memAllocator{},
 
 		strictImports: cfg.StrictImports,
-	}, nil
+	}
+	r.sharedCache = cfg.Cache != nil
+	return r, nil
 }
 
 // coreFeatures are the wasm features every program may use. A variable
@@ -108,8 +113,10 @@ func (r *Runtime) Close(ctx context.Context) error {
 	r.kern.CloseBus() // Go endpoints end; bus processes have ended above
 	err := r.rt.Close(ctx)
 	_ = r.host.Close(ctx)
-	if cerr := r.cache.Close(ctx); err == nil {
-		err = cerr
+	if !r.sharedCache {
+		if cerr := r.cache.Close(ctx); err == nil {
+			err = cerr
+		}
 	}
 	return err
 }
