@@ -131,7 +131,7 @@ type Module struct {
 	unknown  []abi.UnknownImport // imports of calls no generation defines, linked to stubs
 	genErr   error               // why detection failed; an explicit ABI may still do
 	threads  *threadCode         // what spawned threads instantiate; nil without a shared memory
-	dynamic  []byte              // the binary of a dynamically linked (-pie) program, for the linker
+	dynamic  *linker.Binary      // a dynamically linked (-pie) program, parsed for the linker
 }
 
 // ABI returns the generation detected from the program's imports, or
@@ -168,10 +168,10 @@ func (r *Runtime) Compile(ctx context.Context, wasm []byte) (*Module, error) {
 	if mem != nil && mem.Shared {
 		m.threads = &threadCode{wasm: bytes.Clone(wasm)}
 	}
-	if linker.IsDynamic(wasm) {
+	if b, err := linker.Parse(wasm); err == nil && b.IsDynamic() {
 		// Its env functions come from its libraries, not from the host:
 		// the generation is told by the rest.
-		m.dynamic = bytes.Clone(wasm)
+		m.dynamic = b
 		m.imports = slices.DeleteFunc(slices.Clone(m.imports), func(f api.FunctionDefinition) bool {
 			mod, _, _ := f.Import()
 			return mod == abi.ModuleEnv

@@ -75,7 +75,9 @@ type Binary struct {
 	funcs       []uint32 // type index of each defined function
 	globals     []globalDef
 	exports     []exportEntry
+	exportMap   map[string]exportEntry // read-only once parsed
 	elems       []elemSeg
+	shared      bool // the memory it imports is shared
 	importFuncs int
 	importGlobs int
 	Dylink      *Dylink // nil for a module without dylink.0
@@ -247,6 +249,10 @@ func Parse(wasm []byte) (*Binary, error) {
 			return nil, err
 		}
 	}
+	b.exportMap = make(map[string]exportEntry, len(b.exports))
+	for _, e := range b.exports {
+		b.exportMap[e.name] = e
+	}
 	return b, nil
 }
 
@@ -304,6 +310,9 @@ func (b *Binary) parseImports(s *reader) error {
 				im.tableMin, err = s.limits()
 			}
 		case kindMemory:
+			if s.off < len(s.b) {
+				b.shared = b.shared || s.b[s.off]&2 != 0
+			}
 			_, err = s.limits()
 		case kindGlobal:
 			if im.valType, err = s.byte(); err == nil {
@@ -490,7 +499,12 @@ func parseDylink(s *reader) (*Dylink, error) {
 // __memory_base.
 func IsDynamic(wasm []byte) bool {
 	b, err := Parse(wasm)
-	if err != nil || b.Dylink == nil {
+	return err == nil && b.IsDynamic()
+}
+
+// IsDynamic is the package's IsDynamic for a parsed module.
+func (b *Binary) IsDynamic() bool {
+	if b.Dylink == nil {
 		return false
 	}
 	for _, im := range b.imports {

@@ -162,9 +162,9 @@ func errorf(format string, args ...any) error { return &Error{fmt.Sprintf(format
 // sets up their thread-local data and runs their constructors (the main
 // program's own run from its _start). ctx is the context of instantiation
 // (the process, the memory allocator); its import resolver is replaced.
-func (l *Linker) LinkMain(ctx context.Context, wasm []byte, compiled wazero.CompiledModule) (api.Module, error) {
+func (l *Linker) LinkMain(ctx context.Context, bin *Binary, compiled wazero.CompiledModule) (api.Module, error) {
 	l.mu.Lock()
-	inst, ctors, err := l.linkMain(ctx, wasm, compiled)
+	inst, ctors, err := l.linkMain(ctx, bin, compiled)
 	l.mu.Unlock()
 	if err != nil {
 		return nil, err
@@ -188,11 +188,7 @@ func runCtors(ctx context.Context, ctors []ctor) error {
 	return nil
 }
 
-func (l *Linker) linkMain(ctx context.Context, wasm []byte, compiled wazero.CompiledModule) (api.Module, []ctor, error) {
-	bin, err := Parse(wasm)
-	if err != nil {
-		return nil, nil, err
-	}
+func (l *Linker) linkMain(ctx context.Context, bin *Binary, compiled wazero.CompiledModule) (api.Module, []ctor, error) {
 	if bin.Dylink == nil {
 		return nil, nil, errors.New("the program has no dylink.0 section: not a dynamically linked program")
 	}
@@ -201,11 +197,7 @@ func (l *Linker) linkMain(ctx context.Context, wasm []byte, compiled wazero.Comp
 		return nil, nil, errors.New("a dynamically linked program must import env.memory")
 	}
 	l.mem = memMod.ExportedMemory("memory")
-	for _, im := range bin.imports {
-		if im.kind == kindMemory {
-			l.shared = isSharedImport(wasm)
-		}
-	}
+	l.shared = bin.shared
 	main := l.add(l.cfg.MainPath, bin, compiled, false)
 	l.main = main
 	mods, err := l.loadNeeded(main, l.cfg.LibraryPath)
@@ -240,62 +232,10 @@ func (l *Linker) linkMain(ctx context.Context, wasm []byte, compiled wazero.Comp
 	return main.inst, ctors, nil
 }
 
-// isSharedImport says whether the memory a module imports is shared.
-func isSharedImport(wasm []byte) bool {
-	r := &reader{b: wasm, off: 8}
-	for r.off < len(r.b) {
-		id, err := r.byte()
-		if err != nil {
-			return false
-		}
-		size, err := r.uleb()
-		if err != nil {
-			return false
-		}
-		body, err := r.bytes(size)
-		if err != nil {
-			return false
-		}
-		if id != 2 {
-			continue
-		}
-		s := &reader{b: body}
-		n, _ := s.count()
-		for i := 0; i < n; i++ {
-			_, e1 := s.name()
-			_, e2 := s.name()
-			kind, e3 := s.byte()
-			if e1 != nil || e2 != nil || e3 != nil {
-				return false
-			}
-			switch kind {
-			case kindFunc:
-				s.uleb()
-			case kindTable:
-				s.byte()
-				s.limits()
-			case kindMemory:
-				flags, _ := s.byte()
-				return flags&2 != 0
-			case kindGlobal:
-				s.byte()
-				s.byte()
-			case kindTag:
-				s.byte()
-				s.uleb()
-			}
-		}
-	}
-	return false
-}
-
 // add records a module and gives it the next handle.
 func (l *Linker) add(p string, bin *Binary, compiled wazero.CompiledModule, owned bool) *module {
 	m := &module{path: p, bin: bin, compiled: compiled, owned: owned, handle: uint32(len(l.mods) + 1),
-		exports: map[string]exportEntry{}}
-	for _, e := range bin.exports {
-		m.exports[e.name] = e
-	}
+		exports: bin.exportMap}
 	l.mods = append(l.mods, m)
 	if p != "" {
 		l.paths[p] = m
