@@ -17,10 +17,12 @@
 package linker
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -507,10 +509,8 @@ func (l *Linker) instantiateAll(ctx context.Context, mods []*module, caller *thr
 				return nil, err
 			}
 		}
-		for _, m := range mods {
-			if err := l.fillPending(ctx, th, m); err != nil {
-				return nil, err
-			}
+		if err := l.fillPending(ctx, th, mods...); err != nil {
+			return nil, err
 		}
 	}
 	for i := len(mods) - 1; i >= 0; i-- {
@@ -674,29 +674,46 @@ func (l *Linker) slot(ctx context.Context, m *module, name string) (uint32, erro
 
 // fill puts functions of m (instantiated) into their table slots.
 func (l *Linker) fill(ctx context.Context, th *thread, m *module, slots map[string]uint32) error {
-	if len(slots) == 0 {
+	var items []fillItem
+	for name, s := range slots {
+		items = append(items, fillItem{m, name, s})
+	}
+	return l.fillMany(ctx, th, items)
+}
+
+// fillItem is one function to put into a table slot.
+type fillItem struct {
+	m    *module
+	name string
+	slot uint32
+}
+
+// fillMany puts functions of modules instantiated in th into th's table
+// slots, with one generated module. The items are sorted so that the same
+// program generates the same bytes (and hits the compilation cache).
+func (l *Linker) fillMany(ctx context.Context, th *thread, items []fillItem) error {
+	if len(items) == 0 {
 		return nil
 	}
+	slices.SortFunc(items, func(a, b fillItem) int { return cmp.Compare(a.slot, b.slot) })
 	b := newModBuilder()
 	b.importTable("base", "table", 0)
-	type ent struct {
-		slot uint32
-		fn   uint32
-	}
-	var ents []ent
-	for name, s := range slots {
-		e := m.exports[name]
-		t, ok := m.bin.funcTypeOf(e.index)
+	names := map[string]api.Module{"base": th.base}
+	fns := make([]uint32, len(items))
+	for i, it := range items {
+		e := it.m.exports[it.name]
+		t, ok := it.m.bin.funcTypeOf(e.index)
 		if !ok {
-			return errorf("%s: bad function %s", m.path, name)
+			return errorf("%s: bad function %s", it.m.path, it.name)
 		}
-		ents = append(ents, ent{s, b.importFunc("m", name, t)})
-		l.types[s] = t
+		names[it.m.instName()] = th.insts[it.m]
+		fns[i] = b.importFunc(it.m.instName(), it.name, t)
+		l.types[it.slot] = t
 	}
-	for _, e := range ents {
-		b.elem(e.slot, e.fn)
+	for i, it := range items {
+		b.elem(it.slot, fns[i])
 	}
-	inst, err := l.instantiateGenerated(ctx, b, map[string]api.Module{"base": th.base, "m": th.insts[m]})
+	inst, err := l.instantiateGenerated(ctx, b, names)
 	if err == nil && th != l.mainTh {
 		th.gen = append(th.gen, inst)
 	}
@@ -706,7 +723,12 @@ func (l *Linker) fill(ctx context.Context, th *thread, m *module, slots map[stri
 // instantiate builds the env and GOT modules of m and instantiates it.
 func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wazero.CompiledModule) error {
 	scope := l.lookupScope(m)
-	env, gotMem, gotFunc := newModBuilder(), newModBuilder(), newModBuilder()
+	env := newModBuilder()
+	type gotEntry struct {
+		name string
+		v    uint32
+	}
+	var gotMem, gotFunc []gotEntry
 	names := map[string]api.Module{"base": th.base, "mem": l.cfg.Resolver("env"), "tags": l.base}
 	type stub struct {
 		name string
@@ -789,7 +811,7 @@ func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wa
 			if err != nil {
 				return err
 			}
-			gotMem.export(im.name, kindGlobal, gotMem.globalI32(true, v))
+			gotMem = append(gotMem, gotEntry{im.name, v})
 		case "GOT.func":
 			var v uint32
 			def, e, ok := resolve(scope, im.name)
@@ -803,7 +825,7 @@ func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wa
 			case !m.bin.Dylink.WeakImports["GOT.func."+im.name]:
 				return errorf("%s: undefined symbol: %s", m.path, im.name)
 			}
-			gotFunc.export(im.name, kindGlobal, gotFunc.globalI32(true, v))
+			gotFunc = append(gotFunc, gotEntry{im.name, v})
 		}
 	}
 	for _, s := range stubs {
@@ -820,13 +842,43 @@ func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wa
 	if err != nil {
 		return fmt.Errorf("%s: %w", m.path, err)
 	}
-	memInst, err := l.instantiateGenerated(ctx, gotMem, nil)
-	if err != nil {
-		return err
+	// The GOT: one module for both namespaces unless a name is in both,
+	// none when empty (fewer instances make a faster start).
+	gotModule := func(entries ...[]gotEntry) (api.Module, error) {
+		b := newModBuilder()
+		n := 0
+		for _, es := range entries {
+			for _, e := range es {
+				b.export(e.name, kindGlobal, b.globalI32(true, e.v))
+				n++
+			}
+		}
+		if n == 0 {
+			return nil, nil
+		}
+		return l.instantiateGenerated(ctx, b, nil)
 	}
-	funcInst, err := l.instantiateGenerated(ctx, gotFunc, nil)
-	if err != nil {
-		return err
+	clash := false
+	memNames := map[string]bool{}
+	for _, e := range gotMem {
+		memNames[e.name] = true
+	}
+	for _, e := range gotFunc {
+		clash = clash || memNames[e.name]
+	}
+	var memInst, funcInst api.Module
+	if clash {
+		if memInst, err = gotModule(gotMem); err != nil {
+			return err
+		}
+		if funcInst, err = gotModule(gotFunc); err != nil {
+			return err
+		}
+	} else {
+		if memInst, err = gotModule(gotMem, gotFunc); err != nil {
+			return err
+		}
+		funcInst = memInst
 	}
 	resolver := func(name string) api.Module {
 		switch name {
@@ -849,21 +901,31 @@ func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wa
 		m.inst = inst
 		l.recordElems(m)
 	} else {
-		th.gen = append(th.gen, envInst, memInst, funcInst)
+		th.gen = append(th.gen, envInst)
+		if memInst != nil {
+			th.gen = append(th.gen, memInst)
+		}
+		if funcInst != nil && funcInst != memInst {
+			th.gen = append(th.gen, funcInst)
+		}
 	}
 	return nil
 }
 
-// fillPending fills th's slots of m's functions given out before m had an
-// instance there.
-func (l *Linker) fillPending(ctx context.Context, th *thread, m *module) error {
-	pending := map[string]uint32{}
+// fillPending fills th's slots of the functions of mods given out before
+// they had instances there.
+func (l *Linker) fillPending(ctx context.Context, th *thread, mods ...*module) error {
+	in := map[uint32]*module{}
+	for _, m := range mods {
+		in[m.handle] = m
+	}
+	var items []fillItem
 	for k, s := range l.slots {
-		if k.handle == m.handle {
-			pending[k.name] = s
+		if m := in[k.handle]; m != nil {
+			items = append(items, fillItem{m, k.name, s})
 		}
 	}
-	return l.fill(ctx, th, m, pending)
+	return l.fillMany(ctx, th, items)
 }
 
 // address resolves a data symbol that m imports as a global: its address,
@@ -1134,10 +1196,10 @@ func (l *Linker) LinkThread(ctx context.Context, main wazero.CompiledModule, sp 
 			return fail(err)
 		}
 	}
+	if err := l.fillPending(ctx, th, l.mods...); err != nil {
+		return fail(err)
+	}
 	for _, m := range l.mods {
-		if err := l.fillPending(ctx, th, m); err != nil {
-			return fail(err)
-		}
 		if err := l.initTLS(ctx, th, nil, m); err != nil {
 			return fail(err)
 		}
