@@ -43,7 +43,11 @@ func (pr *procRun) fork(snap *abi.Snapshot) error {
 		defer pr.r.live.done(child)
 		return failed()
 	}
-	if err := cr.instantiate(); err != nil {
+	alloc, release := pr.r.alloc.forkAllocator(pr.maxPages, memoryOf(pr.mod), pr.alone())
+	cr.alloc = alloc
+	err := cr.instantiate()
+	release()
+	if err != nil {
 		return fail()
 	}
 	if err := copyMemory(cr, pr); err != nil {
@@ -76,6 +80,9 @@ func copyMemory(dst, src *procRun) error {
 	b, ok2 := to.Read(0, size)
 	if !ok1 || !ok2 {
 		return errors.New("fork: cannot read memory")
+	}
+	if src.r.alloc.forkMemory(b, a, src.alone()) {
+		return nil // copy-on-write
 	}
 	// Large memories are copied by several goroutines: the time goes in
 	// page faults and memory bandwidth, which more cores share out.

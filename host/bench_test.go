@@ -81,23 +81,39 @@ func runWazero(b *testing.B, fsc wazero.FSConfig, args func() []string, perOp bo
 
 func BenchmarkClockTimeGet(b *testing.B) {
 	b.Run("wasix", func(b *testing.B) {
+		b.ReportAllocs()
 		args := func() []string { return []string{"bench", "clock", strconv.Itoa(b.N)} }
 		runWasix(b, host.Config{}, args, false)
 	})
 	b.Run("wazero", func(b *testing.B) {
+		b.ReportAllocs()
 		args := func() []string { return []string{"bench", "clock", strconv.Itoa(b.N)} }
 		runWazero(b, wazero.NewFSConfig(), args, false)
 	})
 }
 
-func BenchmarkFdWriteDevNull(b *testing.B) {
+// BenchmarkFdWriteFile writes one byte per call to the same host file
+// under both runtimes: each call is a write(2) on either side.
+func BenchmarkFdWriteFile(b *testing.B) { benchFileCall(b, "write") }
+
+// BenchmarkFdReadFile reads one byte per call from the same host file
+// under both runtimes (past its end a read still calls read(2)).
+func BenchmarkFdReadFile(b *testing.B) { benchFileCall(b, "read") }
+
+func benchFileCall(b *testing.B, mode string) {
+	dir := b.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "f.bin"), make([]byte, 4096), 0o644); err != nil {
+		b.Fatal(err)
+	}
 	b.Run("wasix", func(b *testing.B) {
-		args := func() []string { return []string{"bench", "write", strconv.Itoa(b.N), "dev/null"} }
-		runWasix(b, host.Config{PreopenRoot: true}, args, false)
+		b.ReportAllocs()
+		args := func() []string { return []string{"bench", mode, strconv.Itoa(b.N), "f.bin"} }
+		runWasix(b, host.Config{Mounts: []host.Mount{{GuestPath: "/data", HostDir: dir}}}, args, false)
 	})
 	b.Run("wazero", func(b *testing.B) {
-		args := func() []string { return []string{"bench", "write", strconv.Itoa(b.N), "null"} }
-		runWazero(b, wazero.NewFSConfig().WithDirMount("/dev", "/dev"), args, false)
+		b.ReportAllocs()
+		args := func() []string { return []string{"bench", mode, strconv.Itoa(b.N), "f.bin"} }
+		runWazero(b, wazero.NewFSConfig().WithDirMount(dir, "/data"), args, false)
 	})
 }
 

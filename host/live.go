@@ -97,3 +97,10 @@ var closedChan = func() chan struct{} {
 	close(c)
 	return c
 }()
+
+// count returns how many goroutines are counted.
+func (s *liveSet) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.n
+}

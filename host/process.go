@@ -135,6 +135,7 @@ type procRun struct {
 	gen      abi.Generation
 	tracer   *abi.Tracer
 	maxPages uint32
+	alloc    experimental.MemoryAllocator // a forked child's memory (forkAllocator), or nil
 
 	link *abi.Link
 	mod  api.Module
@@ -152,15 +153,17 @@ type procRun struct {
 // so its own memory) and makes it the current one.
 func (pr *procRun) instantiate() error {
 	r := pr.r
-	var alloc experimental.MemoryAllocator = r.alloc
-	if pr.maxPages != 0 {
-		alloc = limitedAlloc{r.alloc, uint64(pr.maxPages) << 16}
+	alloc := r.alloc.limit(pr.maxPages) // the memory, defined or imported
+	if pr.alloc != nil {
+		alloc, pr.alloc = pr.alloc, nil // a forked child's first instance
 	}
 	// The imported env.memory comes from the same allocator: left to
 	// wazero, a shared one is a Go slice of its whole maximum (4 GiB for
 	// wasixcc's programs), which the Go heap clears page by page when it
-	// reuses freed memory: seconds and gigabytes of RSS per exec.
-	link, err := r.host.Link(pr.ctx, abi.LinkConfig{Gen: pr.gen, Memory: pr.m.memory, MaxMemoryPages: pr.maxPages, Tracer: pr.tracer, Allocator: fixedAlloc{alloc}, Unknown: pr.m.unknown})
+	// reuses freed memory: seconds and gigabytes of RSS per exec. The
+	// allocator's memories never move, as a shared memory requires.
+	link, err := r.host.Link(pr.ctx, abi.LinkConfig{Gen: pr.gen, Memory: pr.m.memory, MaxMemoryPages: pr.maxPages, Tracer: pr.tracer,
+		Unknown: pr.m.unknown, Allocator: alloc, Imports: pr.m.modules})
 	if err != nil {
 		return err
 	}
@@ -251,7 +254,7 @@ func (pr *procRun) release(mod api.Module, link *abi.Link, th *threads, ln *link
 		if ln != nil {
 			ln.Close(pr.ctx)
 		}
-		link.Close(pr.ctx)
+		pr.link.Close(pr.ctx)
 	}
 	if th == nil || th.live.close(closedChan) {
 		closeAll()
@@ -268,6 +271,10 @@ func (pr *procRun) finish(code uint32, err error) {
 	var trap *TrapError
 	if errors.As(err, &trap) {
 		pr.p.Abort()
+	}
+	if pr.mod != nil && pr.alone() {
+		// Before the parent's join returns: see memAllocator.retire.
+		pr.r.alloc.retire(memoryOf(pr.mod))
 	}
 	_, err = pr.r.endThreads(pr.ctx, pr.p, pr.main, pr.mod, code, err)
 	if err != nil {

@@ -1,14 +1,23 @@
 package host
 
 import (
+	"sync"
 	"sync/atomic"
+	"unsafe"
 
+	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/experimental"
 )
 
-// memAllocator makes the linear memories that a Runtime's programs define
-// (process_memory_unix.go). There is one per Runtime so that its Close
-// can tell it to stop giving memory back.
+// memAllocator makes every linear memory of a Runtime's programs: the ones
+// they define and the env.memory they import, at start, fork, spawn and
+// exec alike (process_memory_unix.go). There is one per Runtime so that
+// its Close can tell it to stop giving memory back.
+//
+// The rest of the package sees it through three calls: limit (the
+// allocator for one process, with its page limit), forkMemory (make a
+// child's memory a copy of its parent's, copy-on-write where the
+// platform allows) and the leak flag.
 type memAllocator struct {
 	// leak, once set, makes Free keep the memory instead of unmapping
 	// it. Runtime.Close sets it when guest goroutines are still running
@@ -17,57 +26,48 @@ type memAllocator struct {
 	// one still in use must stay mapped, leaked for the life of the host
 	// process, rather than be pulled from under the code using it.
 	leak atomic.Bool
+
+	memories sync.Map // the start of each live mapped memory -> *mappedMemory
 }
 
-// goMemory is a linear memory in a Go slice, grown by copying.
+// lookup returns the mapped memory that starts where mem does, or nil.
+func (a *memAllocator) lookup(mem []byte) *mappedMemory {
+	if len(mem) == 0 {
+		return nil
+	}
+	m, _ := a.memories.Load(uintptr(unsafe.Pointer(&mem[0])))
+	mm, _ := m.(*mappedMemory)
+	return mm
+}
+
+// limit returns the allocator of one process whose memory may have at
+// most maxPages pages (0: no limit but the memory's own maximum). Growth
+// past the limit fails as memory.grow does at a memory's maximum.
+func (a *memAllocator) limit(maxPages uint32) experimental.MemoryAllocator {
+	limit := uint64(1) << 32
+	if maxPages != 0 {
+		limit = uint64(maxPages) << 16
+	}
+	return experimental.MemoryAllocatorFunc(func(_, max uint64) experimental.LinearMemory {
+		return a.allocate(min(max, limit))
+	})
+}
+
+// Allocate makes a memory of at most max bytes (wazero's allocator).
+func (a *memAllocator) Allocate(_, max uint64) experimental.LinearMemory {
+	return a.allocate(max)
+}
+
+// goMemory is a linear memory in a Go buffer reserved at its maximum, so
+// that it never moves (shared memories require it). The Go runtime maps
+// large allocations lazily, but zeroes a reused one: it is the fallback
+// where there is no mmap, not the way.
 type goMemory struct{ buf []byte }
 
-// Reallocate grows the buffer to size bytes.
-func (m *goMemory) Reallocate(size uint64) []byte {
-	if size <= uint64(cap(m.buf)) {
-		m.buf = m.buf[:size]
-		return m.buf
-	}
-	nb := make([]byte, size, size+size/2)
-	copy(nb, m.buf)
-	m.buf = nb
-	return nb
-}
-
-// Free lets the garbage collector have the buffer.
-func (m *goMemory) Free() { m.buf = nil }
-
-// limitedAlloc makes memories of at most limit bytes: growth past it fails
-// as memory.grow does at a memory's maximum (Config.MaxMemoryPages).
-type limitedAlloc struct {
-	a     experimental.MemoryAllocator
-	limit uint64
-}
-
-// Allocate is experimental.MemoryAllocator's.
-func (l limitedAlloc) Allocate(cap, max uint64) experimental.LinearMemory {
-	return l.a.Allocate(min(cap, l.limit), min(max, l.limit))
-}
-
-// fixedAlloc gives memories that never move, as shared memories need (the
-// imported env.memory): a's where it maps them, else a Go buffer of the
-// whole maximum, which is what wazero itself gives a shared memory.
-type fixedAlloc struct{ a experimental.MemoryAllocator }
-
-// Allocate is experimental.MemoryAllocator's.
-func (f fixedAlloc) Allocate(cap, max uint64) experimental.LinearMemory {
-	m := f.a.Allocate(cap, max)
-	if _, moves := m.(*goMemory); moves {
-		return &fixedMemory{buf: make([]byte, 0, max)}
-	}
-	return m
-}
-
-// fixedMemory is a Go buffer that never moves.
-type fixedMemory struct{ buf []byte }
+func newGoMemory(max uint64) *goMemory { return &goMemory{buf: make([]byte, 0, max)} }
 
 // Reallocate gives the buffer size bytes, or nil past its capacity.
-func (m *fixedMemory) Reallocate(size uint64) []byte {
+func (m *goMemory) Reallocate(size uint64) []byte {
 	if size > uint64(cap(m.buf)) {
 		return nil
 	}
@@ -76,4 +76,20 @@ func (m *fixedMemory) Reallocate(size uint64) []byte {
 }
 
 // Free lets the garbage collector have the buffer.
-func (m *fixedMemory) Free() { m.buf = nil }
+func (m *goMemory) Free() { m.buf = nil }
+
+// memoryOf returns the bytes of mod's memory, or nil.
+func memoryOf(mod api.Module) []byte {
+	mem := mod.Memory()
+	if mem == nil {
+		return nil
+	}
+	b, _ := mem.Read(0, mem.Size())
+	return b
+}
+
+// alone reports whether no thread but the main one runs over pr's
+// instance: its memory may then be remapped under it.
+func (pr *procRun) alone() bool {
+	return pr.th == nil || pr.th.live.count() == 0
+}

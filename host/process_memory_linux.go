@@ -1,7 +1,294 @@
 package host
 
-import "golang.org/x/sys/unix"
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"os"
+	"sync"
+	"unsafe"
+
+	"github.com/tetratelabs/wazero/experimental"
+	"golang.org/x/sys/unix"
+)
 
 // adviseHuge asks for transparent huge pages where the system gives them
 // on request.
 func adviseHuge(b []byte) { _ = unix.Madvise(b, unix.MADV_HUGEPAGE) }
+
+// forkMemory makes dst, the fresh memory of a forked child, a
+// copy-on-write copy of src, its parent's, and reports whether it could;
+// the caller copies otherwise. alone says that no other thread runs over
+// src: the parent's memory is switched under it, and a write by another
+// thread while its pages move to the snapshot could be lost.
+//
+// Linux forks a process by sharing its pages until either side writes.
+// Here the parent's memory becomes a private mapping of a memory file
+// (memfd) that holds a snapshot of it, and the child maps the same file
+// privately: both read the snapshot's pages and get pages of their own
+// when they write, so neither sees the other's writes. Making the first
+// snapshot copies the parent's touched pages into the file once; at a
+// later fork, if no earlier child still maps the file, only the pages
+// the parent has written since (its private ones, which
+// /proc/self/pagemap tells apart) are written back into it.
+func (a *memAllocator) forkMemory(dst, src []byte, alone bool) bool {
+	if !alone || len(src) == 0 || len(dst) < len(src) {
+		return false
+	}
+	pm, cm := a.lookup(src), a.lookup(dst)
+	if pm == nil || cm == nil || pm == cm {
+		return false
+	}
+	pm.mu.Lock()
+	defer pm.mu.Unlock()
+	cm.mu.Lock()
+	defer cm.mu.Unlock()
+	if pm.all == nil || cm.all == nil || len(cm.all) < len(src) {
+		return false
+	}
+	if f := cm.back; f != nil && f == pm.back {
+		// Made by forkAllocator: map the snapshot afresh over whatever
+		// instantiation wrote (the data segments).
+		if err := cm.mapView(f, len(src)); err != nil {
+			cm.reset()
+			return false
+		}
+		return true
+	}
+	f, err := pm.snapshot(len(src))
+	if err != nil {
+		return false
+	}
+	if err := cm.mapView(f, len(src)); err != nil {
+		cm.reset() // a failed MAP_FIXED may leave a hole
+		return false
+	}
+	f.refs.Add(1)
+	cm.back.unref()
+	cm.back = f
+	return true
+}
+
+// forkAllocator returns the allocator of a forked child's memory, made a
+// view of its parent's snapshot from the start, and a release to call
+// once the child is instantiated; nil where forkMemory will copy. The
+// memory wasm-ld's start function initialises is then already marked
+// initialised, and the data segments wazero writes fault in only their
+// own pages: a fresh memory would take a page fault (or a huge page's) for
+// every byte initialised, only for the fork to throw them away.
+func (a *memAllocator) forkAllocator(maxPages uint32, src []byte, alone bool) (experimental.MemoryAllocator, func()) {
+	pm := a.lookup(src)
+	if !alone || pm == nil {
+		return nil, func() {}
+	}
+	pm.mu.Lock()
+	f, err := pm.snapshot(len(src))
+	if err == nil {
+		f.refs.Add(1) // the child's, handed over or released below
+	}
+	pm.mu.Unlock()
+	if err != nil {
+		return nil, func() {}
+	}
+	var once sync.Once
+	release := func() { once.Do(f.unref) }
+	size, limited := len(src), a.limit(maxPages)
+	return experimental.MemoryAllocatorFunc(func(cap, max uint64) experimental.LinearMemory {
+		lm := limited.Allocate(cap, max)
+		m, ok := lm.(*mappedMemory)
+		if !ok || len(m.all) < size {
+			return lm
+		}
+		handed := false
+		once.Do(func() { handed = true })
+		if !handed {
+			return lm // a second memory: not the one forked
+		}
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		if m.mapView(f, size) != nil {
+			m.reset()
+			f.unref()
+			return m
+		}
+		m.back = f
+		return m
+	}), release
+}
+
+// retire lets a memory whose process has ended, with no thread left
+// running over it, drop its snapshot file: its parent, holding the file
+// alone again, then forks next time by writing back only what it wrote.
+func (a *memAllocator) retire(mem []byte) {
+	m := a.lookup(mem)
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.back != nil && m.all != nil {
+		m.reset()
+	}
+}
+
+// reset maps m afresh, anonymous and zero, and drops its snapshot file.
+func (m *mappedMemory) reset() {
+	_, err := unix.MmapPtr(-1, 0, unsafe.Pointer(&m.all[0]), uintptr(len(m.all)),
+		unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON|unix.MAP_FIXED|unix.MAP_NORESERVE)
+	if err != nil {
+		panic("wasix: cannot remap a linear memory: " + err.Error()) // the address space is exhausted
+	}
+	m.back.unref()
+	m.back = nil
+}
+
+// snapshot makes the file m's first size bytes are a private view of hold
+// them as they are now, and returns it. m.mu is held.
+func (m *mappedMemory) snapshot(size int) (*memFile, error) {
+	mem := m.all[:size]
+	if f := m.back; f != nil && f.refs.Load() == 1 {
+		// No child maps the file any more: write back the parent's own
+		// pages and drop them.
+		if err := writeBack(f.fd, mem); err != nil {
+			return nil, err
+		}
+		if err := m.mapView(f, size); err != nil {
+			m.restore(f, size)
+			return nil, err
+		}
+		return f, nil
+	}
+	fd, err := unix.MemfdCreate("wasix-memory", unix.MFD_CLOEXEC)
+	if err != nil {
+		return nil, err
+	}
+	f := &memFile{fd: fd}
+	f.refs.Store(1)
+	if err := unix.Ftruncate(fd, int64(len(m.all))); err != nil {
+		f.unref()
+		return nil, err
+	}
+	if err := fill(fd, m.back, mem); err != nil {
+		f.unref()
+		return nil, err
+	}
+	if err := m.mapView(f, size); err != nil {
+		m.restore(f, size)
+		f.unref()
+		return nil, err
+	}
+	m.back.unref()
+	m.back = f
+	return f, nil
+}
+
+// fill writes mem into the empty file fd. A memory that is already a view
+// of a snapshot (old) is copied from that file by the kernel, and only the
+// pages it wrote since are written from memory: reading the rest through
+// the mapping would fault every page in, which costs more than the copy.
+// Chunks of an anonymous memory never touched stay holes in the file.
+func fill(fd int, old *memFile, mem []byte) error {
+	if old != nil {
+		for off := int64(0); off < int64(len(mem)); {
+			in, out := off, off
+			n, err := unix.CopyFileRange(old.fd, &in, fd, &out, len(mem)-int(off), 0)
+			if err != nil || n == 0 {
+				return pwriteAll(fd, mem, 0) // no kernel copy here: all of it
+			}
+			off += int64(n)
+		}
+		return writeBack(fd, mem)
+	}
+	for off := 0; off < len(mem); off += len(zeroChunk) {
+		end := min(off+len(zeroChunk), len(mem))
+		if !bytes.Equal(mem[off:end], zeroChunk[:end-off]) {
+			if err := pwriteAll(fd, mem[off:end], int64(off)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// restore puts back m's contents from f, which holds them, after a failed
+// remap may have left a hole.
+func (m *mappedMemory) restore(f *memFile, size int) {
+	back := m.back
+	m.back = nil
+	m.reset()
+	m.back = back
+	for off := 0; off < size; {
+		n, err := unix.Pread(f.fd, m.all[off:size], int64(off))
+		if err != nil || n == 0 {
+			return
+		}
+		off += n
+	}
+}
+
+// writeBack writes into fd the pages of mem (a private view of fd) that
+// the process has written: those the kernel has given it a page of its
+// own for. Without /proc/self/pagemap it writes all of them.
+func writeBack(fd int, mem []byte) error {
+	pm := pagemap()
+	if pm == nil {
+		return pwriteAll(fd, mem, 0)
+	}
+	page := os.Getpagesize()
+	base := uintptr(unsafe.Pointer(&mem[0]))
+	pages := len(mem) / page
+	var buf [4096 * 8]byte
+	run := -1 // first page of the current run of written pages
+	flush := func(end int) error {
+		if run < 0 {
+			return nil
+		}
+		err := pwriteAll(fd, mem[run*page:end*page], int64(run*page))
+		run = -1
+		return err
+	}
+	for first := 0; first < pages; first += len(buf) / 8 {
+		n := min(len(buf)/8, pages-first)
+		if _, err := pm.ReadAt(buf[:n*8], int64(base/uintptr(page)+uintptr(first))*8); err != nil {
+			return pwriteAll(fd, mem, 0)
+		}
+		for i := range n {
+			e := binary.LittleEndian.Uint64(buf[i*8:])
+			const present, swapped, file = 1 << 63, 1 << 62, 1 << 61
+			own := e&swapped != 0 || (e&present != 0 && e&file == 0)
+			switch {
+			case own && run < 0:
+				run = first + i
+			case !own:
+				if err := flush(first + i); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return flush(pages)
+}
+
+// pagemap is /proc/self/pagemap, opened once, or nil where it cannot be.
+var pagemap = sync.OnceValue(func() *os.File {
+	f, err := os.Open("/proc/self/pagemap")
+	if err != nil {
+		return nil
+	}
+	return f
+})
+
+// pwriteAll writes all of b at off in fd.
+func pwriteAll(fd int, b []byte, off int64) error {
+	for len(b) > 0 {
+		n, err := unix.Pwrite(fd, b, off)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return errors.New("short write")
+		}
+		b, off = b[n:], off+int64(n)
+	}
+	return nil
+}

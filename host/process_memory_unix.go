@@ -3,32 +3,58 @@
 package host
 
 import (
+	"sync"
+	"sync/atomic"
+	"unsafe"
+
 	"github.com/tetratelabs/wazero/experimental"
 	"golang.org/x/sys/unix"
 )
 
 // Allocate backs a linear memory with an anonymous mapping of its maximum
 // size. Pages come from the kernel zeroed and only when touched, so a
-// memory costs nothing to make and never moves or copies when it grows;
-// making a forked child's copy then writes the parent's bytes once,
-// instead of clearing a Go buffer first. Where the platform has them,
-// transparent huge pages cut the page faults of large copies.
-func (a *memAllocator) Allocate(_, max uint64) experimental.LinearMemory {
+// memory costs nothing to make and never moves or copies when it grows
+// (which shared memories require). Where the platform has them,
+// transparent huge pages cut the page faults of large memories.
+func (a *memAllocator) allocate(max uint64) experimental.LinearMemory {
 	if max == 0 {
 		max = 1 << 16
 	}
 	b, err := unix.Mmap(-1, 0, int(max), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON|unix.MAP_NORESERVE)
 	if err != nil {
-		return &goMemory{}
+		return newGoMemory(max)
 	}
 	adviseHuge(b)
-	return &mappedMemory{a: a, buf: b[:0], all: b}
+	m := &mappedMemory{a: a, buf: b[:0], all: b}
+	a.memories.Store(uintptr(unsafe.Pointer(&b[0])), m)
+	return m
 }
 
 // mappedMemory is a linear memory in a mapping made by a memAllocator.
+// After a fork (process_memory_linux.go) the mapping is a private view of
+// back, a file holding a snapshot the parent and its child share until
+// either writes a page.
 type mappedMemory struct {
 	a        *memAllocator
 	buf, all []byte
+
+	mu   sync.Mutex // guards back against a fork racing Free
+	back *memFile   // the snapshot this memory is a private view of, or nil
+}
+
+// memFile is a file holding a snapshot of a memory, mapped privately by
+// every memory made from it. It is written only while its one user holds
+// it alone.
+type memFile struct {
+	fd   int
+	refs atomic.Int32
+}
+
+// unref drops one user of f and closes it after the last.
+func (f *memFile) unref() {
+	if f != nil && f.refs.Add(-1) == 0 {
+		_ = unix.Close(f.fd)
+	}
 }
 
 // Reallocate gives the memory size bytes, or nil past the mapping.
@@ -45,11 +71,22 @@ func (m *mappedMemory) Reallocate(size uint64) []byte {
 // code is a segmentation fault that takes the whole host down, where a
 // leaked mapping costs only address space (see memAllocator.leak).
 func (m *mappedMemory) Free() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	if m.all == nil {
 		return
 	}
+	m.a.memories.Delete(uintptr(unsafe.Pointer(&m.all[0])))
 	if !m.a.leak.Load() {
 		_ = unix.Munmap(m.all)
 	}
-	m.all, m.buf = nil, nil
+	m.back.unref()
+	m.all, m.buf, m.back = nil, nil, nil
+}
+
+// mapView maps size bytes of f privately over the start of m, in place.
+func (m *mappedMemory) mapView(f *memFile, size int) error {
+	_, err := unix.MmapPtr(f.fd, 0, unsafe.Pointer(&m.all[0]), uintptr(size),
+		unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_FIXED|unix.MAP_NORESERVE)
+	return err
 }

@@ -125,6 +125,7 @@ func (r *Runtime) Close(ctx context.Context) error {
 type Module struct {
 	compiled wazero.CompiledModule
 	imports  []api.FunctionDefinition
+	modules  []string          // the modules imports come from: the ones linked
 	memory   *abi.MemoryImport // imported
 	defined  *abi.MemoryImport // defined by the program
 	gen      abi.Generation
@@ -176,6 +177,11 @@ func (r *Runtime) Compile(ctx context.Context, wasm []byte) (*Module, error) {
 			mod, _, _ := f.Import()
 			return mod == abi.ModuleEnv
 		})
+	}
+	for _, f := range m.imports {
+		if name, _, _ := f.Import(); !slices.Contains(m.modules, name) {
+			m.modules = append(m.modules, name)
+		}
 	}
 	m.gen, m.unknown, m.genErr = r.detect(m.imports, 0)
 	if mem != nil && mem.Module != abi.ModuleEnv {

@@ -3,6 +3,7 @@
 ;;
 ;;   bench.wasm clock N          clock_time_get(monotonic) N times
 ;;   bench.wasm write N PATH     open PATH (relative to fd 3), fd_write 1 byte N times
+;;   bench.wasm read N PATH      open PATH (relative to fd 3), fd_read 1 byte N times
 ;;   bench.wasm fwrite N PATH    N times: create PATH, write 64 MiB to it, close it
 ;;   bench.wasm fread N PATH     N times: open PATH, read it to its end, close it
 ;;
@@ -83,6 +84,19 @@
       (block $done (loop $next
         (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
         (call $check (call $fd_write (local.get $fd) (i32.const 32) (i32.const 1) (i32.const 0)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+      (return)))
+
+    ;; 'r': open for reading (rights fd_read), read one byte N times (at the
+    ;; end of the file a read still calls the host)
+    (if (i32.eq (local.get $mode) (i32.const 114)) (then
+      (local.set $fd (call $open (i32.const 0) (i64.const 2)))
+      (i32.store (i32.const 32) (i32.const 65536))
+      (i32.store (i32.const 36) (i32.const 1))
+      (block $done (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (call $check (call $fd_read (local.get $fd) (i32.const 32) (i32.const 1) (i32.const 0)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next)))
       (return)))

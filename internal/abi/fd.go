@@ -82,12 +82,28 @@ func init() {
 // sock_send and sock_send_to share: iovecs at stack slots 1 and 2, a u32
 // count written to the pointer in slot out. The out-pointer is checked
 // first so that a bad one moves no data.
-func vectoredIO(m api.Memory, s []uint64, out int, do func(bufs [][]byte) (uint32, wasix.Errno)) wasix.Errno {
+//
+// The buffers are decoded into the calling thread's scratch slice, so that
+// the call allocates nothing.
+func vectoredIO(ctx context.Context, m api.Memory, s []uint64, out int, do func(bufs [][]byte) (uint32, wasix.Errno)) wasix.Errno {
 	ptr := uint32(s[out])
 	if _, ok := span(m, ptr, 4); !ok {
 		return wasix.ErrnoFault
 	}
-	bufs, ok := iovecs(m, uint32(s[1]), uint32(s[2]), nil)
+	var scratch *[][]byte
+	if t := kernel.ThreadFrom(ctx); t != nil {
+		scratch = t.IOScratch()
+	}
+	var bufs [][]byte
+	var ok bool
+	if scratch != nil {
+		bufs, ok = iovecs(m, uint32(s[1]), uint32(s[2]), *scratch)
+		if ok && cap(bufs) <= maxScratchIovecs {
+			*scratch = bufs[:0]
+		}
+	} else {
+		bufs, ok = iovecs(m, uint32(s[1]), uint32(s[2]), nil)
+	}
 	if !ok {
 		return wasix.ErrnoFault
 	}
@@ -98,30 +114,34 @@ func vectoredIO(m api.Memory, s []uint64, out int, do func(bufs [][]byte) (uint3
 	return put32(m, ptr, n)
 }
 
+// maxScratchIovecs bounds the scratch a thread keeps between calls: a
+// guest passing a huge iovec array once does not pin that much for good.
+const maxScratchIovecs = 1024
+
 // fd_read(fd, iovs, iovs_len, nread*)
 func fdRead(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-	return vectoredIO(m, s, 3, func(bufs [][]byte) (uint32, wasix.Errno) {
+	return vectoredIO(ctx, m, s, 3, func(bufs [][]byte) (uint32, wasix.Errno) {
 		return p.FdRead(ctx, wasix.Fd(uint32(s[0])), bufs)
 	})
 }
 
 // fd_write(fd, iovs, iovs_len, nwritten*)
 func fdWrite(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-	return vectoredIO(m, s, 3, func(bufs [][]byte) (uint32, wasix.Errno) {
+	return vectoredIO(ctx, m, s, 3, func(bufs [][]byte) (uint32, wasix.Errno) {
 		return p.FdWrite(ctx, wasix.Fd(uint32(s[0])), bufs)
 	})
 }
 
 // fd_pread(fd, iovs, iovs_len, offset, nread*)
-func fdPread(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-	return vectoredIO(m, s, 4, func(bufs [][]byte) (uint32, wasix.Errno) {
+func fdPread(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	return vectoredIO(ctx, m, s, 4, func(bufs [][]byte) (uint32, wasix.Errno) {
 		return p.FdPread(wasix.Fd(uint32(s[0])), bufs, s[3])
 	})
 }
 
 // fd_pwrite(fd, iovs, iovs_len, offset, nwritten*)
-func fdPwrite(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-	return vectoredIO(m, s, 4, func(bufs [][]byte) (uint32, wasix.Errno) {
+func fdPwrite(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	return vectoredIO(ctx, m, s, 4, func(bufs [][]byte) (uint32, wasix.Errno) {
 		return p.FdPwrite(wasix.Fd(uint32(s[0])), bufs, s[3])
 	})
 }

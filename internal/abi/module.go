@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/tetratelabs/wazero"
@@ -81,6 +82,11 @@ type LinkConfig struct {
 	MaxMemoryPages uint32
 	// Tracer, if not nil, traces every call of this guest.
 	Tracer *Tracer
+	// Imports, if not nil, are the names of the modules the guest imports
+	// functions from: only those host modules are linked. Each costs a
+	// compiled trampoline per call the first time, which a CLI run pays at
+	// every start.
+	Imports []string
 	// Allocator, if not nil, makes the imported memory, as it makes the
 	// memories guests define (without it wazero zeroes a Go buffer of the
 	// memory's full maximum for every shared one). The memory is freed
@@ -113,10 +119,14 @@ func (h *Host) Link(ctx context.Context, cfg LinkConfig) (*Link, error) {
 			return m, err
 		}
 	}
+	wanted := func(name string) bool { return cfg.Imports == nil || slices.Contains(cfg.Imports, name) }
 	for name, k := range map[string]moduleKey{
 		ModulePreview1: {gen: Preview1},
 		ModuleUnstable: {gen: Preview1, unstable: true},
 	} {
+		if !wanted(name) {
+			continue
+		}
 		m, err := get(ctx, k)
 		if err != nil {
 			l.Close(ctx)
@@ -124,7 +134,7 @@ func (h *Host) Link(ctx context.Context, cfg LinkConfig) (*Link, error) {
 		}
 		l.byName[name] = m
 	}
-	if cfg.Gen != Preview1 && cfg.Gen != 0 {
+	if cfg.Gen != Preview1 && cfg.Gen != 0 && wanted(ModuleWasix) {
 		m, err := get(ctx, moduleKey{gen: cfg.Gen})
 		if err != nil {
 			l.Close(ctx)
@@ -133,12 +143,14 @@ func (h *Host) Link(ctx context.Context, cfg LinkConfig) (*Link, error) {
 		l.byName[ModuleWasix] = m
 	}
 	// Every guest may spawn threads the wasi-threads way.
-	wt, err := h.wasiThreads(ctx)
-	if err != nil {
-		l.Close(ctx)
-		return nil, err
+	if wanted(ModuleWasiThreads) {
+		wt, err := h.wasiThreads(ctx)
+		if err != nil {
+			l.Close(ctx)
+			return nil, err
+		}
+		l.byName[ModuleWasiThreads] = wt
 	}
-	l.byName[ModuleWasiThreads] = wt
 	if mi := cfg.Memory; mi != nil {
 		mctx := ctx
 		if cfg.Allocator != nil {

@@ -25,9 +25,33 @@ func epollCreate(_ context.Context, p *kernel.Process, m api.Memory, s []uint64)
 	return putResult(m, uint32(s[0]), p.EpollCreate)
 }
 
+// epollOp decodes the op of epoll_ctl. The witx enum says add=0, mod=1,
+// del=2, but wasix-libc's epoll_ctl passes Linux's numbers unchanged
+// (ADD=1, DEL=2, MOD=3), and Wasmer decodes the witx enum, so that Linux's
+// ADD lands on its mod, which re-registers whether or not the descriptor
+// was there. Both kinds of program work when 0 adds, 1 adds or modifies,
+// 2 deletes and 3 modifies; only EEXIST for Linux's second ADD is lost.
+func epollOp(op uint32) (kernel.EpollOp, bool) {
+	switch op {
+	case 0:
+		return kernel.EpollCtlAdd, true
+	case 1:
+		return kernel.EpollCtlAddOrMod, true
+	case 2:
+		return kernel.EpollCtlDel, true
+	case 3:
+		return kernel.EpollCtlMod, true
+	}
+	return 0, false
+}
+
 // epoll_ctl(epfd, op, fd, event*): the event may be null for a delete.
 func epollCtl(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-	op, evPtr := uint32(s[1]), uint32(s[3])
+	op, known := epollOp(uint32(s[1]))
+	if !known {
+		return wasix.ErrnoInval
+	}
+	evPtr := uint32(s[3])
 	var ev kernel.EpollEvent
 	if !(op == kernel.EpollCtlDel && evPtr == 0) {
 		b, ok := span(m, evPtr, epollEventSize)

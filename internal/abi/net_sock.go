@@ -282,7 +282,7 @@ func recvCommon(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64
 
 // sock_send(fd, si_data, si_data_len, si_flags, ro_datalen*)
 func sockSend(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-	return vectoredIO(m, s, 4, func(bufs [][]byte) (uint32, wasix.Errno) {
+	return vectoredIO(ctx, m, s, 4, func(bufs [][]byte) (uint32, wasix.Errno) {
 		return p.SockSend(ctx, wasix.Fd(uint32(s[0])), bufs, nil)
 	})
 }
@@ -298,7 +298,7 @@ func (g netGen) sockSendTo(ctx context.Context, p *kernel.Process, m api.Memory,
 	if errno != wasix.ErrnoSuccess {
 		return errno
 	}
-	return vectoredIO(m, s, 5, func(bufs [][]byte) (uint32, wasix.Errno) {
+	return vectoredIO(ctx, m, s, 5, func(bufs [][]byte) (uint32, wasix.Errno) {
 		return p.SockSend(ctx, wasix.Fd(uint32(s[0])), bufs, &a)
 	})
 }

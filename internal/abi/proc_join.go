@@ -9,14 +9,34 @@ import (
 )
 
 func init() {
-	wasixCalls["proc_join"] = procJoin
-	genCalls[Wasix2022]["proc_join"] = procJoin2022
+	modCalls[Wasix2022]["proc_join"] = restartOnSignal(procJoin2022)
+	modCalls[WasixSeed]["proc_join"] = restartOnSignal(procJoin)
+	modCalls[WasixCurrent]["proc_join"] = restartOnSignal(procJoinCurrent)
 	wasixCalls["proc_signal"] = func(_ context.Context, p *kernel.Process, _ api.Memory, s []uint64) wasix.Errno {
 		sig := uint32(s[1])
 		if sig > 0xff {
 			return wasix.ErrnoInval
 		}
 		return p.SignalProcesses(int32(uint32(s[0])), wasix.Signal(sig))
+	}
+}
+
+// restartOnSignal makes a wait go on after the handlers of the signals
+// that interrupted it have run, as Wasmer's proc_join does: wasix-libc's
+// waitpid does not retry on EINTR, and a program blocked in it would
+// otherwise see a handled SIGTERM or SIGALRM as a failed wait. A signal
+// that ends the process ends the wait with it (boundary unwinds).
+func restartOnSignal(c call) modCall {
+	return func(ctx context.Context, p *kernel.Process, mod api.Module, s []uint64) wasix.Errno {
+		for {
+			errno := c(ctx, p, mod.Memory(), s)
+			t := kernel.ThreadFrom(ctx)
+			if errno != wasix.ErrnoIntr || t == nil || !t.Attention() {
+				return errno
+			}
+			boundary(guestContext(ctx), mod, p, t)
+			ctx = t.CallContext()
+		}
 	}
 }
 
@@ -32,6 +52,18 @@ const (
 // the non_blocking flag and no child ended, the status is nothing; with
 // wake_stopped a child stopped by a signal is reported (once per stop).
 func procJoin(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	return join(ctx, p, m, s, false)
+}
+
+// procJoinCurrent is proc_join of today's WASIX. A child ended by a signal
+// is reported with exit_code 0: wasix-libc's waitpid makes the POSIX
+// status as exit_code<<8 | signal, which WIFSIGNALED recognizes only then
+// (the seed's form carries 128+n there).
+func procJoinCurrent(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	return join(ctx, p, m, s, true)
+}
+
+func join(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64, posixSignal bool) wasix.Errno {
 	pidPtr, flags, out := uint32(s[0]), wasix.JoinFlags(uint32(s[1])), uint32(s[2])
 	opt, ok := span(m, pidPtr, optionPidSize)
 	st, ok2 := span(m, out, joinStatusSize)
@@ -55,6 +87,13 @@ func procJoin(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) 
 	clear(st)
 	if errno != wasix.ErrnoSuccess || !found {
 		st[0] = byte(wasix.JoinStatusTypeNothing)
+		if errno == wasix.ErrnoSuccess {
+			// A child is still running. The pid written back is 0, as
+			// Wasmer writes it: wasix-libc's waitpid returns that pid
+			// whatever the status says, and WNOHANG must return 0.
+			opt[0] = byte(wasix.OptionSome)
+			le32(opt[4:], 0)
+		}
 		return errno
 	}
 	opt[0] = byte(wasix.OptionSome)
@@ -64,7 +103,9 @@ func procJoin(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64) 
 		st[2] = byte(status.Signal)
 	} else if status.Signal != 0 {
 		st[0] = byte(wasix.JoinStatusTypeExitSignal)
-		le16(st[2:], uint16(status.Code))
+		if !posixSignal {
+			le16(st[2:], uint16(status.Code))
+		}
 		st[4] = byte(status.Signal)
 	} else {
 		st[0] = byte(wasix.JoinStatusTypeExitNormal)

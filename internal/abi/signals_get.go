@@ -28,18 +28,14 @@ const signalDispositionSize = 2
 // both succeed whenever the pointers are good.
 func procSignalsSizesGet(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
 	return putResult(m, uint32(s[0]), func() (uint32, wasix.Errno) {
-		return uint32(len(p.SignalDispositions())), wasix.ErrnoSuccess
+		return uint32(len(p.DispositionTable())), wasix.ErrnoSuccess
 	})
 }
 
-// proc_signals_get(buf*): writes the process's signal dispositions, as many
-// as proc_signals_sizes_get said; with none, buf is not touched and may be
-// anything.
+// proc_signals_get(buf*): writes the process's signal dispositions, one
+// per catchable signal, as many as proc_signals_sizes_get said.
 func procSignalsGet(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
-	list := p.SignalDispositions()
-	if len(list) == 0 {
-		return wasix.ErrnoSuccess
-	}
+	list := p.DispositionTable()
 	buf, ok := span(m, uint32(s[0]), uint32(len(list))*signalDispositionSize)
 	if !ok {
 		return wasix.ErrnoFault

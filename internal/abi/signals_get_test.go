@@ -20,16 +20,25 @@ func (r *keepRunner) Start(p *kernel.Process, prog *kernel.Program) error {
 	return r.exitRunner.Start(p, prog)
 }
 
+// TestProcSignalsGetNone: a process given no dispositions reports every
+// catchable signal at its default (wasix-libc sets up its default
+// handlers from this list); a bad buffer is a fault.
 func TestProcSignalsGetNone(t *testing.T) {
 	e := newEnv(t, kernel.ProcConfig{})
-	const out = 0x100
+	const out, buf = 0x100, 0x200
 	e.setU32(out, 99)
 	e.must(e.call(WasixCurrent, "proc_signals_sizes_get", out))
-	if e.u32(out) != 0 {
-		t.Fatalf("count %d", e.u32(out))
+	if e.u32(out) != 29 {
+		t.Fatalf("count %d, want 29 (31 signals but SIGKILL and SIGSTOP)", e.u32(out))
 	}
-	// Nothing to write, so even a bad buffer is not looked at.
-	e.must(e.call(WasixCurrent, "proc_signals_get", 0xfffffffc))
+	e.must(e.call(WasixCurrent, "proc_signals_get", buf))
+	for i := uint32(0); i < 29; i++ {
+		sig, disp := e.mem.Bytes[buf+2*i], e.mem.Bytes[buf+2*i+1]
+		if sig == byte(wasix.SignalKill) || sig == byte(wasix.SignalStop) || disp != byte(kernel.DispositionDefault) {
+			t.Fatalf("entry %d: signal %d disposition %d", i, sig, disp)
+		}
+	}
+	e.want(e.call(WasixCurrent, "proc_signals_get", 0xfffffffc), wasix.ErrnoFault)
 	e.want(e.call(WasixCurrent, "proc_signals_sizes_get", 0xfffffffe), wasix.ErrnoFault)
 }
 
@@ -62,25 +71,31 @@ func TestProcSignalsGetSpawned(t *testing.T) {
 
 	const out, buf = 0x900, 0xa00
 	child.must(child.call(WasixCurrent, "proc_signals_sizes_get", out))
-	if n := child.u32(out); n != 3 {
+	if n := child.u32(out); n != 29 {
 		t.Fatalf("count %d", n)
 	}
-	e.mem.Bytes[buf+6] = 0xaa // just past the array: left alone
+	e.mem.Bytes[buf+58] = 0xaa // just past the array: left alone
 	child.must(child.call(WasixCurrent, "proc_signals_get", buf))
-	want := []byte{
-		byte(wasix.SignalHup), byte(kernel.DispositionDefault),
-		byte(wasix.SignalInt), byte(kernel.DispositionIgnore),
-		byte(wasix.SignalTerm), byte(kernel.DispositionIgnore),
-		0xaa,
+	got := map[byte]byte{}
+	for i := uint32(0); i < 29; i++ {
+		got[e.mem.Bytes[buf+2*i]] = e.mem.Bytes[buf+2*i+1]
 	}
-	if got := e.mem.Bytes[buf : buf+7]; string(got) != string(want) {
-		t.Fatalf("dispositions % x, want % x", got, want)
+	for sig, want := range map[wasix.Signal]kernel.Disposition{
+		wasix.SignalHup: kernel.DispositionDefault, wasix.SignalInt: kernel.DispositionIgnore,
+		wasix.SignalTerm: kernel.DispositionIgnore, wasix.SignalUsr1: kernel.DispositionDefault,
+	} {
+		if d, ok := got[byte(sig)]; !ok || d != byte(want) {
+			t.Errorf("signal %d: disposition %d (listed %v), want %d", sig, d, ok, want)
+		}
+	}
+	if e.mem.Bytes[buf] != byte(wasix.SignalHup) || e.mem.Bytes[buf+58] != 0xaa {
+		t.Fatalf("not lowest first, or written past the end: % x", e.mem.Bytes[buf:buf+60])
 	}
 	// The array runs past the end of memory.
 	child.want(child.call(WasixCurrent, "proc_signals_get", uint64(len(e.mem.Bytes)-4)), wasix.ErrnoFault)
-	// The parent was given none.
+	// The parent was given none: all at their default.
 	e.must(e.call(WasixCurrent, "proc_signals_sizes_get", out))
-	if e.u32(out) != 0 {
+	if e.u32(out) != 29 {
 		t.Fatalf("parent count %d", e.u32(out))
 	}
 

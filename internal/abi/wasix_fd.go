@@ -29,6 +29,7 @@ func init() {
 	}
 
 	cur := genCalls[WasixCurrent]
+	cur["fd_event"] = fdEventCurrent
 	cur["fd_dup2"] = func(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
 		return putResult(m, uint32(s[3]), func() (wasix.Fd, wasix.Errno) {
 			return p.FdDup2(wasix.Fd(uint32(s[0])), wasix.Fd(uint32(s[1])), uint32(s[2])&0xff != 0)
@@ -77,4 +78,26 @@ func fdPipe(p *kernel.Process, m api.Memory, s []uint64, bidirectional bool) was
 	writeU32(m, o0, uint32(a))
 	writeU32(m, o1, uint32(b))
 	return wasix.ErrnoSuccess
+}
+
+// Linux's eventfd flags, as wasix-libc's eventfd passes them to fd_event
+// unchanged: EFD_SEMAPHORE is the witx semaphore bit, EFD_NONBLOCK is
+// O_NONBLOCK (fdflags nonblock) and EFD_CLOEXEC is O_CLOEXEC (fdflagsext
+// cloexec shifted to bit 30).
+const (
+	efdNonblock = 1 << 2
+	efdCloexec  = 1 << 30
+)
+
+// fd_event(initial, flags, ro_fd*) of today's WASIX: the witx flags plus
+// the nonblock and close-on-exec bits of Linux's eventfd.
+func fdEventCurrent(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
+	return putResult(m, uint32(s[2]), func() (wasix.Fd, wasix.Errno) {
+		flags := uint32(s[1])
+		var fdflags wasix.Fdflags
+		if flags&efdNonblock != 0 {
+			fdflags = wasix.FdflagsNonblock
+		}
+		return p.EventFDWith(s[0], wasix.Eventfdflags(flags&^(efdNonblock|efdCloexec)), fdflags, flags&efdCloexec != 0)
+	})
 }

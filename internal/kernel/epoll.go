@@ -22,11 +22,18 @@ const (
 	EpollOneshot = 0x80
 )
 
+// EpollOp is an operation of epoll_ctl, as the ABI decoded it.
+type EpollOp uint8
+
 // The operations of epoll_ctl.
 const (
-	EpollCtlAdd = 0
-	EpollCtlMod = 1
-	EpollCtlDel = 2
+	EpollCtlAdd EpollOp = iota + 1
+	EpollCtlMod
+	EpollCtlDel
+	// EpollCtlAddOrMod registers a descriptor, or changes its
+	// registration if it has one: what a number means when it is "add"
+	// to one toolchain and "mod" to another.
+	EpollCtlAddOrMod
 )
 
 // EpollEvent is an epoll_event: the event bits and the guest's data,
@@ -136,7 +143,7 @@ func (p *Process) epollOf(epfd wasix.Fd) (*epoll, wasix.Errno) {
 // EpollCtl adds, changes or removes a descriptor of an interest list
 // (epoll_ctl), with Linux's answers: EEXIST for a second add, ENOENT for
 // a descriptor not in the list, EINVAL for the instance itself.
-func (p *Process) EpollCtl(epfd wasix.Fd, op uint32, fd wasix.Fd, ev EpollEvent) wasix.Errno {
+func (p *Process) EpollCtl(epfd wasix.Fd, op EpollOp, fd wasix.Fd, ev EpollEvent) wasix.Errno {
 	ep, errno := p.epollOf(epfd)
 	if errno != wasix.ErrnoSuccess {
 		return errno
@@ -158,6 +165,12 @@ func (p *Process) EpollCtl(epfd wasix.Fd, op uint32, fd wasix.Fd, ev EpollEvent)
 		// registration went with the old file.
 		delete(ep.items, fd)
 		it = nil
+	}
+	if op == EpollCtlAddOrMod {
+		op = EpollCtlAdd
+		if it != nil {
+			op = EpollCtlMod
+		}
 	}
 	switch op {
 	case EpollCtlAdd:

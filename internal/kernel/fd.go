@@ -26,7 +26,14 @@ func (p *Process) FdWrite(ctx context.Context, fd wasix.Fd, bufs [][]byte) (uint
 		return 0, errno
 	}
 	n, err := e.of.obj.write(ctx, bufs, e.of.nonblock())
-	return uint32(n), ToErrno(err)
+	errno = ToErrno(err)
+	if errno == wasix.ErrnoPipe {
+		switch e.of.obj.(type) {
+		case *pipeEnd, *socket:
+			errno = p.brokenPipe(ctx, errno)
+		}
+	}
+	return uint32(n), errno
 }
 
 // file returns the vfs file behind fd after checking rights; ESPIPE for
@@ -308,6 +315,9 @@ func (p *Process) fdFlush(fd wasix.Fd, need wasix.Rights, flush func(vfs.File) e
 // FdClose closes a descriptor (fd_close); the object is closed with its
 // last descriptor.
 func (p *Process) FdClose(fd wasix.Fd) wasix.Errno {
+	if p.closePreopenKept(fd) {
+		return wasix.ErrnoSuccess
+	}
 	e, errno := p.fds.remove(fd)
 	if errno != wasix.ErrnoSuccess {
 		return errno

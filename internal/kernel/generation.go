@@ -44,6 +44,12 @@ type rules struct {
 	lenientEventFlags bool
 	// bidirectionalPipes: fd_pipe's ends both read and write.
 	bidirectionalPipes bool
+	// keepPreopens: fd_close of a preopen succeeds and leaves it open
+	// (WASIX, as Wasmer; see preopen_close.go).
+	keepPreopens bool
+	// raiseSigpipe: a write without reader raises SIGPIPE, whose default
+	// then ends the process (today's WASIX; see sigpipe.go).
+	raiseSigpipe bool
 }
 
 func (p *Process) rules() rules {
@@ -52,7 +58,11 @@ func (p *Process) rules() rules {
 		return rules{renumberWASI: true}
 	case ABIWasix2022:
 		return rules{renumber2022: true, stdioTTY: true, execClosesAll: true, tid0Main: true,
-			lenientEventFlags: true, bidirectionalPipes: true}
+			lenientEventFlags: true, bidirectionalPipes: true, keepPreopens: true}
+	case ABIWasixSeed:
+		return rules{bidirectionalPipes: p.cfg.BidirectionalPipes, keepPreopens: true}
+	case ABIWasixCurrent:
+		return rules{bidirectionalPipes: p.cfg.BidirectionalPipes, keepPreopens: true, raiseSigpipe: true}
 	}
 	return rules{bidirectionalPipes: p.cfg.BidirectionalPipes}
 }

@@ -2,7 +2,9 @@ package kernel
 
 import (
 	"context"
+	"errors"
 	"strings"
+	"syscall"
 
 	"github.com/wasix-go/wasix"
 	"github.com/wasix-go/wasix/internal/vfs"
@@ -136,7 +138,12 @@ func (p *Process) PathRename(oldFd wasix.Fd, oldPath string, newFd wasix.Fd, new
 	}
 	from, err1 := p.ns.Resolve(oldAnchor, strings.TrimRight(oldPath, "/"), false)
 	to, err2 := p.ns.Resolve(newAnchor, strings.TrimRight(newPath, "/"), false)
-	if err := p.ns.Rename(oldAnchor, oldPath, newAnchor, newPath); err != nil {
+	err := p.ns.Rename(oldAnchor, oldPath, newAnchor, newPath)
+	if errors.Is(err, syscall.EXDEV) && err1 == nil && err2 == nil {
+		// Between mounts: a file is moved (path_move.go).
+		return ToErrno(p.moveAcross(from.Path, to.Path, hasTrailingSlash(oldPath), hasTrailingSlash(newPath)))
+	}
+	if err != nil {
 		return ToErrno(err)
 	}
 	if err1 == nil && err2 == nil && from.Path != to.Path {

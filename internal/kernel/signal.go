@@ -145,7 +145,7 @@ func (p *Process) signalThread(t *Thread, sig wasix.Signal) wasix.Errno {
 
 // defaultAction applies the default of sig to the process.
 func (p *Process) defaultAction(sig wasix.Signal) {
-	switch DefaultAction(sig) {
+	switch p.actionOf(sig) {
 	case ActTerminate:
 		p.noteKilled(sig) // a join reports the signal (proctable.go)
 		p.SetExit(128 + uint32(sig))

@@ -79,3 +79,28 @@ func (p *Process) ignored(sig wasix.Signal) bool {
 	defer s.mu.Unlock()
 	return s.disp[sig] == DispositionIgnore && catchable(sig)
 }
+
+// DispositionTable returns the disposition of every signal a handler may
+// take (all but SIGKILL and SIGSTOP), lowest first: what proc_signals_get
+// reports. wasix-libc registers its signal entry point at start and
+// dispatches every signal through it, but sets up its table of default
+// actions only when it applies a disposition (from this list, or a
+// sigaction): given an empty list, the first signal to a program that
+// never called sigaction would make it call a null function pointer.
+func (p *Process) DispositionTable() []SignalDisposition {
+	given := p.SignalDispositions()
+	out := make([]SignalDisposition, 0, wasix.SignalSys)
+	for sig := wasix.Signal(1); sig <= wasix.SignalSys; sig++ {
+		if !catchable(sig) {
+			continue
+		}
+		d := SignalDisposition{Sig: sig}
+		for _, g := range given {
+			if g.Sig == sig {
+				d.Disp = g.Disp
+			}
+		}
+		out = append(out, d)
+	}
+	return out
+}

@@ -260,6 +260,12 @@ func (p *Process) SockOpen(fam hostnet.Family, typ hostnet.SockType, proto uint1
 	return fd, errno
 }
 
+// The protocol numbers of sock_proto that sock_pair understands.
+const (
+	sockProtoTCP = 6
+	sockProtoUDP = 17
+)
+
 // SockPair makes two connected local sockets (sock_pair). They reach no
 // network, so the policy is not asked.
 func (p *Process) SockPair(fam hostnet.Family, typ hostnet.SockType, proto uint16) (wasix.Fd, wasix.Fd, wasix.Errno) {
@@ -269,7 +275,20 @@ func (p *Process) SockPair(fam hostnet.Family, typ hostnet.SockType, proto uint1
 	if typ != hostnet.Stream && typ != hostnet.Dgram {
 		return 0, 0, wasix.ErrnoNotsup
 	}
-	if proto != 0 {
+	// wasix-libc's socketpair turns protocol 0 into TCP for a stream and
+	// UDP for a datagram pair; Wasmer takes them, and refuses either with
+	// the other type.
+	switch proto {
+	case 0:
+	case sockProtoTCP:
+		if typ != hostnet.Stream {
+			return 0, 0, wasix.ErrnoNotsup
+		}
+	case sockProtoUDP:
+		if typ != hostnet.Dgram {
+			return 0, 0, wasix.ErrnoNotsup
+		}
+	default:
 		return 0, 0, wasix.ErrnoProtonosupport
 	}
 	a, b, err := hostnet.Pair(typ)
@@ -461,7 +480,7 @@ func (p *Process) SockSend(ctx context.Context, fd wasix.Fd, bufs [][]byte, to *
 		}
 	}
 	n, err := s.send(ctx, bufs, to, e.of.nonblock())
-	return uint32(n), netErrno(err)
+	return uint32(n), p.brokenPipe(ctx, netErrno(err))
 }
 
 // SockShutdown shuts down one or both directions (sock_shutdown).

@@ -259,3 +259,30 @@ func TestSocketMulticastChecks(t *testing.T) {
 	want(t, p.SockMulticastV6(fd6, netip.MustParseAddr("::1"), 0, true), wasix.ErrnoInval)
 	want(t, p.SockMulticastV6(fd6, netip.MustParseAddr("ff02::1234"), 0, true), wasix.ErrnoAcces)
 }
+
+// sock_pair takes the protocols wasix-libc's socketpair passes: TCP for a
+// stream pair, UDP for a datagram one (Wasmer's answers otherwise).
+func TestSockPairProtocols(t *testing.T) {
+	p := netProc(t)
+	for _, tc := range []struct {
+		typ   hostnet.SockType
+		proto uint16
+		want  wasix.Errno
+	}{
+		{hostnet.Stream, 0, wasix.ErrnoSuccess},
+		{hostnet.Stream, 6, wasix.ErrnoSuccess},
+		{hostnet.Dgram, 17, wasix.ErrnoSuccess},
+		{hostnet.Dgram, 6, wasix.ErrnoNotsup},
+		{hostnet.Stream, 17, wasix.ErrnoNotsup},
+		{hostnet.Stream, 1, wasix.ErrnoProtonosupport},
+	} {
+		a, b, errno := p.SockPair(hostnet.Unix, tc.typ, tc.proto)
+		if errno != tc.want {
+			t.Errorf("type %d proto %d: %s, want %s", tc.typ, tc.proto, errno.Name(), tc.want.Name())
+		}
+		if errno == wasix.ErrnoSuccess {
+			p.FdClose(a)
+			p.FdClose(b)
+		}
+	}
+}

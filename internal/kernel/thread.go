@@ -59,6 +59,7 @@ type Thread struct {
 	cancel context.CancelFunc // ends base for a spawned thread; nil for the main one
 
 	exitedByCall bool        // thread_exit ended it (only its own goroutine touches it)
+	iovs         [][]byte    // scratch of vectored calls (see IOScratch); its goroutine's alone
 	ctxs         *contextEnv // its execution contexts (context.go), made on first use
 	forkChild    *Thread     // main thread of the proc_fork_env child it runs (forkenv.go)
 	forkParent   *Thread     // the thread running it for a proc_fork_env, or nil

@@ -97,11 +97,17 @@ func (p *Process) EventFD(initial uint64, flags wasix.Eventfdflags) (wasix.Fd, w
 		}
 		flags &= wasix.EventfdflagsSemaphore
 	}
-	if flags&^wasix.EventfdflagsSemaphore != 0 || initial > eventMax {
+	return p.EventFDWith(initial, flags, fdflags, false)
+}
+
+// EventFDWith is EventFD with the descriptor's flags (nonblock) and
+// close-on-exec set at once, as Linux's eventfd(2) takes them.
+func (p *Process) EventFDWith(initial uint64, flags wasix.Eventfdflags, fdflags wasix.Fdflags, cloexec bool) (wasix.Fd, wasix.Errno) {
+	if flags&^wasix.EventfdflagsSemaphore != 0 || initial > eventMax || fdflags&^wasix.FdflagsNonblock != 0 {
 		return 0, wasix.ErrnoInval
 	}
 	ev := &eventFD{val: initial, semaphore: flags&wasix.EventfdflagsSemaphore != 0, ino: nextPipeIno()}
-	return p.add(newOpenFile(ev, fdflags), rightsStream, 0, false)
+	return p.add(newOpenFile(ev, fdflags), rightsStream, 0, cloexec)
 }
 
 // eventfdNonblock2022 is EFD_NONBLOCK as the 2022 libc passed it.

@@ -42,6 +42,8 @@ WASIX_IMPORT(fd_dup) int32_t wasix_fd_dup(int32_t fd, uint32_t *out);
 WASIX_IMPORT(fd_dup2) int32_t wasix_fd_dup2(int32_t fd, int32_t min_result_fd, int32_t cloexec, uint32_t *out);
 /* fd_event: (initial_val:u64, flags:eventfdflags) -> fd;  core (i64 i32 i32) -> i32 */
 WASIX_IMPORT(fd_event) int32_t wasix_fd_event(int64_t initial, int32_t flags, uint32_t *out);
+/* callback_signal: (callback:string) -> ();  core (i32 i32) -> () */
+WASIX_IMPORT(callback_signal) void wasix_callback_signal(const char *name, uint32_t name_len);
 /* fd_pipe: () -> (fd, fd);  core (i32 i32) -> i32. Current: first read end, second write end. */
 WASIX_IMPORT(fd_pipe) int32_t wasix_fd_pipe(uint32_t *fd0, uint32_t *fd1);
 /* tty_get / tty_set: (state:pointer<tty>);  core (i32) -> i32 */
