@@ -106,6 +106,9 @@ type Config struct {
 	// Trace, if not nil, receives one line per call the program makes:
 	// its name, decoded arguments, result and duration.
 	Trace io.Writer
+	// TraceFilter, if not empty, keeps in the trace only the calls whose
+	// names match one of these globs (path.Match syntax: "fd_*").
+	TraceFilter []string
 
 	// MaxMemoryPages bounds the program's memory, in 64 KiB pages; 0
 	// leaves the program's own maximum (and RuntimeConfig.MaxMemoryPages).

@@ -264,7 +264,9 @@ func (r *Runtime) RunModule(ctx context.Context, m *Module, cfg Config) (uint32,
 	warnUnknown(cfg, m.unknown)
 	var tracer *abi.Tracer
 	if cfg.Trace != nil {
-		tracer = abi.NewTracer(cfg.Trace)
+		if tracer, err = abi.NewFilteredTracer(cfg.Trace, cfg.TraceFilter); err != nil {
+			return 0, err
+		}
 	}
 	// The process's run (instances, fork, exec, threads) is in process.go.
 	defer watchProcess(p, cfg)()

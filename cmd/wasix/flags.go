@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/wasix-go/wasix/host"
+	"github.com/wasix-go/wasix/internal/compcache"
 	"github.com/wasix-go/wasix/internal/hostnet"
 )
 
@@ -24,21 +25,24 @@ and exits 134; Ctrl-C sends SIGINT to the program (whose default action ends
 it with status 130), a second one ends the run.
 
 Flags (each may be written -flag or --flag, with a value after "=" or a space):
-  --dir DIR            Make the host directory DIR visible to the program under
-                       its own name: an absolute DIR at the same path, a relative
-                       one under "/" ("--dir data" is /data, "--dir ." is /).
-                       Repeatable.
-  --mapdir GUEST:HOST  Make the host directory HOST visible at the guest path
-                       GUEST. Repeatable.
+  --dir DIR[:ro]       Make the host directory DIR visible to the program: an
+                       absolute DIR at the same path, a relative one under "/"
+                       as if "/" were the current directory ("--dir data" is
+                       /data, "--dir ../x/src" is /x/src, "--dir ." is /).
+                       ":ro" mounts it read-only. Repeatable.
+  --mapdir GUEST:HOST[:ro]
+                       Make the host directory HOST visible at the guest path
+                       GUEST; ":ro" mounts it read-only. Repeatable.
   --env KEY=VALUE      Set an environment variable of the program. Repeatable.
                        Nothing of wasix's own environment is passed otherwise.
   --env-inherit        Pass wasix's whole environment to the program (--env
                        entries win).
   --argv0 NAME         The program's name, argv[0] (default: FILE as given).
   --cwd DIR            The program's working directory, a guest path
-                       (default: /). Also sets PWD, unless --env sets it:
-                       plain WASI programs (Go's among them) know no other
-                       way to learn it.
+                       (default: /); PWD is set to it unless --env sets PWD.
+                       WASIX programs and Go programs start there; plain WASI
+                       C and Rust programs (wasi-libc) always start in "/",
+                       and wasix says so when --cwd is given.
   --net                Give the program the host's network (sockets, name
                        lookups). Without it, socket calls fail with EACCES.
   --net-allow RULES    Allow only what these comma-separated rules match
@@ -54,31 +58,37 @@ Flags (each may be written -flag or --flag, with a value after "=" or a space):
                        --net). Refusals are EACCES; with --trace, each one
                        also writes a "net: ... denied: REASON" line.
   --command NAME=FILE.wasm
-                       Make FILE.wasm runnable by NAME from the program.
-                       Repeatable. Accepted and recorded now; running other
-                       programs comes in a later version.
+                       Make FILE.wasm runnable by NAME from the program
+                       (exec, spawn, and as /bin/NAME). Repeatable.
   --abi GEN            Run as ABI generation GEN instead of detecting it from
                        the program's imports: preview1, wasix-2022, wasix-seed
-                       or wasix-current.
+                       or wasix-current ("wasix inspect FILE" shows which).
   --strict-imports     Refuse a program importing a call of wasix_32v1 or
                        wasi_snapshot_preview1 that no generation known here
                        defines. Without it such calls fail with ENOSYS (or
                        trap, when they have no errno result) and a warning
                        line names each.
-  --trace[=FILE]       Write one line per call the program makes (name, decoded
-                       arguments, result, duration) to FILE, or to stderr. The
-                       file needs the "=": a word after --trace is FILE.wasm.
+  --trace[=FILE]       Write one line per call the program makes, as strace
+                       does (strings quoted, flags and errnos by name, long
+                       data cut with its length, then result and duration)
+                       to FILE, or to stderr. The file needs the "=": a word
+                       after --trace is FILE.wasm.
+  --trace-filter GLOBS Trace only the calls whose names match one of these
+                       comma-separated globs (fd_*,path_open); implies --trace.
   --max-threads N      Let the program run at most N threads, the main one
                        included (default 512); spawning more fails with EAGAIN.
   --cache-dir DIR      Keep compiled code in DIR (default: the user cache
                        directory's wasix, e.g. ~/.cache/wasix); --cache-dir=""
-                       turns the cache off.
+                       turns the cache off. "wasix cache" shows and empties it.
+  --cache-max SIZE     Keep the cache within SIZE (default 1GiB; 0: no limit),
+                       evicting the least recently used programs first.
   --help               Print this help.
 
-Examples:
+Examples (from the repository's root):
   wasix run examples/hello/hello.wasm
-  wasix run --dir . --env HOME=/ prog.wasm -- -v input.txt
-  wasix run --mapdir /data:./testdata --cwd /data --trace prog.wasm
+  wasix run --dir . --env HOME=/ examples/hello/hello.wasm -- -v input.txt
+  wasix run --dir testdata/guests/cli:ro testdata/guests/cli/bin/probe_go.wasm cat testdata/guests/cli/hello.txt
+  wasix run --mapdir /data:testdata/guests/cli --cwd /data --trace-filter 'path_*' testdata/guests/cli/bin/probe_go.wasm cat hello.txt
 `
 
 // errHelp is returned by parseRunFlags for --help.
@@ -95,12 +105,15 @@ type runOptions struct {
 	netAllow   []string
 	netDeny    []string
 	netLoop    bool
-	// commands maps names to .wasm files for later use.
-	// TODO(processes): register them at /bin/NAME and for proc_exec/spawn.
+	// commands maps names to .wasm files runnable by name (exec, spawn,
+	// /bin/NAME).
 	commands map[string]string
 	abi      host.ABI
 	trace    traceFlag
-	cacheDir string
+	// traceFilter holds globs of the call names to trace.
+	traceFilter []string
+	cacheDir    string
+	cacheMax    int64 // bytes; 0 is no limit
 	// maxThreads bounds the program's threads; 0 is the runtime's default.
 	maxThreads int
 	// strictImports refuses calls no generation defines (issue 10).
@@ -149,33 +162,27 @@ func (t *traceFlag) Set(s string) error {
 // parseRunFlags parses the flags of wasix run and returns the arguments
 // after them: FILE.wasm and the program's arguments.
 func parseRunFlags(args []string) (*runOptions, []string, error) {
-	o := &runOptions{commands: map[string]string{}, cacheDir: defaultCacheDir()}
+	o := &runOptions{commands: map[string]string{}, cacheDir: defaultCacheDir(), cacheMax: compcache.DefaultMax}
 	var lastErr error
 	fs := flag.NewFlagSet("wasix run", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 
 	fs.Var(listFlag{err: &lastErr, parse: func(s string) error {
+		s, ro := cutReadOnly(s)
 		if s == "" {
 			return errors.New("--dir wants a host directory, got an empty string")
 		}
-		guest := s
-		if !path.IsAbs(filepath.ToSlash(guest)) {
-			guest = "/" + guest
-		}
-		o.mounts = append(o.mounts, host.Mount{GuestPath: path.Clean(filepath.ToSlash(guest)), HostDir: s, Name: s})
+		o.mounts = append(o.mounts, host.Mount{GuestPath: dirGuestPath(s), HostDir: s, ReadOnly: ro})
 		return nil
 	}}, "dir", "")
 	fs.Var(listFlag{err: &lastErr, parse: func(s string) error {
-		guest, hostDir, ok := strings.Cut(s, ":")
+		spec, ro := cutReadOnly(s)
+		guest, hostDir, ok := strings.Cut(spec, ":")
 		if !ok || guest == "" || hostDir == "" {
-			return fmt.Errorf("--mapdir wants GUEST:HOST, got %q", s)
+			return fmt.Errorf("--mapdir wants GUEST:HOST[:ro], got %q", s)
 		}
-		g := guest
-		if !path.IsAbs(g) {
-			g = "/" + g
-		}
-		o.mounts = append(o.mounts, host.Mount{GuestPath: path.Clean(g), HostDir: hostDir, Name: guest})
+		o.mounts = append(o.mounts, host.Mount{GuestPath: path.Clean("/" + guest), HostDir: hostDir, ReadOnly: ro})
 		return nil
 	}}, "mapdir", "")
 	fs.Var(listFlag{err: &lastErr, parse: func(s string) error {
@@ -222,7 +229,24 @@ func parseRunFlags(args []string) (*runOptions, []string, error) {
 		return fmt.Errorf("--abi wants preview1, wasix-2022, wasix-seed or wasix-current, got %q", s)
 	}}, "abi", "")
 	fs.Var(&o.trace, "trace", "")
+	fs.Var(listFlag{err: &lastErr, parse: func(s string) error {
+		for _, g := range strings.Split(s, ",") {
+			if _, err := path.Match(g, ""); err != nil || g == "" {
+				return fmt.Errorf("--trace-filter wants comma-separated globs of call names, got %q", s)
+			}
+			o.traceFilter = append(o.traceFilter, g)
+		}
+		return nil
+	}}, "trace-filter", "")
 	fs.StringVar(&o.cacheDir, "cache-dir", o.cacheDir, "")
+	fs.Var(listFlag{err: &lastErr, parse: func(s string) error {
+		n, err := compcache.ParseSize(s)
+		if err != nil {
+			return fmt.Errorf("--cache-max: %v", err)
+		}
+		o.cacheMax = n
+		return nil
+	}}, "cache-max", "")
 	fs.BoolVar(&o.strictImports, "strict-imports", false, "")
 
 	if err := fs.Parse(args); err != nil {
@@ -235,6 +259,30 @@ func parseRunFlags(args []string) (*runOptions, []string, error) {
 		return nil, nil, explainFlagError(err)
 	}
 	return o, fs.Args(), nil
+}
+
+// cutReadOnly strips a ":ro" suffix, which mounts a directory read-only.
+func cutReadOnly(s string) (string, bool) {
+	if rest, ok := strings.CutSuffix(s, ":ro"); ok {
+		return rest, true
+	}
+	return s, false
+}
+
+// dirGuestPath is where --dir DIR shows DIR: an absolute DIR at its own
+// path, a relative one under "/" as if the program's "/" were the
+// directory wasix runs in. A ".." climbing above it stops at "/", as it
+// does in the guest: "--dir ../x/src" is /x/src, "--dir ." is /.
+func dirGuestPath(dir string) string {
+	return path.Clean("/" + filepath.ToSlash(dir))
+}
+
+// diskCache is the run's compile cache, nil when it is off.
+func (o *runOptions) diskCache() *compcache.Cache {
+	if o.cacheDir == "" {
+		return nil
+	}
+	return &compcache.Cache{Dir: o.cacheDir, Max: o.cacheMax}
 }
 
 // explainFlagError rewrites the flag package's messages in the CLI's terms.
@@ -260,9 +308,13 @@ func (o *runOptions) config(file string, args []string, stdin io.Reader, stdout,
 	if o.envInherit {
 		env = append(env, os.Environ()...)
 	}
-	if o.cwd != "" {
-		env = append(env, "PWD="+o.cwd)
+	// PWD always names the working directory: Go's wasip1 runtime learns
+	// it only from PWD and otherwise takes its first preopen.
+	cwd := o.cwd
+	if cwd == "" {
+		cwd = "/"
 	}
+	env = append(env, "PWD="+cwd)
 	env = append(env, o.env...) // dedupEnv keeps the last of each key
 	cfg := host.Config{
 		Args:   append([]string{argv0}, args...),
@@ -276,12 +328,23 @@ func (o *runOptions) config(file string, args []string, stdin io.Reader, stdout,
 
 		MaxThreads: o.maxThreads,
 	}
+	// A plain WASI program also gets "/" (the runtime's root, with /tmp
+	// and /dev) unless a mount is there: without it Go's os.Getwd cannot
+	// stat "/" and a --cwd outside the mounts is unreachable. Libcs pick
+	// the longest preopen matching a path, so the mounts still win.
+	cfg.PreopenRoot = true
+	for _, m := range o.mounts {
+		if m.GuestPath == "/" {
+			cfg.PreopenRoot = false
+		}
+	}
 	if o.cwd != "" && !path.IsAbs(o.cwd) {
 		return cfg, nil, fmt.Errorf("--cwd wants an absolute guest path, got %q", o.cwd)
 	}
 	closeTrace := func() {}
-	if o.trace.on {
+	if o.trace.on || len(o.traceFilter) > 0 {
 		cfg.Trace = stderr
+		cfg.TraceFilter = o.traceFilter
 		if o.trace.file != "" {
 			f, err := os.Create(o.trace.file)
 			if err != nil {

@@ -8,7 +8,7 @@ import (
 )
 
 // TestGoStdSubset runs a fast subset of Go's own standard library tests
-// (bufio, io, path/filepath) as wasip1 programs under wasix run, through
+// (bufio, io, path/filepath) as wasip1 programs under the runtime, through
 // scripts/gostd.sh, which runs the full set. It takes about 8 s, 30 s the
 // first time (Go compiles its standard library for wasip1). It is skipped
 // with -short, without bash, or with WASIX_GOSTD=0; WASIX_GOSTD may also

@@ -1,6 +1,8 @@
 // Command wasix runs WebAssembly programs built for WASI preview1 or WASIX.
 //
 //	wasix run [flags] FILE.wasm [--] [ARGS...]
+//	wasix inspect FILE.wasm
+//	wasix cache dir|size|list|clear|prune
 //	wasix version
 //	wasix help
 //
@@ -16,11 +18,14 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
 	wasixapi "github.com/wasix-go/wasix"
 	"github.com/wasix-go/wasix/host"
+	"github.com/wasix-go/wasix/internal/compcache"
+	"github.com/wasix-go/wasix/internal/wasmbin"
 )
 
 func main() {
@@ -42,6 +47,10 @@ const usage = `wasix runs WebAssembly programs built for WASI (preview1) or WASI
 
 Usage:
   wasix run [flags] FILE.wasm [--] [ARGS...]   run a program
+  wasix inspect FILE.wasm                      describe a program: its ABI and why,
+                                               imports, exports, memory, cache
+  wasix cache dir|size|list|clear|prune        show or empty the compile cache
+                                               (flags: --cache-dir, --cache-max)
   wasix version                                print the version
   wasix help                                   print this help
 
@@ -56,6 +65,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "run":
 		return runCmd(args[1:], stdin, stdout, stderr)
+	case "inspect":
+		return inspectCmd(args[1:], stdout, stderr)
+	case "cache":
+		return cacheCmd(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionString())
 		return 0
@@ -64,7 +77,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, runHelp)
 		return 0
 	}
-	fmt.Fprintf(stderr, "wasix: unknown command %q; the commands are run, version and help\n", args[0])
+	fmt.Fprintf(stderr, "wasix: unknown command %q; the commands are run, inspect, cache, version and help\n", args[0])
 	return exitUsage
 }
 
@@ -140,15 +153,39 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitFailure
 	}
 	defer rt.Close(context.Background())
+	// Entries the run adds to the compile cache are filed under the
+	// program, and the cache is trimmed to its limit, once it has ended.
+	if cache := o.diskCache(); cache != nil {
+		before := cache.Snapshot()
+		// Hashing a large program takes a while: it runs beside the
+		// compile and the program.
+		sum := make(chan string, 1)
+		go func() { sum <- compcache.Sum(wasm) }()
+		defer func() { _ = cache.Record(<-sum, file, before) }()
+	}
 	for name, file := range o.commands {
 		b, err := os.ReadFile(file)
 		if err == nil {
+			prog := compcache.StartProgress(stderr, "compiling "+file)
 			err = rt.AddCommand(ctx, name, b)
+			prog.Done()
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "wasix run: --command %s: %v\n", name, err)
 			return exitFailure
 		}
+	}
+	prog := compcache.StartProgress(stderr, "compiling "+file)
+	m, err := rt.Compile(ctx, wasm)
+	prog.Done()
+	if err != nil {
+		fmt.Fprintf(stderr, "wasix run: %s: %v\n", file, err)
+		return exitFailure
+	}
+	defer m.Close(context.Background())
+	if o.cwd != "" && o.cwd != "/" && ignoresCwd(m, wasm, o.abi) {
+		fmt.Fprintf(stderr, "wasix run: note: %s is a plain WASI program whose libc starts in \"/\" whatever --cwd says "+
+			"(PWD is set, but only Go and WASIX programs follow it)\n", file)
 	}
 
 	type outcome struct {
@@ -157,7 +194,7 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	done := make(chan outcome, 1)
 	go func() {
-		code, err := rt.Run(ctx, wasm, cfg)
+		code, err := rt.RunModule(ctx, m, cfg)
 		done <- outcome{code, err}
 	}()
 	var res outcome
@@ -208,6 +245,28 @@ func defaultCacheDir() string {
 		return ""
 	}
 	return filepath.Join(dir, "wasix")
+}
+
+// ignoresCwd reports whether a program cannot start in another working
+// directory than "/": plain WASI programs other than Go's, whose libc
+// (wasi-libc, Rust's std through it) has no way to learn one. Go's wasip1
+// runtime reads PWD; WASIX libcs ask the runtime with getcwd.
+func ignoresCwd(m *host.Module, wasm []byte, forced host.ABI) bool {
+	gen := m.ABI()
+	if forced != host.ABIAuto {
+		gen = forced
+	}
+	if gen != host.ABIPreview1 {
+		return false
+	}
+	return !isGoProgram(wasm)
+}
+
+// isGoProgram reports whether Go's linker built the binary, which it marks
+// with a "go:buildid" custom section.
+func isGoProgram(wasm []byte) bool {
+	s, err := wasmbin.Summarize(wasm)
+	return err == nil && slices.Contains(s.CustomSections, "go:buildid")
 }
 
 // splitEnv reports whether s is KEY=VALUE with a non-empty KEY.

@@ -27,7 +27,8 @@ func TestHelpDocumentsEveryFlag(t *testing.T) {
 			t.Errorf("%v: status %d", args, code)
 		}
 		for _, flag := range []string{"--dir DIR", "--mapdir GUEST:HOST", "--env KEY=VALUE", "--env-inherit",
-			"--argv0 NAME", "--cwd DIR", "--net", "--command NAME=FILE.wasm", "--abi GEN", "--trace[=FILE]", "--cache-dir DIR"} {
+			"--argv0 NAME", "--cwd DIR", "--net", "--command NAME=FILE.wasm", "--abi GEN", "--trace[=FILE]", "--cache-dir DIR",
+			"--trace-filter GLOBS", "--cache-max SIZE", "--dir DIR[:ro]", "--mapdir GUEST:HOST[:ro]"} {
 			if !strings.Contains(out, flag) {
 				t.Errorf("%v does not document %s", args, flag)
 			}
@@ -40,7 +41,7 @@ func TestBadFlags(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"run", "--mapdir", "x", "a.wasm"}, `--mapdir wants GUEST:HOST, got "x"`},
+		{[]string{"run", "--mapdir", "x", "a.wasm"}, `--mapdir wants GUEST:HOST[:ro], got "x"`},
 		{[]string{"run", "--env", "FOO", "a.wasm"}, `--env wants KEY=VALUE, got "FOO"`},
 		{[]string{"run", "--abi", "wasix-1999", "a.wasm"}, `--abi wants preview1, wasix-2022, wasix-seed or wasix-current, got "wasix-1999"`},
 		{[]string{"run", "--command", "x", "a.wasm"}, `--command wants NAME=FILE.wasm, got "x"`},
@@ -48,6 +49,8 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"run", "--cwd"}, `flag -cwd needs a value`},
 		{[]string{"run", "--cwd", "rel", "a.wasm"}, `--cwd wants an absolute guest path, got "rel"`},
 		{[]string{"run"}, "which program?"},
+		{[]string{"run", "--cache-max", "lots", "a.wasm"}, `--cache-max: not a size: "lots"`},
+		{[]string{"run", "--dir", ":ro", "a.wasm"}, `--dir wants a host directory`},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 	} {
 		if c.args[len(c.args)-1] == "a.wasm" {
@@ -95,7 +98,7 @@ func TestRunTrace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(string(b), "[1] fd_write(fd=1, iovs.ptr=0x0, iovs.len=1, out0=0x8) = 0 (success) ") {
+	if !strings.HasPrefix(string(b), `[1] fd_write(fd=1, iovs="about to trap\n", iovs.len=1, out0=[14]) = 0 `) {
 		t.Errorf("trace:\n%s", b)
 	}
 }
@@ -120,6 +123,7 @@ func TestCwdSetsPWD(t *testing.T) {
 		args []string
 		want string
 	}{
+		{nil, "PWD=/"},
 		{[]string{"--cwd", "/x"}, "PWD=/x"},
 		{[]string{"--cwd", "/x", "--env", "PWD=/y"}, "PWD=/y"},
 	} {
@@ -138,19 +142,25 @@ func TestCwdSetsPWD(t *testing.T) {
 }
 
 func TestMountFlags(t *testing.T) {
-	o, _, err := parseRunFlags([]string{"--dir", "data", "--dir", ".", "--dir", "/srv/x/", "--mapdir", "/g:/h", "--mapdir", "rel:h2", "a.wasm"})
+	o, _, err := parseRunFlags([]string{"--dir", "data", "--dir", ".", "--dir", "/srv/x/", "--mapdir", "/g:/h", "--mapdir", "rel:h2",
+		"--dir", "../up/d:ro", "--mapdir", "/r:./h3:ro", "a.wasm"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []struct{ guest, hostDir, name string }{
-		{"/data", "data", "data"}, {"/", ".", "."}, {"/srv/x", "/srv/x/", "/srv/x/"}, {"/g", "/h", "/g"}, {"/rel", "h2", "rel"},
+	// Name stays empty: every preopen is advertised by its guest path.
+	want := []struct {
+		guest, hostDir string
+		ro             bool
+	}{
+		{"/data", "data", false}, {"/", ".", false}, {"/srv/x", "/srv/x/", false}, {"/g", "/h", false}, {"/rel", "h2", false},
+		{"/up/d", "../up/d", true}, {"/r", "./h3", true},
 	}
 	if len(o.mounts) != len(want) {
 		t.Fatalf("mounts %+v", o.mounts)
 	}
 	for i, w := range want {
 		m := o.mounts[i]
-		if m.GuestPath != w.guest || m.HostDir != w.hostDir || m.Name != w.name {
+		if m.GuestPath != w.guest || m.HostDir != w.hostDir || m.ReadOnly != w.ro || m.Name != "" {
 			t.Errorf("mount %d: %+v, want %+v", i, m, w)
 		}
 	}

@@ -44,8 +44,9 @@ func generateHost(out string) error {
 			if err != nil {
 				return err
 			}
-			var params, names, results []string
+			var params, names, kinds, results []string
 			for _, p := range sig.Params {
+				kinds = append(kinds, fmt.Sprintf("%q", traceKind(f, p)))
 				params = append(params, valTypeGo[p.Type])
 				n := p.From
 				switch p.Part {
@@ -59,8 +60,8 @@ func generateHost(out string) error {
 			for _, r := range sig.Results {
 				results = append(results, valTypeGo[r])
 			}
-			fmt.Fprintf(&b, "\t\t\t{Name: %q, Params: []api.ValueType{%s}, Results: []api.ValueType{%s}, ParamNames: []string{%s}, NoReturn: %v},\n",
-				f.Name, strings.Join(params, ", "), strings.Join(results, ", "), strings.Join(names, ", "), f.NoReturn)
+			fmt.Fprintf(&b, "\t\t\t{Name: %q, Params: []api.ValueType{%s}, Results: []api.ValueType{%s}, ParamNames: []string{%s}, ParamKinds: []string{%s}, NoReturn: %v},\n",
+				f.Name, strings.Join(params, ", "), strings.Join(results, ", "), strings.Join(names, ", "), strings.Join(kinds, ", "), f.NoReturn)
 		}
 		b.WriteString("\t\t},\n\t\tTypes: map[string]TypeLayout{\n")
 		for _, tn := range doc.Types {
@@ -80,6 +81,18 @@ func generateHost(out string) error {
 			}
 			fmt.Fprintf(&b, "\t\t\t%q: {Size: %d, Align: %d, Fields: %s},\n", tn.Name, l.Size, l.Align, fm)
 		}
+		b.WriteString("\t\t},\n\t\tNamed: map[string]Named{\n")
+		for _, tn := range doc.Types {
+			t := tn.Type
+			if t.Kind != witx.KindEnum && t.Kind != witx.KindFlags {
+				continue
+			}
+			var ms []string
+			for _, m := range t.Members {
+				ms = append(ms, fmt.Sprintf("{%q, %d}", m.Name, m.Value))
+			}
+			fmt.Fprintf(&b, "\t\t\t%q: {Flags: %v, Members: []Member{%s}},\n", tn.Name, t.Kind == witx.KindFlags, strings.Join(ms, ", "))
+		}
 		b.WriteString("\t\t},\n\t},\n")
 	}
 	b.WriteString("}\n\nvar _ = []api.ValueType{f32, f64}\n")
@@ -88,4 +101,72 @@ func generateHost(out string) error {
 		return err
 	}
 	return writeIfChanged(out, src)
+}
+
+// traceKind says how the runtime's tracer shows one core param of f (see
+// Func.ParamKinds in internal/abi): a named type's name (the tracer knows
+// the members of enums and flags), "string", "bytes", "ciovec", "iovec" or
+// "list" for the pointer of a list, "len" for its length, "u8ptr" for a
+// pointer to bytes, "ptr" for another pointer, "out:TYPE" for a result
+// pointer, or a builtin's name.
+func traceKind(f *witx.Func, p witx.CoreParam) string {
+	if p.Part == "out" {
+		for _, r := range f.Results {
+			if r.Name != p.From {
+				continue
+			}
+			t := r.Type.Resolve()
+			if t.Kind == witx.KindExpected && t.Ok != nil {
+				t = t.Ok
+			}
+			if rt := t.Resolve(); rt.Kind == witx.KindTuple && p.Index < len(rt.Elems) {
+				t = rt.Elems[p.Index]
+			}
+			return "out:" + valueKind(t)
+		}
+		return "out:"
+	}
+	for _, fp := range f.Params {
+		if fp.Name != p.From {
+			continue
+		}
+		switch p.Part {
+		case "len":
+			return "len"
+		case "ptr":
+			t := fp.Type.Resolve()
+			if t.Kind == witx.KindBuiltin && t.Builtin == witx.String {
+				return "string"
+			}
+			if t.Kind == witx.KindList {
+				e := t.Elem
+				if e.Kind == witx.KindRef && (e.Name == "ciovec" || e.Name == "iovec") {
+					return e.Name
+				}
+				if r := e.Resolve(); r.Kind == witx.KindBuiltin && r.Builtin == witx.U8 {
+					return "bytes"
+				}
+			}
+			return "list"
+		}
+		return valueKind(fp.Type)
+	}
+	return ""
+}
+
+// valueKind names a type passed by value: a named type by its name, a
+// pointer as "u8ptr" or "ptr", a builtin by its spelling.
+func valueKind(t *witx.Type) string {
+	switch t.Kind {
+	case witx.KindRef:
+		return t.Name
+	case witx.KindPointer, witx.KindConstPointer:
+		if e := t.Elem.Resolve(); e.Kind == witx.KindBuiltin && e.Builtin == witx.U8 {
+			return "u8ptr"
+		}
+		return "ptr"
+	case witx.KindBuiltin:
+		return t.Builtin.String()
+	}
+	return ""
 }

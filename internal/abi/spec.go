@@ -43,16 +43,34 @@ type Spec struct {
 	Module string
 	Funcs  []Func
 	Types  map[string]TypeLayout
+	// Named holds the members of the generation's enums and flags, by
+	// type name, for the tracer.
+	Named map[string]Named
+}
+
+// Named is an enum (members by value) or a flags type (members by bit).
+type Named struct {
+	Flags   bool
+	Members []Member
+}
+
+// Member is one case of an enum or one bit of a flags type.
+type Member struct {
+	Name  string
+	Value uint64
 }
 
 // Func is one call of a generation with its core signature. ParamNames
 // names each core param after the witx param it carries ("path.ptr",
-// "path.len", "out0" for a result pointer), for tracing.
+// "path.len", "out0" for a result pointer) and ParamKinds says what it
+// carries ("oflags", "string", "len", "out:fd", ...; see cmd/wasixgen's
+// traceKind), both for tracing.
 type Func struct {
 	Name       string
 	Params     []api.ValueType
 	Results    []api.ValueType
 	ParamNames []string
+	ParamKinds []string
 	NoReturn   bool
 }
 

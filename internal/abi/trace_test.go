@@ -20,7 +20,7 @@ func TestNotImplementedTraced(t *testing.T) {
 	if stack[0] != errnoNosys {
 		t.Errorf("result %d, want ENOSYS", stack[0])
 	}
-	want := regexp.MustCompile(`^\[0\] frob\(fd=3, offset=1099511627776, out0=0x1000\) = 52 \(nosys\) not implemented [0-9]+µs\n$`)
+	want := regexp.MustCompile(`^\[0\] frob\(fd=3, offset=1099511627776, out0=0x1000\) = 52 ENOSYS \(the function is not implemented\) not implemented [0-9]+µs\n$`)
 	if !want.MatchString(buf.String()) {
 		t.Errorf("trace line %q", buf.String())
 	}
@@ -41,4 +41,47 @@ func TestNotImplementedNoReturn(t *testing.T) {
 	}()
 	fn(context.Background(), nil, []uint64{1})
 	t.Error("a call that does not return returned")
+}
+
+func TestFormatNamed(t *testing.T) {
+	oflags := SpecOf(Preview1).Named["oflags"]
+	if got := formatNamed(oflags, 1|8); got != "CREAT|TRUNC" {
+		t.Errorf("oflags 9: %q", got)
+	}
+	if got := formatNamed(oflags, 0x100|1); got != "CREAT|0x100" {
+		t.Errorf("oflags with an unnamed bit: %q", got)
+	}
+	if got := formatNamed(oflags, 0); got != "0" {
+		t.Errorf("no flags: %q", got)
+	}
+	whence := SpecOf(Preview1).Named["whence"]
+	if got := formatNamed(whence, 2); got != "END" {
+		t.Errorf("whence 2: %q", got)
+	}
+	if got := formatNamed(whence, 9); got != "9" {
+		t.Errorf("whence 9: %q", got)
+	}
+	rights := SpecOf(Preview1).Named["rights"]
+	if got := formatNamed(rights, 1<<30-1); !strings.HasSuffix(got, "|...(22 more)") || strings.Count(got, "|") != 8 {
+		t.Errorf("every right: %q", got)
+	}
+}
+
+// TestEveryParamHasAKind checks the generated tables the tracer reads: each
+// core param of every call has a kind, and every named kind the tracer may
+// look up as an enum or flags is one of the generation's.
+func TestEveryParamHasAKind(t *testing.T) {
+	for _, s := range specs {
+		for _, f := range s.Funcs {
+			if len(f.ParamKinds) != len(f.Params) {
+				t.Errorf("%s %s: %d kinds for %d params", s.Gen, f.Name, len(f.ParamKinds), len(f.Params))
+				continue
+			}
+			for i, k := range f.ParamKinds {
+				if k == "" {
+					t.Errorf("%s %s: param %s has no kind", s.Gen, f.Name, f.ParamNames[i])
+				}
+			}
+		}
+	}
 }

@@ -56,3 +56,25 @@ func TestLEB(t *testing.T) {
 		t.Error("an unfinished number reads as complete")
 	}
 }
+
+func TestSummarize(t *testing.T) {
+	// (module (import "m" "f" (func)) (memory 1 2) (export "go" (func 0))
+	//   plus a custom section "go:buildid")
+	mod := []byte("\x00asm\x01\x00\x00\x00" +
+		"\x00\x0b\x0ago:buildid" + // custom section, name only
+		"\x01\x04\x01\x60\x00\x00" + // types: () -> ()
+		"\x02\x07\x01\x01m\x01f\x00\x00" + // import m.f func type 0
+		"\x05\x04\x01\x01\x01\x02" + // memory min 1 max 2
+		"\x07\x06\x01\x02go\x00\x00") // export "go" func 0
+	s, err := Summarize(mod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Imports) != 1 || s.Imports[0].Name != "f" || len(s.Exports) != 1 || s.Exports[0].Name != "go" ||
+		s.Memory == nil || s.Memory.Min != 1 || s.Memory.Max != 2 || len(s.CustomSections) != 1 || s.CustomSections[0] != "go:buildid" {
+		t.Errorf("summary %+v", s)
+	}
+	if _, err := Summarize(mod[:len(mod)-1]); err == nil {
+		t.Error("a truncated module was summarized")
+	}
+}

@@ -1,0 +1,374 @@
+// Package compcache keeps the on-disk compile cache of the commands within
+// a size limit. wazero writes and reads the entries (one file of machine
+// code per compiled module, under a directory named after its version);
+// it records neither which program an entry belongs to nor when it was
+// last used. This package keeps both in an index beside the entries:
+// files that appear while a program runs are that program's, and every
+// run of a program marks its files as used (their modification time),
+// which is what least-recently-used eviction sorts by.
+//
+// Several processes may share a cache directory. The index is replaced
+// atomically, so a concurrent update can at worst be lost, which costs a
+// program its name in the listing, never a wrong result: an entry wazero
+// cannot find is compiled again.
+package compcache
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultMax is the size limit of a cache unless the user sets one.
+const DefaultMax = 1 << 30
+
+// usedResolution is how precisely the last use of a program is kept: a
+// program run again within it is not recorded again.
+const usedResolution = time.Minute
+
+// indexName is the index file in the cache directory.
+const indexName = "wasix-index.json"
+
+// Cache is a compile cache directory.
+type Cache struct {
+	Dir string
+	// Max bounds the bytes of compiled code kept; 0 means no limit.
+	Max int64
+}
+
+// Program is what the index knows of one program.
+type Program struct {
+	Sum   string    `json:"sum"`   // sha256 of the wasm binary, hex
+	Name  string    `json:"name"`  // the file it was last run from
+	Files []string  `json:"files"` // its entries, relative to the directory
+	Used  time.Time `json:"used"`
+	Size  int64     `json:"-"` // bytes of its entries still present
+}
+
+type index struct {
+	Programs map[string]*Program `json:"programs"`
+}
+
+// Sum returns the key the index files a program under.
+func Sum(wasm []byte) string {
+	s := sha256.Sum256(wasm)
+	return hex.EncodeToString(s[:])
+}
+
+// entry is one file of compiled code.
+type entry struct {
+	rel  string
+	size int64
+	mod  time.Time
+}
+
+// entries lists the files of compiled code: everything in wazero's
+// directories (named wazero-VERSION-ARCH-OS), never anything else the
+// directory may hold, so that a --cache-dir pointing somewhere unexpected
+// loses nothing but compiled code. Temporary files wazero is writing are
+// left alone.
+func (c *Cache) entries() ([]entry, error) {
+	tops, err := os.ReadDir(c.Dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []entry
+	for _, top := range tops {
+		if !top.IsDir() || !strings.HasPrefix(top.Name(), "wazero-") {
+			continue
+		}
+		files, err := os.ReadDir(filepath.Join(c.Dir, top.Name()))
+		if err != nil {
+			continue
+		}
+		for _, f := range files {
+			if !f.Type().IsRegular() || strings.HasSuffix(f.Name(), ".tmp") {
+				continue
+			}
+			info, err := f.Info()
+			if err != nil {
+				continue // removed meanwhile
+			}
+			out = append(out, entry{rel: top.Name() + "/" + f.Name(), size: info.Size(), mod: info.ModTime()})
+		}
+	}
+	return out, nil
+}
+
+// Snapshot returns the entries present now, to be given to Record after
+// a run.
+func (c *Cache) Snapshot() map[string]bool {
+	es, _ := c.entries()
+	m := make(map[string]bool, len(es))
+	for _, e := range es {
+		m[e.rel] = true
+	}
+	return m
+}
+
+// Record files the entries that appeared since before under the program
+// sum (run from the file name), marks all of its entries as used now and
+// then evicts the least recently used entries beyond the limit. Errors
+// are returned for the caller to ignore or report: a cache that cannot be
+// maintained still works.
+func (c *Cache) Record(sum, name string, before map[string]bool) error {
+	ix := c.load()
+	p := ix.Programs[sum]
+	if p == nil {
+		p = &Program{Sum: sum}
+		ix.Programs[sum] = p
+	}
+	es, err := c.entries()
+	if err != nil {
+		return err
+	}
+	have := map[string]bool{}
+	for _, f := range p.Files {
+		have[f] = true
+	}
+	added := false
+	var total int64
+	for _, e := range es {
+		total += e.size
+		if !before[e.rel] && !have[e.rel] {
+			// A new entry may also be another program's, run at the same
+			// time; it is then filed twice, which costs nothing.
+			p.Files = append(p.Files, e.rel)
+			have[e.rel] = true
+			added = true
+		}
+	}
+	now := time.Now()
+	if !added && p.Name == name && now.Sub(p.Used) < usedResolution && (c.Max <= 0 || total <= c.Max) {
+		// Nothing to record: writing the index on every run would cost
+		// a start of a cached program a good part of its time.
+		return nil
+	}
+	p.Name = name
+	p.Used = now
+	for _, f := range p.Files {
+		_ = os.Chtimes(filepath.Join(c.Dir, f), now, now)
+	}
+	if err := c.save(ix); err != nil {
+		return err
+	}
+	_, err = c.Prune(c.Max)
+	return err
+}
+
+// Prune removes least recently used entries until at most max bytes are
+// left (max 0 removes nothing) and forgets programs without entries. It
+// returns the bytes removed.
+func (c *Cache) Prune(max int64) (int64, error) {
+	es, err := c.entries()
+	if err != nil {
+		return 0, err
+	}
+	var total int64
+	for _, e := range es {
+		total += e.size
+	}
+	sort.Slice(es, func(i, j int) bool { return es[i].mod.Before(es[j].mod) })
+	var freed int64
+	for _, e := range es {
+		if max <= 0 || total <= max {
+			break
+		}
+		if err := os.Remove(filepath.Join(c.Dir, e.rel)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return freed, err
+		}
+		total -= e.size
+		freed += e.size
+	}
+	if freed > 0 {
+		ix := c.load()
+		c.forgetMissing(ix)
+		return freed, c.save(ix)
+	}
+	return freed, nil
+}
+
+// Clear removes every entry and the index.
+func (c *Cache) Clear() (int64, error) {
+	es, err := c.entries()
+	if err != nil {
+		return 0, err
+	}
+	var freed int64
+	for _, e := range es {
+		if err := os.Remove(filepath.Join(c.Dir, e.rel)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return freed, err
+		}
+		freed += e.size
+	}
+	if err := os.Remove(filepath.Join(c.Dir, indexName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return freed, err
+	}
+	return freed, nil
+}
+
+// Size returns the bytes of compiled code and the number of entries.
+func (c *Cache) Size() (int64, int, error) {
+	es, err := c.entries()
+	var total int64
+	for _, e := range es {
+		total += e.size
+	}
+	return total, len(es), err
+}
+
+// List returns the programs of the index that still have entries, most
+// recently used first, and the bytes of entries no program claims
+// (compiled before the index existed, or by another tool).
+func (c *Cache) List() ([]*Program, int64, error) {
+	es, err := c.entries()
+	if err != nil {
+		return nil, 0, err
+	}
+	size := map[string]int64{}
+	for _, e := range es {
+		size[e.rel] = e.size
+	}
+	ix := c.load()
+	claimed := map[string]bool{}
+	var out []*Program
+	for _, p := range ix.Programs {
+		p.Size = 0
+		for _, f := range p.Files {
+			if n, ok := size[f]; ok {
+				p.Size += n
+				claimed[f] = true
+			}
+		}
+		if p.Size > 0 {
+			out = append(out, p)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Used.After(out[j].Used) })
+	var other int64
+	for rel, n := range size {
+		if !claimed[rel] {
+			other += n
+		}
+	}
+	return out, other, nil
+}
+
+// Lookup returns what the index knows of the program sum, nil if it has
+// no entries in the cache.
+func (c *Cache) Lookup(sum string) *Program {
+	ps, _, _ := c.List()
+	for _, p := range ps {
+		if p.Sum == sum {
+			return p
+		}
+	}
+	return nil
+}
+
+func (c *Cache) forgetMissing(ix *index) {
+	for sum, p := range ix.Programs {
+		kept := p.Files[:0]
+		for _, f := range p.Files {
+			if _, err := os.Stat(filepath.Join(c.Dir, f)); err == nil {
+				kept = append(kept, f)
+			}
+		}
+		p.Files = kept
+		if len(kept) == 0 {
+			delete(ix.Programs, sum)
+		}
+	}
+}
+
+// load reads the index; a missing or damaged one reads as empty.
+func (c *Cache) load() *index {
+	ix := &index{}
+	if b, err := os.ReadFile(filepath.Join(c.Dir, indexName)); err == nil {
+		_ = json.Unmarshal(b, ix)
+	}
+	if ix.Programs == nil {
+		ix.Programs = map[string]*Program{}
+	}
+	return ix
+}
+
+// save replaces the index atomically.
+func (c *Cache) save(ix *index) error {
+	b, err := json.MarshalIndent(ix, "", "\t")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(c.Dir, indexName+".*.tmp")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), filepath.Join(c.Dir, indexName))
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}
+
+// ParseSize reads a size as "1GiB", "512M", "100k", "4096" (bytes);
+// the units are powers of 1024, with or without "i" and "B".
+func ParseSize(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	t = strings.TrimSuffix(strings.TrimSuffix(t, "B"), "b")
+	t = strings.TrimSuffix(t, "i")
+	mult := int64(1)
+	if n := len(t); n > 0 {
+		switch t[n-1] {
+		case 'k', 'K':
+			mult = 1 << 10
+		case 'm', 'M':
+			mult = 1 << 20
+		case 'g', 'G':
+			mult = 1 << 30
+		case 't', 'T':
+			mult = 1 << 40
+		}
+		if mult > 1 {
+			t = t[:n-1]
+		}
+	}
+	v, err := strconv.ParseFloat(strings.TrimSpace(t), 64)
+	if err != nil || v < 0 || v*float64(mult) > 1<<62 {
+		return 0, fmt.Errorf("not a size: %q (want bytes, or a number with K, M, G or T)", s)
+	}
+	return int64(v * float64(mult)), nil
+}
+
+// FormatSize writes n bytes for people: "1.5 GiB", "72.0 MiB", "512 B".
+func FormatSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

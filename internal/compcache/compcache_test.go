@@ -1,0 +1,186 @@
+package compcache
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// put writes a fake entry of n bytes, as wazero would, used at t.
+func put(t *testing.T, c *Cache, name string, n int, at time.Time) {
+	t.Helper()
+	p := filepath.Join(c.Dir, "wazero-v1-test", name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, make([]byte, n), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(p, at, at); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func exists(c *Cache, name string) bool {
+	_, err := os.Stat(filepath.Join(c.Dir, "wazero-v1-test", name))
+	return err == nil
+}
+
+func TestRecordFilesNewEntriesAndEvictsLeastRecentlyUsed(t *testing.T) {
+	c := &Cache{Dir: t.TempDir(), Max: 250}
+	old := time.Now().Add(-time.Hour)
+	// Program a's entry was written long ago, b's after it.
+	before := c.Snapshot()
+	put(t, c, "aaaa", 100, old)
+	if err := c.Record("suma", "a.wasm", before); err != nil {
+		t.Fatal(err)
+	}
+	before = c.Snapshot()
+	put(t, c, "bbbb", 100, old.Add(time.Minute))
+	if err := c.Record("sumb", "b.wasm", before); err != nil {
+		t.Fatal(err)
+	}
+	// a runs again (a cache hit: no new entry), later than a use is
+	// recorded again, which makes b the least recently used; c's entry
+	// then pushes the total past the limit.
+	ix := c.load()
+	ix.Programs["suma"].Used = old
+	if err := c.save(ix); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Record("suma", "a.wasm", c.Snapshot()); err != nil {
+		t.Fatal(err)
+	}
+	before = c.Snapshot()
+	put(t, c, "cccc", 100, time.Now())
+	if err := c.Record("sumc", "c.wasm", before); err != nil {
+		t.Fatal(err)
+	}
+	if !exists(c, "aaaa") || exists(c, "bbbb") || !exists(c, "cccc") {
+		t.Errorf("after eviction: a %v b %v c %v; want b evicted alone", exists(c, "aaaa"), exists(c, "bbbb"), exists(c, "cccc"))
+	}
+	ps, other, err := c.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, p := range ps {
+		names = append(names, p.Name)
+	}
+	if strings.Join(names, " ") != "c.wasm a.wasm" || other != 0 {
+		t.Errorf("list %v, unclaimed %d; want c.wasm a.wasm, 0", names, other)
+	}
+	if p := c.Lookup("sumb"); p != nil {
+		t.Errorf("evicted program still listed: %+v", p)
+	}
+	if p := c.Lookup("suma"); p == nil || p.Size != 100 {
+		t.Errorf("lookup a: %+v", p)
+	}
+}
+
+// TestRecordSkipsRecentUse checks that a run of a program used within
+// usedResolution leaves the index alone (it costs a start its time).
+func TestRecordSkipsRecentUse(t *testing.T) {
+	c := &Cache{Dir: t.TempDir(), Max: 1000}
+	before := c.Snapshot()
+	put(t, c, "aaaa", 100, time.Now())
+	if err := c.Record("suma", "a.wasm", before); err != nil {
+		t.Fatal(err)
+	}
+	st1, err := os.Stat(filepath.Join(c.Dir, indexName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Chtimes(filepath.Join(c.Dir, indexName), st1.ModTime().Add(-time.Hour), st1.ModTime().Add(-time.Hour))
+	if err := c.Record("suma", "a.wasm", c.Snapshot()); err != nil {
+		t.Fatal(err)
+	}
+	st2, _ := os.Stat(filepath.Join(c.Dir, indexName))
+	if !st2.ModTime().Before(st1.ModTime()) {
+		t.Error("the index was rewritten for a program used a moment ago")
+	}
+}
+
+func TestPruneClearAndSize(t *testing.T) {
+	c := &Cache{Dir: t.TempDir()}
+	now := time.Now()
+	put(t, c, "one", 10, now.Add(-3*time.Minute))
+	put(t, c, "two", 20, now.Add(-2*time.Minute))
+	put(t, c, "three", 30, now.Add(-time.Minute))
+	// Something else in the directory is never touched.
+	os.WriteFile(filepath.Join(c.Dir, "notes.txt"), []byte("mine"), 0o644)
+	if n, k, _ := c.Size(); n != 60 || k != 3 {
+		t.Errorf("size %d in %d entries, want 60 in 3", n, k)
+	}
+	if freed, err := c.Prune(35); err != nil || freed != 30 {
+		t.Errorf("prune to 35: freed %d, %v; want 30", freed, err)
+	}
+	if exists(c, "one") || exists(c, "two") || !exists(c, "three") {
+		t.Error("prune did not remove the oldest entries first")
+	}
+	if freed, err := c.Clear(); err != nil || freed != 30 {
+		t.Errorf("clear: freed %d, %v", freed, err)
+	}
+	if n, _, _ := c.Size(); n != 0 {
+		t.Errorf("size after clear %d", n)
+	}
+	if _, err := os.Stat(filepath.Join(c.Dir, "notes.txt")); err != nil {
+		t.Errorf("clear removed a file that is not compiled code: %v", err)
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"1GiB": 1 << 30, "512M": 512 << 20, "100k": 100 << 10, "4096": 4096, "1.5G": 3 << 29, "0": 0} {
+		if got, err := ParseSize(in); err != nil || got != want {
+			t.Errorf("ParseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "x", "-1", "1X"} {
+		if _, err := ParseSize(bad); err == nil {
+			t.Errorf("ParseSize(%q) accepted", bad)
+		}
+	}
+}
+
+func TestProgressShownOnlyAfterDelayAndErased(t *testing.T) {
+	var buf bytes.Buffer
+	tick := make(chan time.Time)
+	now := time.Unix(0, 0)
+	p := startProgress(&buf, "compiling x.wasm", tick, now)
+	tick <- now // 0 s: nothing yet
+	now = now.Add(2 * time.Second)
+	tick <- now
+	tick <- now.Add(200 * time.Millisecond) // the same second: no rewrite
+	now = now.Add(time.Second)
+	tick <- now
+	p.Done()
+	out := buf.String()
+	want := "\r\x1b[Kwasix: compiling x.wasm (first run; cached afterwards) 2s" +
+		"\r\x1b[Kwasix: compiling x.wasm (first run; cached afterwards) 3s" + "\r\x1b[K"
+	if out != want {
+		t.Errorf("progress wrote %q\nwant %q", out, want)
+	}
+
+	buf.Reset()
+	p = startProgress(&buf, "compiling y.wasm", tick, now)
+	p.Done()
+	if buf.Len() != 0 {
+		t.Errorf("a fast compile wrote %q", buf.String())
+	}
+}
+
+func TestProgressSilentWhenNotATerminal(t *testing.T) {
+	f, err := os.Create(filepath.Join(t.TempDir(), "log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p := StartProgress(f, "compiling")
+	if p.stop != nil {
+		t.Error("progress started on a regular file")
+	}
+	p.Done()
+}

@@ -1,0 +1,101 @@
+package wasmbin
+
+import "fmt"
+
+// Export is one entry of the export section. Kind is 0 for a function,
+// 1 table, 2 memory, 3 global, 4 tag.
+type Export struct {
+	Name  string
+	Kind  byte
+	Index uint32
+}
+
+// Summary is what a module says about itself without being compiled, for
+// tools that describe a binary: its imports, exports, first defined memory
+// and the names of its custom sections.
+type Summary struct {
+	Imports        []Import
+	Exports        []Export
+	Memory         *Limits // the first memory the module defines, if any
+	CustomSections []string
+}
+
+// Summarize walks every section of module.
+func Summarize(module []byte) (*Summary, error) {
+	if len(module) < 8 || string(module[:4]) != "\x00asm" {
+		return nil, fmt.Errorf("%w: not a WebAssembly binary", ErrFormat)
+	}
+	r := &reader{b: module, off: 8}
+	var types []FuncType
+	out := &Summary{}
+	for r.off < len(r.b) {
+		id, err := r.byte()
+		if err != nil {
+			return nil, err
+		}
+		size, err := r.u32()
+		if err != nil {
+			return nil, err
+		}
+		body, err := r.bytes(size)
+		if err != nil {
+			return nil, err
+		}
+		s := &reader{b: body}
+		switch id {
+		case 0:
+			name, err := s.name()
+			if err != nil {
+				return nil, err
+			}
+			out.CustomSections = append(out.CustomSections, name)
+		case 1:
+			if types, err = readTypes(s); err != nil {
+				return nil, err
+			}
+		case 2:
+			if out.Imports, err = readImports(s, types); err != nil {
+				return nil, err
+			}
+		case 5:
+			n, err := s.u32()
+			if err != nil {
+				return nil, err
+			}
+			if n > 0 {
+				l, err := s.limits()
+				if err != nil {
+					return nil, err
+				}
+				out.Memory = &l
+			}
+		case 7:
+			if out.Exports, err = readExports(s); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+func readExports(s *reader) ([]Export, error) {
+	n, err := s.u32()
+	if err != nil {
+		return nil, err
+	}
+	var out []Export
+	for i := uint32(0); i < n; i++ {
+		var e Export
+		if e.Name, err = s.name(); err != nil {
+			return nil, err
+		}
+		if e.Kind, err = s.byte(); err != nil {
+			return nil, err
+		}
+		if e.Index, err = s.u32(); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
