@@ -154,6 +154,14 @@ type Config struct {
 	// computing without compute interrupts never does: OnExit lets the
 	// embedder stop waiting for it.
 	OnExit func(code uint32)
+
+	// Origin is the directory a dynamically linked (-pie) program was
+	// loaded from, as the host sees it: "$ORIGIN" in the program's rpath
+	// names it, so side modules shipped beside the program are found
+	// without mounting them. nil leaves $ORIGIN unresolvable; libraries
+	// are then looked for in the guest's LD_LIBRARY_PATH, /lib and
+	// /usr/lib. The CLI sets it to the program's directory.
+	Origin fs.FS
 }
 
 // Mount attaches a filesystem to the guest at GuestPath. Exactly one of

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 	"sync"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/wasix-go/wasix"
 	"github.com/wasix-go/wasix/internal/abi"
 	"github.com/wasix-go/wasix/internal/kernel"
+	"github.com/wasix-go/wasix/internal/linker"
 )
 
 // errNotCommand is the error of a program without _start.
@@ -48,6 +50,7 @@ type launcher struct {
 
 	mu       sync.Mutex
 	compiled map[[32]byte]*Module
+	libs     map[[32]byte]wazero.CompiledModule // the dynamic linker's (dylink.go)
 
 	settings sync.Map // pid -> runSettings, what spawned children inherit
 }
@@ -91,7 +94,8 @@ func (l *launcher) Start(p *kernel.Process, prog *kernel.Program) error {
 			slot = s
 		}
 	}
-	pr := &procRun{r: l.r, ctx: context.Background(), p: p, m: m, gen: m.gen, slot: slot, tracer: set.tracer, maxPages: set.maxPages}
+	pr := &procRun{r: l.r, ctx: context.Background(), p: p, m: m, gen: m.gen, slot: slot, tracer: set.tracer, maxPages: set.maxPages,
+		path: prog.Path}
 	warnUnknownChild(p, prog.Path, m.unknown)
 	return pr.start()
 }
@@ -139,6 +143,10 @@ type procRun struct {
 	main *kernel.Thread
 	th   *threads // the launcher of the instance's threads, or nil
 	vf   *vfork   // a vforked child borrowing the instance, or nil
+
+	ln     *linker.Linker // the dynamic linker of a -pie program, or nil
+	origin fs.FS          // where $ORIGIN reads from (Config.Origin)
+	path   string         // the program's guest path, or $ORIGIN/NAME
 }
 
 // instantiate makes an instance of pr.m for pr.p with its own link (and
@@ -185,7 +193,19 @@ func (pr *procRun) instantiate() error {
 	ictx = experimental.WithMemoryAllocator(ictx, alloc)
 	pctx := kernel.WithProcess(abi.WithSlot(ictx, pr.slot), pr.p)
 	pr.p.SetABI(pr.gen.KernelABI()) // the kernel's rules follow the program's generation
-	mod, err := r.rt.InstantiateModule(pctx, pr.m.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
+	var mod api.Module
+	var ln *linker.Linker
+	if pr.m.dynamic != nil {
+		// A -pie program: the linker instantiates it with its libraries.
+		ln = pr.newLinker(link)
+		mod, err = ln.LinkMain(pctx, pr.m.dynamic, pr.m.compiled)
+		if err != nil {
+			ln.Close(pr.ctx)
+			err = fmt.Errorf("dynamic linking: %w", err)
+		}
+	} else {
+		mod, err = r.rt.InstantiateModule(pctx, pr.m.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
+	}
 	if err != nil {
 		link.Close(pr.ctx)
 		return err
@@ -193,13 +213,21 @@ func (pr *procRun) instantiate() error {
 	if pr.mod != nil {
 		// exec: a thread of the old program that would not stop (see
 		// kernel.Process.Exec) may still run over its memory.
-		pr.release(pr.mod, pr.link, pr.th)
+		pr.release(pr.mod, pr.link, pr.th, pr.ln)
 	}
-	pr.link, pr.mod = link, mod
+	pr.link, pr.mod, pr.ln = link, mod, ln
+	if ln != nil {
+		abi.SetDynLinker(pr.p, ln)
+	} else {
+		abi.SetDynLinker(pr.p, nil)
+	}
 	pr.slot.In = abi.NewInstance(mod, pr.tracer)
 	// The first call makes the main thread; later ones (exec) keep it and
 	// point the launcher of threads at the new program.
 	pr.main, pr.th = r.startThreads(pctx, pr.m, pr.p)
+	if pr.th != nil {
+		pr.th.ln = ln
+	}
 	if code, ended := pr.p.ExitCode(); ended {
 		// Killed (Runtime.Close) before its main thread existed: the
 		// kill could not end the thread's context then; it does now.
@@ -221,9 +249,10 @@ func (pr *procRun) close() {
 		pr.vf = nil
 	}
 	if pr.mod != nil {
-		pr.release(pr.mod, pr.link, pr.th)
-		pr.mod, pr.th = nil, nil
+		pr.release(pr.mod, pr.link, pr.th, pr.ln)
+		pr.mod, pr.th, pr.ln = nil, nil, nil
 	}
+	abi.SetDynLinker(pr.p, nil)
 	pr.r.launcher().settings.Delete(pr.p.Pid())
 }
 
@@ -233,13 +262,16 @@ func (pr *procRun) close() {
 // their next call, but one computing may take a while (endThreads waits
 // only threadGrace for them, exec up to a second), and then the instance is
 // released in the background when the last of them returns.
-func (pr *procRun) release(mod api.Module, link *abi.Link, th *threads) {
+func (pr *procRun) release(mod api.Module, link *abi.Link, th *threads, ln *linker.Linker) {
 	closeAll := func() {
 		if !pr.r.ops.enter() {
 			return // the runtime's Close closes them
 		}
 		defer pr.r.ops.leave()
 		_ = mod.Close(pr.ctx)
+		if ln != nil {
+			ln.Close(pr.ctx)
+		}
 		pr.link.Close(pr.ctx)
 	}
 	if th == nil || th.live.close(closedChan) {
@@ -350,7 +382,7 @@ func (pr *procRun) loop() (uint32, error) {
 // exec replaces the program of the process by prog, in place.
 func (pr *procRun) exec(prog *kernel.Program) error {
 	m := prog.Code.(*Module)
-	pr.m, pr.gen = m, m.gen
+	pr.m, pr.gen, pr.path, pr.origin = m, m.gen, prog.Path, nil
 	warnUnknownChild(pr.p, prog.Path, m.unknown)
 	err := pr.instantiate()
 	if err != nil {
@@ -364,13 +396,14 @@ func (pr *procRun) exec(prog *kernel.Program) error {
 
 // runProcess runs m as the process p until it ends and returns its exit
 // code, as RunModule reports it.
-func (r *Runtime) runProcess(ctx context.Context, p *kernel.Process, m *Module, gen abi.Generation, tracer *abi.Tracer, maxPages uint32) (uint32, error) {
+func (r *Runtime) runProcess(ctx context.Context, p *kernel.Process, m *Module, gen abi.Generation, tracer *abi.Tracer, maxPages uint32, origin fs.FS) (uint32, error) {
 	if !r.live.add(p) {
 		return 0, errClosed
 	}
 	defer r.live.done(p) // after pr.close: the memory is gone
 	r.launcher()         // exec and spawn need the runner
-	pr := &procRun{r: r, ctx: ctx, p: p, m: m, gen: gen, tracer: tracer, maxPages: maxPages, slot: &abi.Slot{}}
+	pr := &procRun{r: r, ctx: ctx, p: p, m: m, gen: gen, tracer: tracer, maxPages: maxPages, slot: &abi.Slot{},
+		origin: origin, path: "$ORIGIN/main.wasm"}
 	if err := pr.instantiate(); err != nil {
 		// A start function may exit or trap; anything else is a link error.
 		var ee *sys.ExitError

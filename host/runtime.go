@@ -18,6 +18,7 @@ import (
 
 	"github.com/wasix-go/wasix/internal/abi"
 	"github.com/wasix-go/wasix/internal/kernel"
+	"github.com/wasix-go/wasix/internal/linker"
 	"github.com/wasix-go/wasix/internal/vfs"
 )
 
@@ -60,8 +61,11 @@ func NewRuntime(ctx context.Context, cfg RuntimeConfig) (*Runtime, error) {
 		cache = wazero.NewCompilationCache()
 	}
 	rc := wazero.NewRuntimeConfig().
-		// WASIX programs import a shared memory and use atomics.
-		WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesThreads).
+		// WASIX programs import a shared memory and use atomics; those
+		// built with wasm exceptions (setjmp/longjmp, vfork, C++) throw
+		// exnref exceptions. Validation and code of programs without
+		// exceptions are unchanged by the feature (host/eh_bench_test.go).
+		WithCoreFeatures(coreFeatures).
 		// Cancelling the context of a run ends the program, at the price
 		// of a check in every loop and function entry.
 		WithCloseOnContextDone(!cfg.NoComputeInterrupts).
@@ -83,6 +87,10 @@ func NewRuntime(ctx context.Context, cfg RuntimeConfig) (*Runtime, error) {
 	r.sharedCache = cfg.Cache != nil
 	return r, nil
 }
+
+// coreFeatures are the wasm features every program may use. A variable
+// only so that a benchmark can compare with exceptions off.
+var coreFeatures = api.CoreFeaturesV2 | experimental.CoreFeaturesThreads | experimental.CoreFeaturesExceptionHandling
 
 // closeGrace bounds how long Close waits for killed programs to return
 // when its context has no deadline. Killed programs blocked in the
@@ -138,6 +146,7 @@ type Module struct {
 	unknown  []abi.UnknownImport // imports of calls no generation defines, linked to stubs
 	genErr   error               // why detection failed; an explicit ABI may still do
 	threads  *threadCode         // what spawned threads instantiate; nil without a shared memory
+	dynamic  *linker.Binary      // a dynamically linked (-pie) program, parsed for the linker
 }
 
 // ABI returns the generation detected from the program's imports, or
@@ -181,7 +190,7 @@ func (r *Runtime) Compile(ctx context.Context, wasm []byte) (*Module, error) {
 		compiled, err = compileModule(ctx, r.rt, code)
 	}
 	if err != nil {
-		return nil, err
+		return nil, compileError(err)
 	}
 	// wazero has validated the binary; read what its API does not say.
 	if merr != nil {
@@ -191,6 +200,15 @@ func (r *Runtime) Compile(ctx context.Context, wasm []byte) (*Module, error) {
 	m := &Module{r: r, compiled: compiled, imports: programImports(compiled), memory: mem, defined: defined}
 	if mem != nil && mem.Shared {
 		m.threads = &threadCode{wasm: bytes.Clone(code)}
+	}
+	if b, err := linker.Parse(wasm); err == nil && b.IsDynamic() {
+		// Its env functions come from its libraries, not from the host:
+		// the generation is told by the rest.
+		m.dynamic = b
+		m.imports = slices.DeleteFunc(slices.Clone(m.imports), func(f api.FunctionDefinition) bool {
+			mod, _, _ := f.Import()
+			return mod == abi.ModuleEnv
+		})
 	}
 	for _, f := range m.imports {
 		if name, _, _ := f.Import(); !slices.Contains(m.modules, name) {
@@ -287,7 +305,7 @@ func (r *Runtime) RunModule(ctx context.Context, m *Module, cfg Config) (uint32,
 	}
 	// The process's run (instances, fork, exec, threads) is in process.go.
 	defer watchProcess(p, cfg)()
-	return r.runProcess(ctx, p, m, gen, tracer, cfg.MaxMemoryPages)
+	return r.runProcess(ctx, p, m, gen, tracer, cfg.MaxMemoryPages, cfg.Origin)
 }
 
 // exit turns the end of a program into its exit code and error.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/wasix-go/wasix/internal/abi"
 	"github.com/wasix-go/wasix/internal/kernel"
+	"github.com/wasix-go/wasix/internal/linker"
 )
 
 // threadGrace is how long the end of a run waits for the other threads to
@@ -83,7 +84,8 @@ type threads struct {
 	m    *Module
 	ictx context.Context // links imports; carries the process
 	p    *kernel.Process
-	live liveSet // this instance's threads, which its release waits for
+	ln   *linker.Linker // the dynamic linker of a -pie program, or nil
+	live liveSet        // this instance's threads, which its release waits for
 }
 
 // launch is the process's kernel.Launcher.
@@ -111,19 +113,32 @@ func (th *threads) launch(t *kernel.Thread, e kernel.ThreadEntry) error {
 	if !th.r.ops.enter() {
 		return errClosed
 	}
-	compiled, err := th.m.threads.get(th.ictx, th.r.rt, th.m.compiled)
-	if err != nil {
-		th.r.ops.leave()
-		return err
-	}
-	mod, err := th.r.rt.InstantiateModule(th.ictx, compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
-	if err != nil {
-		th.r.ops.leave()
-		return err
+	var mod api.Module
+	release := func() {}
+	if th.ln != nil {
+		// A -pie program: the linker makes the thread its own instances
+		// of the program and its libraries. The program's start function
+		// only relocates its globals and finds its memory initialised.
+		var err error
+		if mod, release, err = th.ln.LinkThread(th.ictx, th.m.compiled, uint32(e.StackPointer)); err != nil {
+			th.r.ops.leave()
+			return err
+		}
+	} else {
+		compiled, err := th.m.threads.get(th.ictx, th.r.rt, th.m.compiled)
+		if err != nil {
+			th.r.ops.leave()
+			return err
+		}
+		if mod, err = th.r.rt.InstantiateModule(th.ictx, compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions()); err != nil {
+			th.r.ops.leave()
+			return err
+		}
 	}
 	fn := mod.ExportedFunction(e.Export)
 	if fn == nil {
 		_ = mod.Close(th.ictx)
+		release()
 		th.r.ops.leave()
 		return errors.New("no export " + e.Export)
 	}
@@ -137,8 +152,9 @@ func (th *threads) launch(t *kernel.Thread, e kernel.ThreadEntry) error {
 		ctx := t.Context()
 		_, err := fn.Call(ctx, e.Args...)
 		th.end(ctx, t, mod, err)
-		if th.r.ops.enter() { // else the runtime's Close closes it
+		if th.r.ops.enter() { // else the runtime's Close closes them
 			_ = mod.Close(context.Background())
+			release()
 			th.r.ops.leave()
 		}
 	}()

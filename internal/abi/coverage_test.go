@@ -10,11 +10,7 @@ import (
 // generation lacks exactly the calls the table says answer ENOSYS.
 func TestCoverage(t *testing.T) {
 	notYet := map[Generation][]string{
-		WasixCurrent: {
-			"proc_snapshot",
-			"dl_invalid_handle", "dlopen", "dlsym", "call_dynamic",
-			"closure_prepare", "closure_allocate", "closure_free", "reflect_signature",
-		},
+		WasixCurrent: {"proc_snapshot"},
 	}
 	for _, s := range specs {
 		var missing []string

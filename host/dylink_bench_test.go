@@ -1,0 +1,78 @@
+package host_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/wasix-go/wasix/host"
+)
+
+// runDlbench runs dlbench (testdata/guests/eh) with args, b.N times over
+// when perOp, else once with the count b.N; the program is compiled once.
+func runDlbench(b *testing.B, file string, perOp bool, args func() []string, before ...func(run func([]string))) {
+	ctx := context.Background()
+	rt := newRuntime(b, host.RuntimeConfig{NoComputeInterrupts: true})
+	m, err := rt.Compile(ctx, ehGuest(b, file))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer m.Close(ctx)
+	// 16 MiB: enough for both (8 MiB of stack), and little to clear.
+	cfg := host.Config{Origin: os.DirFS(filepath.Join(ehDir, "bin")), MaxMemoryPages: 256}
+	run := func(a []string) {
+		cfg.Args = a
+		code, err := rt.RunModule(ctx, m, cfg)
+		if err != nil || code != 0 {
+			b.Fatalf("exit %d, %v", code, err)
+		}
+	}
+	// One run first: what a runtime compiles once (the linker's
+	// generated modules, the libraries) is not start-up.
+	run([]string{"dlbench", "start"})
+	for _, f := range before {
+		f(run)
+	}
+	runs := 1
+	if perOp {
+		runs = b.N
+	}
+	b.ResetTimer()
+	for range runs {
+		run(args())
+	}
+}
+
+// BenchmarkDylinkStartup: one run, from instantiation to exit, of a -pie
+// main that needs three side modules (the linker places, links and
+// relocates them and runs their constructors), against the same program
+// linked statically. scripts/bench_eh.sh prints the ratio (goal: 1.5x).
+func BenchmarkDylinkStartup(b *testing.B) {
+	start := func() []string { return []string{"dlbench", "start"} }
+	b.Run("pie", func(b *testing.B) { runDlbench(b, "dlbench.wasm", true, start) })
+	b.Run("static", func(b *testing.B) { runDlbench(b, "dlbench_static.wasm", true, start) })
+}
+
+// BenchmarkDylinkCall: one call of a side module's function, imported
+// directly, through a pointer from dlsym, and with a dlsym before each
+// call: b.N calls in one run. ns/op includes the run's start spread over
+// them; ns/call is without it (a run of 0 calls, measured first, taken
+// off), which scripts/bench_eh.sh compares.
+func BenchmarkDylinkCall(b *testing.B) {
+	for _, mode := range []string{"direct", "pointer", "dlsym"} {
+		b.Run(mode, func(b *testing.B) {
+			var startup time.Duration
+			runDlbench(b, "dlbench.wasm", false, func() []string {
+				return []string{"dlbench", mode, strconv.Itoa(b.N)}
+			}, func(run func([]string)) {
+				t0 := time.Now()
+				run([]string{"dlbench", mode, "0"})
+				startup = time.Since(t0)
+			})
+			b.ReportMetric(float64(b.Elapsed()-startup)/float64(b.N), "ns/call")
+		})
+	}
+}

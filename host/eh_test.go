@@ -1,0 +1,120 @@
+package host_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/wasix-go/wasix/host"
+)
+
+// ehDir holds the guests built with wasixcc-eh (exceptions, PIC).
+var ehDir = filepath.Join("..", "testdata", "guests", "eh")
+
+// ehGuest reads a built guest of testdata/guests/eh/bin.
+func ehGuest(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(ehDir, "bin", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestEHGuestsFresh holds bin/SOURCES.sha256 against the sources, as the
+// Makefile computes it: a source changed without rebuilding fails here.
+func TestEHGuestsFresh(t *testing.T) {
+	names, err := filepath.Glob(filepath.Join(ehDir, "*.[ch]"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range names {
+		names[i] = filepath.Base(names[i])
+	}
+	sort.Strings(names)
+	h := sha256.New()
+	for _, f := range append(append(names, "../c/check.h"), "Makefile") {
+		b, err := os.ReadFile(filepath.Join(ehDir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.Write(b)
+	}
+	want, err := os.ReadFile(filepath.Join(ehDir, "bin", "SOURCES.sha256"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); got != strings.TrimSpace(string(want)) {
+		t.Errorf("testdata/guests/eh/bin is stale (sources hash %s, built from %s): run make in testdata/guests/eh",
+			got, strings.TrimSpace(string(want)))
+	}
+}
+
+// TestEHGuestsRebuild rebuilds the guests into a scratch directory when
+// the toolchain is installed, so that the Makefile itself stays working.
+func TestEHGuestsRebuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("rebuilding is slow")
+	}
+	if exec.Command("make", "-s", "-C", ehDir, "have-toolchain").Run() != nil {
+		t.Skip("wasixcc-eh toolchain not installed")
+	}
+	// One program of each kind keeps the test short; `make` builds all.
+	out := t.TempDir()
+	cmd := exec.Command("make", "-s", "-C", ehDir, "BIN="+out, out+"/sjlj.wasm", out+"/SOURCES.sha256")
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("make: %v\n%s", err, msg)
+	}
+	for _, f := range []string{"sjlj.wasm", "SOURCES.sha256"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestSetjmpLongjmpExceptions: setjmp/longjmp built on wasm exceptions,
+// across frames, nested, and in four threads at once.
+func TestSetjmpLongjmpExceptions(t *testing.T) {
+	r := runGuest(t, newRuntime(t, host.RuntimeConfig{}), ehGuest(t, "sjlj.wasm"), host.Config{Args: []string{"sjlj"}, MaxMemoryPages: testPages})
+	checkTAP(t, r, 0)
+}
+
+// TestLegacyExceptionsRefused: the same program in the legacy encoding is
+// refused with ErrLegacyExceptions, whose message says how to rebuild.
+func TestLegacyExceptionsRefused(t *testing.T) {
+	rt := newRuntime(t, host.RuntimeConfig{})
+	_, err := rt.Compile(context.Background(), ehGuest(t, "sjlj_legacy.wasm"))
+	if !errors.Is(err, host.ErrLegacyExceptions) {
+		t.Fatalf("error %v, want ErrLegacyExceptions", err)
+	}
+	for _, want := range []string{"legacy", "-wasm-use-legacy-eh=false", "--translate-to-exnref"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("message %q lacks %q", err, want)
+		}
+	}
+}
+
+// testPages bounds the memory of the wasixcc-eh guests, which declare a
+// 4 GiB maximum: making (and clearing) memories that size again and again
+// is what would dominate the tests.
+const testPages = 2048
+
+// TestVforkExecExceptions: vfork in today's exception-flavoured libc
+// (setjmp around proc_fork_env), the child exec'ing a program that exits
+// 7, the parent seeing that status.
+func TestVforkExecExceptions(t *testing.T) {
+	bin, _ := filepath.Abs(filepath.Join(ehDir, "bin"))
+	r := runGuest(t, newRuntime(t, host.RuntimeConfig{}), ehGuest(t, "vfork.wasm"), host.Config{
+		Args:           []string{"vfork", "/eh/vfork.wasm"},
+		Mounts:         []host.Mount{{GuestPath: "/eh", HostDir: bin, ReadOnly: true}},
+		MaxMemoryPages: testPages,
+	})
+	checkTAP(t, r, 0)
+}

@@ -1,0 +1,637 @@
+package linker
+
+import (
+	"errors"
+	"fmt"
+)
+
+// The parts of a module the linker reads before instantiating it: what it
+// imports and exports, the initial values of its exported globals (a data
+// symbol's offset from __memory_base), and its dylink.0 section.
+
+// Extern kinds of imports and exports.
+const (
+	kindFunc   = 0
+	kindTable  = 1
+	kindMemory = 2
+	kindGlobal = 3
+	kindTag    = 4
+)
+
+// Value types the linker writes.
+const (
+	valI32     = 0x7f
+	valI64     = 0x7e
+	valF32     = 0x7d
+	valF64     = 0x7c
+	valFuncref = 0x70
+)
+
+// funcType is a function signature in binary value types.
+type funcType struct {
+	params, results []byte
+}
+
+func (t funcType) key() string { return string(t.params) + "|" + string(t.results) }
+
+type importEntry struct {
+	module, name string
+	kind         byte
+	typ          uint32 // function type index or tag type index
+	valType      byte   // globals
+	mutable      bool   // globals
+	tableMin     uint64 // tables
+}
+
+type exportEntry struct {
+	name  string
+	kind  byte
+	index uint32
+}
+
+type globalDef struct {
+	valType byte
+	mutable bool
+	// init is the value of an i32.const (or i64.const) initialiser; hasInit
+	// is false for other expressions.
+	init    int64
+	hasInit bool
+}
+
+// Dylink is the content of a module's dylink.0 section.
+type Dylink struct {
+	MemSize, MemAlign     uint32 // bytes, and alignment as a power of two
+	TableSize, TableAlign uint32
+	Needed                []string
+	RuntimePath           []string
+	TLSExports            map[string]bool // exported symbols that are thread-local
+	WeakImports           map[string]bool // "module.field" of weak imports
+}
+
+// Binary is a parsed module.
+type Binary struct {
+	types       []funcType
+	imports     []importEntry
+	funcs       []uint32 // type index of each defined function
+	globals     []globalDef
+	exports     []exportEntry
+	exportMap   map[string]exportEntry // read-only once parsed
+	elems       []elemSeg
+	shared      bool // the memory it imports is shared
+	importFuncs int
+	importGlobs int
+	Dylink      *Dylink // nil for a module without dylink.0
+}
+
+// elemSeg is an active element segment of table 0: its offset is the
+// value of global (an imported __table_base, when global >= 0) plus add.
+type elemSeg struct {
+	global int
+	add    int64
+	funcs  []uint32
+}
+
+// errFormat reports a malformed module.
+var errFormat = errors.New("malformed module")
+
+type reader struct {
+	b   []byte
+	off int
+}
+
+func (r *reader) byte() (byte, error) {
+	if r.off >= len(r.b) {
+		return 0, errFormat
+	}
+	c := r.b[r.off]
+	r.off++
+	return c, nil
+}
+
+func (r *reader) uleb() (uint64, error) {
+	var v uint64
+	for shift := uint(0); shift < 64; shift += 7 {
+		c, err := r.byte()
+		if err != nil {
+			return 0, err
+		}
+		v |= uint64(c&0x7f) << shift
+		if c&0x80 == 0 {
+			return v, nil
+		}
+	}
+	return 0, errFormat
+}
+
+func (r *reader) u32() (uint32, error) {
+	v, err := r.uleb()
+	if err == nil && v > 1<<32-1 {
+		err = errFormat
+	}
+	return uint32(v), err
+}
+
+func (r *reader) sleb() (int64, error) {
+	var v int64
+	var shift uint
+	for shift < 64 {
+		c, err := r.byte()
+		if err != nil {
+			return 0, err
+		}
+		v |= int64(c&0x7f) << shift
+		shift += 7
+		if c&0x80 == 0 {
+			if shift < 64 && c&0x40 != 0 {
+				v |= -1 << shift
+			}
+			return v, nil
+		}
+	}
+	return 0, errFormat
+}
+
+func (r *reader) bytes(n uint64) ([]byte, error) {
+	if n > uint64(len(r.b)-r.off) {
+		return nil, errFormat
+	}
+	out := r.b[r.off : r.off+int(n)]
+	r.off += int(n)
+	return out, nil
+}
+
+func (r *reader) name() (string, error) {
+	n, err := r.uleb()
+	if err != nil {
+		return "", err
+	}
+	b, err := r.bytes(n)
+	return string(b), err
+}
+
+// count reads a vector length, bounded by the bytes left so that a bad
+// count cannot make the reader allocate without end.
+func (r *reader) count() (int, error) {
+	n, err := r.uleb()
+	if err != nil || n > uint64(len(r.b)-r.off) {
+		return 0, errFormat
+	}
+	return int(n), nil
+}
+
+func (r *reader) limits() (min uint64, err error) {
+	flags, err := r.byte()
+	if err != nil {
+		return 0, err
+	}
+	if min, err = r.uleb(); err != nil {
+		return 0, err
+	}
+	if flags&1 != 0 {
+		_, err = r.uleb()
+	}
+	return min, err
+}
+
+// Parse reads the sections of a module that linking needs.
+func Parse(wasm []byte) (*Binary, error) {
+	if len(wasm) < 8 || string(wasm[:4]) != "\x00asm" {
+		return nil, fmt.Errorf("not a WebAssembly module")
+	}
+	b := &Binary{}
+	r := &reader{b: wasm, off: 8}
+	for r.off < len(r.b) {
+		id, err := r.byte()
+		if err != nil {
+			return nil, err
+		}
+		size, err := r.uleb()
+		if err != nil {
+			return nil, err
+		}
+		body, err := r.bytes(size)
+		if err != nil {
+			return nil, err
+		}
+		s := &reader{b: body}
+		switch id {
+		case 0:
+			name, err := s.name()
+			if err != nil {
+				return nil, err
+			}
+			if name == "dylink.0" {
+				if b.Dylink, err = parseDylink(s); err != nil {
+					return nil, fmt.Errorf("dylink.0: %w", err)
+				}
+			}
+		case 1:
+			err = b.parseTypes(s)
+		case 2:
+			err = b.parseImports(s)
+		case 3:
+			var n int
+			if n, err = s.count(); err == nil {
+				for i := 0; i < n && err == nil; i++ {
+					var t uint32
+					t, err = s.u32()
+					b.funcs = append(b.funcs, t)
+				}
+			}
+		case 6:
+			err = b.parseGlobals(s)
+		case 7:
+			err = b.parseExports(s)
+		case 9:
+			err = b.parseElems(s)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	b.exportMap = make(map[string]exportEntry, len(b.exports))
+	for _, e := range b.exports {
+		b.exportMap[e.name] = e
+	}
+	return b, nil
+}
+
+func (b *Binary) parseTypes(s *reader) error {
+	n, err := s.count()
+	if err != nil {
+		return err
+	}
+	for i := 0; i < n; i++ {
+		if form, err := s.byte(); err != nil || form != 0x60 {
+			return fmt.Errorf("type %d: not a function type", i)
+		}
+		var t funcType
+		for _, dst := range []*[]byte{&t.params, &t.results} {
+			k, err := s.count()
+			if err != nil {
+				return err
+			}
+			v, err := s.bytes(uint64(k))
+			if err != nil {
+				return err
+			}
+			*dst = append([]byte(nil), v...)
+		}
+		b.types = append(b.types, t)
+	}
+	return nil
+}
+
+func (b *Binary) parseImports(s *reader) error {
+	n, err := s.count()
+	if err != nil {
+		return err
+	}
+	for i := 0; i < n; i++ {
+		var im importEntry
+		if im.module, err = s.name(); err != nil {
+			return err
+		}
+		if im.name, err = s.name(); err != nil {
+			return err
+		}
+		if im.kind, err = s.byte(); err != nil {
+			return err
+		}
+		switch im.kind {
+		case kindFunc:
+			im.typ, err = s.u32()
+			if err == nil && int(im.typ) >= len(b.types) {
+				err = errFormat
+			}
+			b.importFuncs++
+		case kindTable:
+			if _, err = s.byte(); err == nil {
+				im.tableMin, err = s.limits()
+			}
+		case kindMemory:
+			if s.off < len(s.b) {
+				b.shared = b.shared || s.b[s.off]&2 != 0
+			}
+			_, err = s.limits()
+		case kindGlobal:
+			if im.valType, err = s.byte(); err == nil {
+				var m byte
+				m, err = s.byte()
+				im.mutable = m == 1
+			}
+			b.importGlobs++
+		case kindTag:
+			if _, err = s.byte(); err == nil {
+				im.typ, err = s.u32()
+			}
+		default:
+			return fmt.Errorf("import kind %d", im.kind)
+		}
+		if err != nil {
+			return err
+		}
+		b.imports = append(b.imports, im)
+	}
+	return nil
+}
+
+func (b *Binary) parseGlobals(s *reader) error {
+	n, err := s.count()
+	if err != nil {
+		return err
+	}
+	for i := 0; i < n; i++ {
+		var g globalDef
+		if g.valType, err = s.byte(); err != nil {
+			return err
+		}
+		m, err := s.byte()
+		if err != nil {
+			return err
+		}
+		g.mutable = m == 1
+		// The initialiser: a constant is kept; anything else is skipped
+		// to its end.
+		op, err := s.byte()
+		if err != nil {
+			return err
+		}
+		switch op {
+		case 0x41, 0x42:
+			if g.init, err = s.sleb(); err != nil {
+				return err
+			}
+			g.hasInit = true
+		}
+		for op != 0x0b {
+			if op, err = s.byte(); err != nil {
+				return err
+			}
+		}
+		b.globals = append(b.globals, g)
+	}
+	return nil
+}
+
+func (b *Binary) parseExports(s *reader) error {
+	n, err := s.count()
+	if err != nil {
+		return err
+	}
+	for i := 0; i < n; i++ {
+		var e exportEntry
+		if e.name, err = s.name(); err != nil {
+			return err
+		}
+		if e.kind, err = s.byte(); err != nil {
+			return err
+		}
+		if e.index, err = s.u32(); err != nil {
+			return err
+		}
+		b.exports = append(b.exports, e)
+	}
+	return nil
+}
+
+// dylink.0 subsection types (tool-conventions DynamicLinking.md).
+const (
+	dylinkMemInfo     = 1
+	dylinkNeeded      = 2
+	dylinkExportInfo  = 3
+	dylinkImportInfo  = 4
+	dylinkRuntimePath = 5
+
+	symbolTLS  = 0x100
+	symbolWeak = 0x1
+)
+
+func parseDylink(s *reader) (*Dylink, error) {
+	d := &Dylink{TLSExports: map[string]bool{}, WeakImports: map[string]bool{}}
+	for s.off < len(s.b) {
+		typ, err := s.byte()
+		if err != nil {
+			return nil, err
+		}
+		size, err := s.uleb()
+		if err != nil {
+			return nil, err
+		}
+		body, err := s.bytes(size)
+		if err != nil {
+			return nil, err
+		}
+		ss := &reader{b: body}
+		switch typ {
+		case dylinkMemInfo:
+			for _, p := range []*uint32{&d.MemSize, &d.MemAlign, &d.TableSize, &d.TableAlign} {
+				if *p, err = ss.u32(); err != nil {
+					return nil, err
+				}
+			}
+		case dylinkNeeded, dylinkRuntimePath:
+			n, err := ss.count()
+			if err != nil {
+				return nil, err
+			}
+			for i := 0; i < n; i++ {
+				name, err := ss.name()
+				if err != nil {
+					return nil, err
+				}
+				if typ == dylinkNeeded {
+					d.Needed = append(d.Needed, name)
+				} else {
+					d.RuntimePath = append(d.RuntimePath, name)
+				}
+			}
+		case dylinkExportInfo:
+			n, err := ss.count()
+			if err != nil {
+				return nil, err
+			}
+			for i := 0; i < n; i++ {
+				name, err := ss.name()
+				if err != nil {
+					return nil, err
+				}
+				flags, err := ss.u32()
+				if err != nil {
+					return nil, err
+				}
+				if flags&symbolTLS != 0 {
+					d.TLSExports[name] = true
+				}
+			}
+		case dylinkImportInfo:
+			n, err := ss.count()
+			if err != nil {
+				return nil, err
+			}
+			for i := 0; i < n; i++ {
+				mod, err := ss.name()
+				if err != nil {
+					return nil, err
+				}
+				field, err := ss.name()
+				if err != nil {
+					return nil, err
+				}
+				flags, err := ss.u32()
+				if err != nil {
+					return nil, err
+				}
+				if flags&symbolWeak != 0 {
+					d.WeakImports[mod+"."+field] = true
+				}
+			}
+		}
+	}
+	if d.MemAlign > 16 || d.TableAlign > 16 {
+		return nil, fmt.Errorf("alignment 2^%d too large", max(d.MemAlign, d.TableAlign))
+	}
+	return d, nil
+}
+
+// IsDynamic says whether a module must be linked by the dynamic linker: a
+// -pie main or a side module, which has a dylink.0 section and imports its
+// __memory_base.
+func IsDynamic(wasm []byte) bool {
+	b, err := Parse(wasm)
+	return err == nil && b.IsDynamic()
+}
+
+// IsDynamic is the package's IsDynamic for a parsed module.
+func (b *Binary) IsDynamic() bool {
+	if b.Dylink == nil {
+		return false
+	}
+	for _, im := range b.imports {
+		if im.module == "env" && im.name == "__memory_base" {
+			return true
+		}
+	}
+	return false
+}
+
+// exportedGlobal returns the definition of the global that export e names,
+// or nil when it is imported.
+func (b *Binary) exportedGlobal(e exportEntry) *globalDef {
+	i := int(e.index) - b.importGlobs
+	if i < 0 || i >= len(b.globals) {
+		return nil
+	}
+	return &b.globals[i]
+}
+
+// funcTypeOf returns the signature of the function with index i.
+func (b *Binary) funcTypeOf(i uint32) (funcType, bool) {
+	if int(i) < b.importFuncs {
+		k := 0
+		for _, im := range b.imports {
+			if im.kind == kindFunc {
+				if k == int(i) {
+					return b.types[im.typ], true
+				}
+				k++
+			}
+		}
+	}
+	j := int(i) - b.importFuncs
+	if j < 0 || j >= len(b.funcs) || int(b.funcs[j]) >= len(b.types) {
+		return funcType{}, false
+	}
+	return b.types[b.funcs[j]], true
+}
+
+// parseElems reads the active segments of table 0 that list function
+// indexes (what wasm-ld writes); others are skipped, their functions then
+// unknown to reflection.
+func (b *Binary) parseElems(s *reader) error {
+	n, err := s.count()
+	if err != nil {
+		return err
+	}
+	for i := 0; i < n; i++ {
+		flags, err := s.u32()
+		if err != nil {
+			return err
+		}
+		seg := elemSeg{global: -1}
+		active := flags&1 == 0
+		if flags&2 != 0 && active {
+			if t, err := s.u32(); err != nil || t != 0 {
+				return fmt.Errorf("element segment of table %d", t)
+			}
+		}
+		if active {
+			// The offset: i32.const, global.get, i32.add, end.
+			for {
+				op, err := s.byte()
+				if err != nil {
+					return err
+				}
+				if op == 0x0b {
+					break
+				}
+				switch op {
+				case 0x41:
+					v, err := s.sleb()
+					if err != nil {
+						return err
+					}
+					seg.add += v
+				case 0x23:
+					g, err := s.u32()
+					if err != nil {
+						return err
+					}
+					seg.global = int(g)
+				case 0x6a:
+				default:
+					return fmt.Errorf("element offset opcode %#x", op)
+				}
+			}
+		}
+		if flags&3 != 0 { // an element kind (or reference type) byte
+			if _, err := s.byte(); err != nil {
+				return err
+			}
+		}
+		k, err := s.count()
+		if err != nil {
+			return err
+		}
+		for j := 0; j < k; j++ {
+			if flags&4 != 0 { // expressions: ref.func f end, or ref.null
+				op, err := s.byte()
+				if err != nil {
+					return err
+				}
+				var f uint32
+				if op == 0xd2 {
+					if f, err = s.u32(); err != nil {
+						return err
+					}
+				} else if _, err := s.byte(); err != nil {
+					return err
+				}
+				if _, err := s.byte(); err != nil {
+					return err
+				}
+				seg.funcs = append(seg.funcs, f)
+				continue
+			}
+			f, err := s.u32()
+			if err != nil {
+				return err
+			}
+			seg.funcs = append(seg.funcs, f)
+		}
+		if active {
+			b.elems = append(b.elems, seg)
+		}
+	}
+	return nil
+}

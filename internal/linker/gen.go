@@ -1,0 +1,234 @@
+package linker
+
+import "github.com/wasix-go/wasix/internal/wasmbin"
+
+// modBuilder writes the small modules the linker generates at run time:
+// the table and stack pointer every module shares, the "env" and GOT
+// modules each instance imports, and the modules that put functions into
+// the shared table (wazero has no API to set a table element from Go).
+// Imports must all be added before any definition.
+type modBuilder struct {
+	types   []funcType
+	typeIdx map[string]uint32
+
+	imports  [][]byte
+	nFuncImp uint32
+	nGlobImp uint32
+	nTagImp  uint32
+
+	funcs   []builtFunc
+	tables  [][]byte
+	globals [][]byte
+	tags    []uint32
+	exports [][]byte
+	nExport map[string]bool
+	elems   [][]byte
+}
+
+type builtFunc struct {
+	typ  uint32
+	body []byte // locals and code, end included
+}
+
+func newModBuilder() *modBuilder {
+	return &modBuilder{typeIdx: map[string]uint32{}, nExport: map[string]bool{}}
+}
+
+func (m *modBuilder) typeOf(t funcType) uint32 {
+	if i, ok := m.typeIdx[t.key()]; ok {
+		return i
+	}
+	i := uint32(len(m.types))
+	m.types = append(m.types, t)
+	m.typeIdx[t.key()] = i
+	return i
+}
+
+func appendName(b []byte, s string) []byte {
+	b = wasmbin.AppendULEB(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func (m *modBuilder) imp(module, name string, kind byte, desc []byte) {
+	b := appendName(appendName(nil, module), name)
+	b = append(b, kind)
+	m.imports = append(m.imports, append(b, desc...))
+}
+
+// importFunc imports a function and returns its index.
+func (m *modBuilder) importFunc(module, name string, t funcType) uint32 {
+	m.imp(module, name, kindFunc, wasmbin.AppendULEB(nil, uint64(m.typeOf(t))))
+	m.nFuncImp++
+	return m.nFuncImp - 1
+}
+
+// importTable imports a funcref table of at least min elements.
+func (m *modBuilder) importTable(module, name string, min uint32) {
+	m.imp(module, name, kindTable, wasmbin.AppendULEB([]byte{valFuncref, 0}, uint64(min)))
+}
+
+// importMemory imports a memory with the given limits.
+func (m *modBuilder) importMemory(module, name string, shared bool) {
+	if shared {
+		m.imp(module, name, kindMemory, wasmbin.AppendULEB([]byte{3, 0}, 65536))
+	} else {
+		m.imp(module, name, kindMemory, []byte{0, 0})
+	}
+}
+
+// importGlobal imports a global and returns its index.
+func (m *modBuilder) importGlobal(module, name string, valType byte, mutable bool) uint32 {
+	mut := byte(0)
+	if mutable {
+		mut = 1
+	}
+	m.imp(module, name, kindGlobal, []byte{valType, mut})
+	m.nGlobImp++
+	return m.nGlobImp - 1
+}
+
+// importTag imports a tag of signature t and returns its index.
+func (m *modBuilder) importTag(module, name string, t funcType) uint32 {
+	m.imp(module, name, kindTag, wasmbin.AppendULEB([]byte{0}, uint64(m.typeOf(t))))
+	m.nTagImp++
+	return m.nTagImp - 1
+}
+
+// function defines a function and returns its index.
+func (m *modBuilder) function(t funcType, body []byte) uint32 {
+	m.funcs = append(m.funcs, builtFunc{m.typeOf(t), body})
+	return m.nFuncImp + uint32(len(m.funcs)) - 1
+}
+
+// table defines a funcref table without a maximum.
+func (m *modBuilder) table(min uint32) {
+	m.tables = append(m.tables, wasmbin.AppendULEB([]byte{valFuncref, 0}, uint64(min)))
+}
+
+// globalI32 defines an i32 global with a constant value.
+func (m *modBuilder) globalI32(mutable bool, v uint32) uint32 {
+	mut := byte(0)
+	if mutable {
+		mut = 1
+	}
+	b := []byte{valI32, mut, 0x41}
+	b = appendSLEB(b, int64(int32(v)))
+	m.globals = append(m.globals, append(b, 0x0b))
+	return m.nGlobImp + uint32(len(m.globals)) - 1
+}
+
+// tag defines a tag of signature t.
+func (m *modBuilder) tag(t funcType) uint32 {
+	m.tags = append(m.tags, m.typeOf(t))
+	return m.nTagImp + uint32(len(m.tags)) - 1
+}
+
+// export exports an item once; a second export of the same name is
+// ignored (wasm forbids duplicate export names).
+func (m *modBuilder) export(name string, kind byte, index uint32) {
+	if m.nExport[name] {
+		return
+	}
+	m.nExport[name] = true
+	b := appendName(nil, name)
+	b = append(b, kind)
+	m.exports = append(m.exports, wasmbin.AppendULEB(b, uint64(index)))
+}
+
+// elem adds an active segment putting functions into table 0 from offset.
+func (m *modBuilder) elem(offset uint32, funcs ...uint32) {
+	b := []byte{0, 0x41}
+	b = appendSLEB(b, int64(int32(offset)))
+	b = append(b, 0x0b)
+	b = wasmbin.AppendULEB(b, uint64(len(funcs)))
+	for _, f := range funcs {
+		b = wasmbin.AppendULEB(b, uint64(f))
+	}
+	m.elems = append(m.elems, b)
+}
+
+func appendSLEB(b []byte, v int64) []byte {
+	for {
+		c := byte(v & 0x7f)
+		v >>= 7
+		if (v == 0 && c&0x40 == 0) || (v == -1 && c&0x40 != 0) {
+			return append(b, c)
+		}
+		b = append(b, c|0x80)
+	}
+}
+
+func section(out []byte, id byte, items [][]byte) []byte {
+	if len(items) == 0 {
+		return out
+	}
+	body := wasmbin.AppendULEB(nil, uint64(len(items)))
+	for _, it := range items {
+		body = append(body, it...)
+	}
+	out = append(out, id)
+	out = wasmbin.AppendULEB(out, uint64(len(body)))
+	return append(out, body...)
+}
+
+// encode returns the module's binary.
+func (m *modBuilder) encode() []byte {
+	out := []byte("\x00asm\x01\x00\x00\x00")
+	var types [][]byte
+	for _, t := range m.types {
+		b := []byte{0x60}
+		b = wasmbin.AppendULEB(b, uint64(len(t.params)))
+		b = append(b, t.params...)
+		b = wasmbin.AppendULEB(b, uint64(len(t.results)))
+		types = append(types, append(b, t.results...))
+	}
+	out = section(out, 1, types)
+	out = section(out, 2, m.imports)
+	var fidx, code [][]byte
+	for _, f := range m.funcs {
+		fidx = append(fidx, wasmbin.AppendULEB(nil, uint64(f.typ)))
+		code = append(code, append(wasmbin.AppendULEB(nil, uint64(len(f.body))), f.body...))
+	}
+	out = section(out, 3, fidx)
+	out = section(out, 4, m.tables)
+	var tags [][]byte
+	for _, t := range m.tags {
+		tags = append(tags, wasmbin.AppendULEB([]byte{0}, uint64(t)))
+	}
+	out = section(out, 13, tags) // the tag section comes after tables, before globals
+	out = section(out, 6, m.globals)
+	out = section(out, 7, m.exports)
+	out = section(out, 9, m.elems)
+	out = section(out, 10, code)
+	return out
+}
+
+// callIndirectBody is the body of a function of type t that calls the
+// function in slot of table 0 with its own arguments: the trampoline an
+// instance imports for a symbol whose module is instantiated after it.
+func callIndirectBody(typeIdx uint32, t funcType, slot uint32) []byte {
+	b := []byte{0} // no locals
+	for i := range t.params {
+		b = append(b, 0x20)
+		b = wasmbin.AppendULEB(b, uint64(i))
+	}
+	b = append(b, 0x41)
+	b = appendSLEB(b, int64(int32(slot)))
+	b = append(b, 0x11)
+	b = wasmbin.AppendULEB(b, uint64(typeIdx))
+	b = append(b, 0, 0x0b)
+	return b
+}
+
+// unreachableBody is the body of a function that traps: what a weak
+// undefined function is when called.
+func unreachableBody() []byte { return []byte{0, 0x00, 0x0b} }
+
+// growBody is the body of (param i32) (result i32): table.grow of table 0
+// by the parameter with null entries, returning the old size or -1.
+func growBody() []byte {
+	return []byte{0, 0xd0, valFuncref, 0x20, 0, 0xfc, 15, 0, 0x0b}
+}
+
+// sizeBody is the body of (result i32): table.size of table 0.
+func sizeBody() []byte { return []byte{0, 0xfc, 16, 0, 0x0b} }

@@ -1,0 +1,1224 @@
+// Package linker is the runtime's dynamic linker: it instantiates a -pie
+// main program with the side modules it needs (its dylink.0 "needed"
+// list) in one memory and one function table, and loads more of them for
+// dlopen. It follows the WebAssembly tool-conventions' DynamicLinking.md:
+// each module's data goes where the linker places it (__memory_base), its
+// table entries likewise (__table_base), symbols one module takes from
+// another come as imports from "env" (functions) and as GOT.mem / GOT.func
+// globals (addresses and table indexes), and the linker runs each module's
+// __wasm_apply_data_relocs and __wasm_call_ctors.
+//
+// wazero links an import by module name to one instance, so every instance
+// gets generated modules of its own that re-export what it needs under the
+// names it imports (gen.go). A function of a module instantiated later (a
+// side module calling back into the main program) is reached through a
+// trampoline calling a slot of the shared table, filled once that module
+// exists.
+package linker
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
+)
+
+// Flags of dlopen (the current generation's dl_flags).
+const (
+	FlagLazy   = 1 << 0
+	FlagNow    = 1 << 1
+	FlagGlobal = 1 << 2
+	FlagNoLoad = 1 << 3
+)
+
+// MainHandle is the handle of the main program.
+const MainHandle = 1
+
+// Config says where a linker finds what it links against.
+type Config struct {
+	// Runtime compiles and instantiates the modules.
+	Runtime wazero.Runtime
+	// Resolver gives the host modules (wasix_32v1, preview1, ...); its
+	// "env" is the module holding the process's memory.
+	Resolver experimental.ImportResolver
+	// Read reads a library. Paths are absolute guest paths, or begin with
+	// "$ORIGIN/" for the directory the main program was loaded from.
+	Read func(path string) ([]byte, error)
+	// MainPath is where the main program came from ("$ORIGIN/NAME" when it
+	// was not read from the guest's filesystem); $ORIGIN in its rpath is
+	// its directory.
+	MainPath string
+	// LibraryPath is LD_LIBRARY_PATH of the program's environment.
+	LibraryPath []string
+	// Compile, if not nil, compiles libraries and the generated modules
+	// and keeps what it compiles (the linker never closes its results):
+	// a runtime-wide cache, so that a program run again links without
+	// compiling. nil compiles with Runtime, closed with the linker.
+	Compile func(ctx context.Context, wasm []byte) (wazero.CompiledModule, error)
+	// StackSize is the size of the main thread's stack (default 8 MiB, as
+	// wasixcc-eh links static programs).
+	StackSize uint32
+}
+
+// Linker links one process's modules. Its methods are safe for concurrent
+// use (threads may dlopen at once).
+type Linker struct {
+	cfg Config
+
+	mu    sync.Mutex
+	mods  []*module // by handle-1
+	paths map[string]*module
+	scope []*module // the global scope: main, what it needs, RTLD_GLOBAL
+	main  *module
+
+	base      api.Module // the main thread's table and stack pointer, and the tags
+	mainTh    *thread
+	threads   []*thread // the other threads' instances
+	tableSize uint32
+	nextSlot  uint32
+	slots     map[slotKey]uint32
+
+	mem      api.Memory
+	shared   bool
+	memNext  uint32 // the start-up layout's next free byte; running once 0
+	running  bool
+	stackLow uint32
+	stackTop uint32
+
+	generated []api.Module
+	compiled  []wazero.CompiledModule
+
+	types        map[uint32]funcType // signature of each known table slot
+	closures     map[uint32]bool     // slots given out by ClosureAllocate
+	freeClosures []uint32
+	closureDefs  map[uint32]closureDef // how each prepared closure was made, for new threads
+}
+
+// thread is one thread's instances of the linked modules. A funcref in a
+// table calls the instance it came from, and instances own their stack
+// pointer and thread-local base, so every thread has its own table of the
+// same layout, filled with its own instances: a function pointer is the
+// same number in every thread and calls that thread's code.
+type thread struct {
+	base    api.Module // its table, stack pointer, grow function (tags: the main thread's)
+	grow    api.Function
+	insts   map[*module]api.Module
+	callers map[string]api.Function // call_dynamic's helpers by signature
+	gen     []api.Module
+}
+
+type closureDef struct {
+	backing, userData uint32
+	params, results   []byte
+}
+
+type slotKey struct {
+	handle uint32
+	name   string
+}
+
+// module is one linked module.
+type module struct {
+	path      string
+	bin       *Binary
+	compiled  wazero.CompiledModule
+	owned     bool // compiled here, closed with the linker
+	inst      api.Module
+	handle    uint32
+	memBase   uint32
+	tableBase uint32
+	tlsBlock  uint32
+	deps      []*module
+	exports   map[string]exportEntry
+}
+
+func (m *module) instName() string { return "m" + strconv.Itoa(int(m.handle)) }
+
+// New returns a linker.
+func New(cfg Config) *Linker {
+	if cfg.StackSize == 0 {
+		cfg.StackSize = 8 << 20
+	}
+	return &Linker{cfg: cfg, paths: map[string]*module{}, slots: map[slotKey]uint32{}, memNext: 1024, nextSlot: 1,
+		types: map[uint32]funcType{}, closures: map[uint32]bool{}, closureDefs: map[uint32]closureDef{}}
+}
+
+// Error is a failure the guest sees as a dlerror message.
+type Error struct{ Msg string }
+
+func (e *Error) Error() string { return e.Msg }
+
+func errorf(format string, args ...any) error { return &Error{fmt.Sprintf(format, args...)} }
+
+// LinkMain instantiates the main program (wasm, compiled), the side
+// modules it needs, and everything they need, then applies relocations,
+// sets up their thread-local data and runs their constructors (the main
+// program's own run from its _start). ctx is the context of instantiation
+// (the process, the memory allocator); its import resolver is replaced.
+func (l *Linker) LinkMain(ctx context.Context, bin *Binary, compiled wazero.CompiledModule) (api.Module, error) {
+	l.mu.Lock()
+	inst, ctors, err := l.linkMain(ctx, bin, compiled)
+	l.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	// Constructors run without the lock: one may dlopen.
+	return inst, runCtors(ctx, ctors)
+}
+
+// ctor is a library's __wasm_call_ctors, in the thread that loaded it.
+type ctor struct {
+	path string
+	fn   api.Function
+}
+
+func runCtors(ctx context.Context, ctors []ctor) error {
+	for _, c := range ctors {
+		if _, err := c.fn.Call(ctx); err != nil {
+			return fmt.Errorf("%s: constructors: %w", c.path, err)
+		}
+	}
+	return nil
+}
+
+func (l *Linker) linkMain(ctx context.Context, bin *Binary, compiled wazero.CompiledModule) (api.Module, []ctor, error) {
+	if bin.Dylink == nil {
+		return nil, nil, errors.New("the program has no dylink.0 section: not a dynamically linked program")
+	}
+	memMod := l.cfg.Resolver("env")
+	if memMod == nil || memMod.ExportedMemory("memory") == nil {
+		return nil, nil, errors.New("a dynamically linked program must import env.memory")
+	}
+	l.mem = memMod.ExportedMemory("memory")
+	l.shared = bin.shared
+	main := l.add(l.cfg.MainPath, bin, compiled, false)
+	l.main = main
+	mods, err := l.loadNeeded(main, l.cfg.LibraryPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	l.scope = append([]*module{main}, mods...)
+	all := append([]*module{main}, mods...)
+	if err := l.place(ctx, nil, all); err != nil {
+		return nil, nil, err
+	}
+	// The stack goes after the data; the heap (sbrk) after the stack.
+	l.stackLow = alignUp(l.memNext, 16)
+	l.stackTop = l.stackLow + l.cfg.StackSize
+	l.memNext = l.stackTop
+	if need := (uint64(l.memNext) + 65535) / 65536; need > uint64(l.mem.Size()/65536) {
+		if _, ok := l.mem.Grow(uint32(need - uint64(l.mem.Size()/65536))); !ok {
+			return nil, nil, errors.New("the memory cannot hold the program and its libraries")
+		}
+	}
+	l.tableSize = l.nextSlot + 1024
+	th, err := l.newThread(ctx, l.stackTop, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	l.mainTh, l.base = th, th.base
+	ctors, err := l.instantiateAll(ctx, all, th, map[*module]wazero.CompiledModule{main: compiled})
+	if err != nil {
+		return nil, nil, err
+	}
+	l.running = true
+	return main.inst, ctors, nil
+}
+
+// add records a module and gives it the next handle.
+func (l *Linker) add(p string, bin *Binary, compiled wazero.CompiledModule, owned bool) *module {
+	m := &module{path: p, bin: bin, compiled: compiled, owned: owned, handle: uint32(len(l.mods) + 1),
+		exports: bin.exportMap}
+	l.mods = append(l.mods, m)
+	if p != "" {
+		l.paths[p] = m
+	}
+	return m
+}
+
+// loadNeeded reads, parses and compiles, breadth first, the libraries
+// root needs that are not loaded yet, and returns them in load order.
+// Every module's deps are set, loaded ones included.
+func (l *Linker) loadNeeded(root *module, ldpath []string) ([]*module, error) {
+	var out []*module
+	queue := []*module{root}
+	for len(queue) > 0 {
+		m := queue[0]
+		queue = queue[1:]
+		for _, name := range m.bin.Dylink.Needed {
+			dep, fresh, err := l.open(name, m, ldpath)
+			if err != nil {
+				return nil, err
+			}
+			m.deps = append(m.deps, dep)
+			if fresh {
+				out = append(out, dep)
+				queue = append(queue, dep)
+			}
+		}
+	}
+	return out, nil
+}
+
+// open finds a library by name as requester would (its rpath, then
+// LD_LIBRARY_PATH, /lib, /usr/lib), or returns the loaded one. fresh is
+// true for a module loaded by this call.
+func (l *Linker) open(name string, requester *module, ldpath []string) (m *module, fresh bool, err error) {
+	var candidates []string
+	if strings.Contains(name, "/") {
+		candidates = []string{path.Clean(name)}
+	} else {
+		for _, src := range []*module{requester, l.main} {
+			if src == nil || src.bin.Dylink == nil {
+				continue
+			}
+			for _, rp := range src.bin.Dylink.RuntimePath {
+				rp = strings.ReplaceAll(strings.ReplaceAll(rp, "${ORIGIN}", "$ORIGIN"), "$ORIGIN", path.Dir(src.path))
+				candidates = append(candidates, path.Join(rp, name))
+			}
+		}
+		for _, dir := range ldpath {
+			if dir != "" {
+				candidates = append(candidates, path.Join(dir, name))
+			}
+		}
+		candidates = append(candidates, "/lib/"+name, "/usr/lib/"+name)
+	}
+	for _, c := range candidates {
+		if m := l.paths[c]; m != nil {
+			return m, false, nil
+		}
+	}
+	for _, c := range candidates {
+		wasm, err := l.cfg.Read(c)
+		if err != nil {
+			continue
+		}
+		bin, err := Parse(wasm)
+		if err != nil {
+			return nil, false, errorf("%s: %v", c, err)
+		}
+		if bin.Dylink == nil {
+			return nil, false, errorf("%s: not a shared library (no dylink.0 section)", c)
+		}
+		compiled, owned, err := l.compile(context.Background(), wasm)
+		if err != nil {
+			return nil, false, errorf("%s: %v", c, err)
+		}
+		return l.add(c, bin, compiled, owned), true, nil
+	}
+	return nil, false, errorf("%s: cannot open shared object file: No such file or directory", name)
+}
+
+// place gives each module its memory (data, bss, thread-local block of
+// the main thread) and its table slots.
+func (l *Linker) place(ctx context.Context, th *thread, mods []*module) error {
+	for _, m := range mods {
+		d := m.bin.Dylink
+		base, err := l.alloc(ctx, th, d.MemSize, uint32(1)<<d.MemAlign)
+		if err != nil {
+			return err
+		}
+		m.memBase = base
+		m.tableBase = alignUp(l.nextSlot, uint32(1)<<d.TableAlign)
+		l.nextSlot = m.tableBase + d.TableSize
+		if m != l.main {
+			if size := m.constGlobal("__tls_size"); size > 0 {
+				align := max(m.constGlobal("__tls_align"), 1)
+				if m.tlsBlock, err = l.alloc(ctx, th, size, align); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return l.ensureTable(ctx, l.nextSlot)
+}
+
+// constGlobal is the initial value of an exported constant global, or 0.
+func (m *module) constGlobal(name string) uint32 {
+	e, ok := m.exports[name]
+	if !ok || e.kind != kindGlobal {
+		return 0
+	}
+	if g := m.bin.exportedGlobal(e); g != nil && g.hasInit {
+		return uint32(g.init)
+	}
+	return 0
+}
+
+// alloc reserves size bytes of zeroed memory: from the start-up layout
+// before the program runs, from the program's own allocator after.
+func (l *Linker) alloc(ctx context.Context, th *thread, size, align uint32) (uint32, error) {
+	if align == 0 || align&(align-1) != 0 {
+		return 0, errorf("bad alignment %d", align)
+	}
+	if !l.running {
+		p := alignUp(l.memNext, align)
+		if uint64(p)+uint64(size) > 1<<32-1<<20 {
+			return 0, errorf("out of memory placing libraries")
+		}
+		l.memNext = p + size
+		return p, nil
+	}
+	fn := th.insts[l.main].ExportedFunction("aligned_alloc")
+	if fn == nil {
+		return 0, errorf("the program exports no aligned_alloc to place a library's data in")
+	}
+	res, err := fn.Call(ctx, uint64(max(align, 16)), uint64(max(alignUp(size, align), 16)))
+	if err != nil {
+		return 0, err
+	}
+	p := uint32(res[0])
+	if p == 0 {
+		return 0, errorf("out of memory loading a library")
+	}
+	if !l.mem.Write(p, make([]byte, size)) {
+		return 0, errorf("the library's memory is out of bounds")
+	}
+	return p, nil
+}
+
+func alignUp(v, a uint32) uint32 {
+	if a <= 1 {
+		return v
+	}
+	return (v + a - 1) &^ (a - 1)
+}
+
+// tags are the exception tags every module shares, by their import name.
+var tags = []string{"__c_longjmp", "__cpp_exception"}
+
+var tagType = funcType{params: []byte{valI32}}
+
+// newThread instantiates the module that owns what one thread's
+// instances share: the indirect function table (with a function to grow
+// it) and the stack pointer; the exception tags are defined once, by the
+// main thread's, and imported by the others' (tagsFrom).
+func (l *Linker) newThread(ctx context.Context, sp uint32, tagsFrom api.Module) (*thread, error) {
+	b := newModBuilder()
+	var names map[string]api.Module
+	if tagsFrom != nil {
+		for _, t := range tags {
+			b.export(t, kindTag, b.importTag("tags", t, tagType))
+		}
+		names = map[string]api.Module{"tags": tagsFrom}
+	}
+	b.table(l.tableSize)
+	b.export("table", kindTable, 0)
+	b.export("__stack_pointer", kindGlobal, b.globalI32(true, sp))
+	if tagsFrom == nil {
+		for _, t := range tags {
+			b.export(t, kindTag, b.tag(tagType))
+		}
+	}
+	b.export("grow", kindFunc, b.function(funcType{params: []byte{valI32}, results: []byte{valI32}}, growBody()))
+	inst, err := l.instantiateGenerated(ctx, b, names)
+	if err != nil {
+		return nil, err
+	}
+	return &thread{base: inst, grow: inst.ExportedFunction("grow"), insts: map[*module]api.Module{},
+		callers: map[string]api.Function{}}, nil
+}
+
+// allThreads is the main thread and the others.
+func (l *Linker) allThreads() []*thread {
+	if l.mainTh == nil {
+		return nil
+	}
+	return append([]*thread{l.mainTh}, l.threads...)
+}
+
+// threadOf finds the thread an instance (the caller of a dl* call)
+// belongs to; the main thread when none.
+func (l *Linker) threadOf(caller api.Module) *thread {
+	for _, th := range l.threads {
+		for _, inst := range th.insts {
+			if inst == caller {
+				return th
+			}
+		}
+	}
+	return l.mainTh
+}
+
+// ensureTable makes the table hold at least n entries.
+func (l *Linker) ensureTable(ctx context.Context, n uint32) error {
+	if l.mainTh == nil || n <= l.tableSize {
+		return nil
+	}
+	delta := max(n-l.tableSize, 1024)
+	for _, th := range l.allThreads() {
+		res, err := th.grow.Call(ctx, uint64(delta))
+		if err != nil {
+			return err
+		}
+		if uint32(res[0]) == ^uint32(0) {
+			return errorf("the function table cannot grow")
+		}
+	}
+	l.tableSize += delta
+	return nil
+}
+
+// instantiateGenerated compiles and instantiates a generated module whose
+// imports resolve through names.
+func (l *Linker) instantiateGenerated(ctx context.Context, b *modBuilder, names map[string]api.Module) (api.Module, error) {
+	c, owned, err := l.compile(ctx, b.encode())
+	if err != nil {
+		return nil, fmt.Errorf("linker: generated module: %w", err)
+	}
+	ictx := experimental.WithImportResolver(ctx, func(name string) api.Module { return names[name] })
+	inst, err := l.cfg.Runtime.InstantiateModule(ictx, c, wazero.NewModuleConfig().WithName("").WithStartFunctions())
+	if err != nil {
+		if owned {
+			c.Close(ctx)
+		}
+		return nil, fmt.Errorf("linker: generated module: %w", err)
+	}
+	if owned {
+		l.compiled = append(l.compiled, c)
+	}
+	l.generated = append(l.generated, inst)
+	return inst, nil
+}
+
+// instantiateAll instantiates new modules in every thread, dependencies
+// first (so that calls from a program into its libraries are direct),
+// then, in the thread caller, applies their relocations; each thread's
+// instances get their thread-local blocks. It returns the constructors to
+// run (not the main program's, which its _start runs), which the caller
+// runs without the lock. code overrides a module's compiled code (the
+// main program's).
+func (l *Linker) instantiateAll(ctx context.Context, mods []*module, caller *thread, code map[*module]wazero.CompiledModule) ([]ctor, error) {
+	for _, th := range l.allThreads() {
+		for i := len(mods) - 1; i >= 0; i-- {
+			c := mods[i].compiled
+			if cc := code[mods[i]]; cc != nil {
+				c = cc
+			}
+			if err := l.instantiate(ctx, th, mods[i], c); err != nil {
+				return nil, err
+			}
+		}
+		if err := l.fillPending(ctx, th, mods...); err != nil {
+			return nil, err
+		}
+	}
+	for i := len(mods) - 1; i >= 0; i-- {
+		m := mods[i]
+		if f := caller.insts[m].ExportedFunction("__wasm_apply_data_relocs"); f != nil {
+			if _, err := f.Call(ctx); err != nil {
+				return nil, fmt.Errorf("%s: relocations: %w", m.path, err)
+			}
+		}
+		for _, th := range l.allThreads() {
+			if err := l.initTLS(ctx, th, caller, m); err != nil {
+				return nil, err
+			}
+		}
+	}
+	var ctors []ctor
+	for i := len(mods) - 1; i >= 0; i-- {
+		m := mods[i]
+		if m == l.main {
+			continue
+		}
+		if f := caller.insts[m].ExportedFunction("__wasm_call_ctors"); f != nil {
+			ctors = append(ctors, ctor{m.path, f})
+		}
+	}
+	return ctors, nil
+}
+
+// initTLS gives a side module's instance in th its block of thread-local
+// data: the main thread's was placed with the module; another thread's
+// comes from the caller's allocator (a dlopen) or, for a new thread, from
+// the memory grown for it (never freed: a leak per thread and library).
+func (l *Linker) initTLS(ctx context.Context, th, caller *thread, m *module) error {
+	if m == l.main {
+		return nil
+	}
+	f := th.insts[m].ExportedFunction("__wasm_init_tls")
+	size := m.constGlobal("__tls_size")
+	if f == nil || size == 0 {
+		return nil
+	}
+	block := m.tlsBlock
+	if th != l.mainTh {
+		align := max(m.constGlobal("__tls_align"), 1)
+		var err error
+		if caller != nil && caller.insts[l.main] != nil {
+			block, err = l.alloc(ctx, caller, size, align)
+		} else {
+			block, err = l.growAlloc(size, align)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if _, err := f.Call(ctx, uint64(block)); err != nil {
+		return fmt.Errorf("%s: thread-local data: %w", m.path, err)
+	}
+	return nil
+}
+
+// growAlloc reserves zeroed memory by growing the memory, for when no
+// thread can run the program's allocator.
+func (l *Linker) growAlloc(size, align uint32) (uint32, error) {
+	pages := (uint64(size) + uint64(align) + 65535) / 65536
+	old, ok := l.mem.Grow(uint32(pages))
+	if !ok {
+		return 0, errorf("out of memory for thread-local data")
+	}
+	return alignUp(old*65536, align), nil
+}
+
+// internal names every module exports for the linker, never symbols.
+var internal = map[string]bool{
+	"__wasm_call_ctors": true, "__wasm_apply_data_relocs": true, "__wasm_apply_global_relocs": true,
+	"__wasm_init_tls": true, "__wasm_init_memory": true, "__wasm_start": true, "__wasix_init_tls": true,
+	"__tls_base": true, "__tls_size": true, "__tls_align": true, "__memory_base": true, "__table_base": true,
+	"__stack_pointer": true, "__indirect_function_table": true, "memory": true, "_start": true,
+}
+
+// lookupScope is where module m's undefined symbols are found: the global
+// scope, then m and what it needs (a library opened RTLD_LOCAL).
+func (l *Linker) lookupScope(m *module) []*module {
+	return append(append([]*module(nil), l.scope...), l.tree(m)...)
+}
+
+// tree is m and everything it needs, breadth first, each once.
+func (l *Linker) tree(m *module) []*module {
+	seen := map[*module]bool{m: true}
+	out := []*module{m}
+	for i := 0; i < len(out); i++ {
+		for _, d := range out[i].deps {
+			if !seen[d] {
+				seen[d] = true
+				out = append(out, d)
+			}
+		}
+	}
+	return out
+}
+
+// resolve finds the first definition of name in scope.
+func resolve(scope []*module, name string) (*module, exportEntry, bool) {
+	if internal[name] {
+		return nil, exportEntry{}, false
+	}
+	for _, m := range scope {
+		if e, ok := m.exports[name]; ok {
+			switch e.kind {
+			case kindFunc:
+				return m, e, true
+			case kindGlobal:
+				if g := m.bin.exportedGlobal(e); g != nil && !g.mutable && g.valType == valI32 {
+					return m, e, true
+				}
+			}
+		}
+	}
+	return nil, exportEntry{}, false
+}
+
+// dataAddress is the address of a data symbol exported by m.
+func (m *module) dataAddress(e exportEntry) (uint32, bool) {
+	g := m.bin.exportedGlobal(e)
+	if g == nil || !g.hasInit {
+		return 0, false
+	}
+	if m.bin.Dylink.TLSExports[e.name] {
+		// Thread-local: relative to the module's block of the main thread.
+		if m.tlsBlock == 0 && m.inst != nil {
+			if tb := m.inst.ExportedGlobal("__tls_base"); tb != nil {
+				return uint32(tb.Get()) + uint32(g.init), true
+			}
+		}
+		return m.tlsBlock + uint32(g.init), true
+	}
+	return m.memBase + uint32(g.init), true
+}
+
+// slot returns the table slot holding function name of m, giving it one
+// (and filling it, once m is instantiated) on first use.
+func (l *Linker) slot(ctx context.Context, m *module, name string) (uint32, error) {
+	k := slotKey{m.handle, name}
+	if s, ok := l.slots[k]; ok {
+		return s, nil
+	}
+	s := l.nextSlot
+	if err := l.ensureTable(ctx, s+1); err != nil {
+		return 0, err
+	}
+	l.nextSlot++
+	l.slots[k] = s
+	for _, th := range l.allThreads() {
+		if th.insts[m] != nil {
+			if err := l.fill(ctx, th, m, map[string]uint32{name: s}); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return s, nil
+}
+
+// fill puts functions of m (instantiated) into their table slots.
+func (l *Linker) fill(ctx context.Context, th *thread, m *module, slots map[string]uint32) error {
+	var items []fillItem
+	for name, s := range slots {
+		items = append(items, fillItem{m, name, s})
+	}
+	return l.fillMany(ctx, th, items)
+}
+
+// fillItem is one function to put into a table slot.
+type fillItem struct {
+	m    *module
+	name string
+	slot uint32
+}
+
+// fillMany puts functions of modules instantiated in th into th's table
+// slots, with one generated module. The items are sorted so that the same
+// program generates the same bytes (and hits the compilation cache).
+func (l *Linker) fillMany(ctx context.Context, th *thread, items []fillItem) error {
+	if len(items) == 0 {
+		return nil
+	}
+	slices.SortFunc(items, func(a, b fillItem) int { return cmp.Compare(a.slot, b.slot) })
+	b := newModBuilder()
+	b.importTable("base", "table", 0)
+	names := map[string]api.Module{"base": th.base}
+	fns := make([]uint32, len(items))
+	for i, it := range items {
+		e := it.m.exports[it.name]
+		t, ok := it.m.bin.funcTypeOf(e.index)
+		if !ok {
+			return errorf("%s: bad function %s", it.m.path, it.name)
+		}
+		names[it.m.instName()] = th.insts[it.m]
+		fns[i] = b.importFunc(it.m.instName(), it.name, t)
+		l.types[it.slot] = t
+	}
+	for i, it := range items {
+		b.elem(it.slot, fns[i])
+	}
+	inst, err := l.instantiateGenerated(ctx, b, names)
+	if err == nil && th != l.mainTh {
+		th.gen = append(th.gen, inst)
+	}
+	return err
+}
+
+// instantiate builds the env and GOT modules of m and instantiates it.
+func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wazero.CompiledModule) error {
+	scope := l.lookupScope(m)
+	env := newModBuilder()
+	type gotEntry struct {
+		name string
+		v    uint32
+	}
+	var gotMem, gotFunc []gotEntry
+	names := map[string]api.Module{"base": th.base, "mem": l.cfg.Resolver("env"), "tags": l.base}
+	type stub struct {
+		name string
+		t    funcType
+		slot uint32
+		trap bool
+	}
+	var stubs []stub
+	type constant struct {
+		name    string
+		v       uint32
+		mutable bool
+	}
+	var envGlobals []constant
+	for _, im := range m.bin.imports {
+		switch im.module {
+		case "env":
+			switch im.kind {
+			case kindMemory:
+				env.importMemory("mem", "memory", l.shared)
+				env.export(im.name, kindMemory, 0)
+			case kindTable:
+				env.importTable("base", "table", 0)
+				env.export(im.name, kindTable, 0)
+			case kindTag:
+				known := false
+				for _, t := range tags {
+					known = known || t == im.name
+				}
+				if !known {
+					return errorf("%s: unknown exception tag %s", m.path, im.name)
+				}
+				env.export(im.name, kindTag, env.importTag("tags", im.name, m.bin.types[im.typ]))
+			case kindGlobal:
+				switch im.name {
+				case "__stack_pointer":
+					env.export(im.name, kindGlobal, env.importGlobal("base", "__stack_pointer", valI32, true))
+				case "__memory_base":
+					envGlobals = append(envGlobals, constant{im.name, m.memBase, im.mutable})
+				case "__table_base":
+					envGlobals = append(envGlobals, constant{im.name, m.tableBase, im.mutable})
+				default:
+					v, err := l.address(scope, m, im)
+					if err != nil {
+						return err
+					}
+					envGlobals = append(envGlobals, constant{im.name, v, im.mutable})
+				}
+			case kindFunc:
+				t := m.bin.types[im.typ]
+				def, e, ok := resolve(scope, im.name)
+				if ok && e.kind != kindFunc {
+					ok = false
+				}
+				if !ok {
+					if m.bin.Dylink.WeakImports["env."+im.name] {
+						stubs = append(stubs, stub{name: im.name, t: t, trap: true})
+						continue
+					}
+					return errorf("%s: undefined symbol: %s", m.path, im.name)
+				}
+				if dt, _ := def.bin.funcTypeOf(e.index); dt.key() != t.key() {
+					return errorf("%s: symbol %s of %s has another signature", m.path, im.name, def.path)
+				}
+				if di := th.insts[def]; di != nil {
+					names[def.instName()] = di
+					env.export(im.name, kindFunc, env.importFunc(def.instName(), im.name, t))
+					continue
+				}
+				s, err := l.slot(ctx, def, im.name)
+				if err != nil {
+					return err
+				}
+				stubs = append(stubs, stub{name: im.name, t: t, slot: s})
+			default:
+				return errorf("%s: cannot import %s.%s of this kind", m.path, im.module, im.name)
+			}
+		case "GOT.mem":
+			v, err := l.address(scope, m, im)
+			if err != nil {
+				return err
+			}
+			gotMem = append(gotMem, gotEntry{im.name, v})
+		case "GOT.func":
+			var v uint32
+			def, e, ok := resolve(scope, im.name)
+			switch {
+			case ok && e.kind == kindFunc:
+				s, err := l.slot(ctx, def, im.name)
+				if err != nil {
+					return err
+				}
+				v = s
+			case !m.bin.Dylink.WeakImports["GOT.func."+im.name]:
+				return errorf("%s: undefined symbol: %s", m.path, im.name)
+			}
+			gotFunc = append(gotFunc, gotEntry{im.name, v})
+		}
+	}
+	for _, s := range stubs {
+		if s.trap {
+			env.export(s.name, kindFunc, env.function(s.t, unreachableBody()))
+			continue
+		}
+		env.export(s.name, kindFunc, env.function(s.t, callIndirectBody(env.typeOf(s.t), s.t, s.slot)))
+	}
+	for _, g := range envGlobals {
+		env.export(g.name, kindGlobal, env.globalI32(g.mutable, g.v))
+	}
+	envInst, err := l.instantiateGenerated(ctx, env, names)
+	if err != nil {
+		return fmt.Errorf("%s: %w", m.path, err)
+	}
+	// The GOT: one module for both namespaces unless a name is in both,
+	// none when empty (fewer instances make a faster start).
+	gotModule := func(entries ...[]gotEntry) (api.Module, error) {
+		b := newModBuilder()
+		n := 0
+		for _, es := range entries {
+			for _, e := range es {
+				b.export(e.name, kindGlobal, b.globalI32(true, e.v))
+				n++
+			}
+		}
+		if n == 0 {
+			return nil, nil
+		}
+		return l.instantiateGenerated(ctx, b, nil)
+	}
+	clash := false
+	memNames := map[string]bool{}
+	for _, e := range gotMem {
+		memNames[e.name] = true
+	}
+	for _, e := range gotFunc {
+		clash = clash || memNames[e.name]
+	}
+	var memInst, funcInst api.Module
+	if clash {
+		if memInst, err = gotModule(gotMem); err != nil {
+			return err
+		}
+		if funcInst, err = gotModule(gotFunc); err != nil {
+			return err
+		}
+	} else {
+		if memInst, err = gotModule(gotMem, gotFunc); err != nil {
+			return err
+		}
+		funcInst = memInst
+	}
+	resolver := func(name string) api.Module {
+		switch name {
+		case "env":
+			return envInst
+		case "GOT.mem":
+			return memInst
+		case "GOT.func":
+			return funcInst
+		}
+		return l.cfg.Resolver(name)
+	}
+	inst, err := l.cfg.Runtime.InstantiateModule(experimental.WithImportResolver(ctx, resolver), code,
+		wazero.NewModuleConfig().WithName("").WithStartFunctions())
+	if err != nil {
+		return fmt.Errorf("%s: %w", m.path, err)
+	}
+	th.insts[m] = inst
+	if th == l.mainTh {
+		m.inst = inst
+		l.recordElems(m)
+	} else {
+		th.gen = append(th.gen, envInst)
+		if memInst != nil {
+			th.gen = append(th.gen, memInst)
+		}
+		if funcInst != nil && funcInst != memInst {
+			th.gen = append(th.gen, funcInst)
+		}
+	}
+	return nil
+}
+
+// fillPending fills th's slots of the functions of mods given out before
+// they had instances there.
+func (l *Linker) fillPending(ctx context.Context, th *thread, mods ...*module) error {
+	in := map[uint32]*module{}
+	for _, m := range mods {
+		in[m.handle] = m
+	}
+	var items []fillItem
+	for k, s := range l.slots {
+		if m := in[k.handle]; m != nil {
+			items = append(items, fillItem{m, k.name, s})
+		}
+	}
+	return l.fillMany(ctx, th, items)
+}
+
+// address resolves a data symbol that m imports as a global: its address,
+// the linker's own symbols (the stack bounds, the heap start) included; a
+// weak symbol found nowhere is 0.
+func (l *Linker) address(scope []*module, m *module, im importEntry) (uint32, error) {
+	switch im.name {
+	case "__stack_low":
+		return l.stackLow, nil
+	case "__stack_high":
+		return l.stackTop, nil
+	case "__heap_base":
+		return alignUp(l.stackTop, 16), nil
+	}
+	if def, e, ok := resolve(scope, im.name); ok {
+		if e.kind == kindGlobal {
+			if v, ok := def.dataAddress(e); ok {
+				return v, nil
+			}
+		}
+		if e.kind == kindFunc {
+			return 0, errorf("%s: %s is a function, imported as data", m.path, im.name)
+		}
+	}
+	if m.bin.Dylink.WeakImports[im.module+"."+im.name] {
+		return 0, nil
+	}
+	return 0, errorf("%s: undefined symbol: %s", m.path, im.name)
+}
+
+// Open is dlopen: it loads the library name (and what it needs) unless it
+// is loaded already, and returns its handle. An empty name is the main
+// program.
+func (l *Linker) Open(ctx context.Context, caller api.Module, name string, flags uint32, ldpath []string) (uint32, error) {
+	l.mu.Lock()
+	h, ctors, err := l.open1(ctx, caller, name, flags, ldpath)
+	l.mu.Unlock()
+	if err != nil {
+		return 0, err
+	}
+	// Constructors run without the lock: one may dlopen in turn. A
+	// constructor that traps leaves the library loaded and is the error.
+	return h, runCtors(ctx, ctors)
+}
+
+func (l *Linker) open1(ctx context.Context, caller api.Module, name string, flags uint32, ldpath []string) (uint32, []ctor, error) {
+	if name == "" {
+		return MainHandle, nil, nil
+	}
+	if flags&FlagNoLoad != 0 {
+		m := l.findLoaded(name, ldpath)
+		if m == nil {
+			return 0, nil, errorf("%s: not loaded", name)
+		}
+		l.makeGlobal(m, flags)
+		return m.handle, nil, nil
+	}
+	before := len(l.mods)
+	m, fresh, err := l.open(name, l.main, append(ldpath, l.cfg.LibraryPath...))
+	if err != nil {
+		return 0, nil, err
+	}
+	if !fresh {
+		l.makeGlobal(m, flags)
+		return m.handle, nil, nil
+	}
+	fail := func(err error) (uint32, []ctor, error) {
+		l.forget(before)
+		return 0, nil, err
+	}
+	mods, err := l.loadNeeded(m, append(ldpath, l.cfg.LibraryPath...))
+	if err != nil {
+		return fail(err)
+	}
+	all := append([]*module{m}, mods...)
+	th := l.threadOf(caller)
+	if err := l.place(ctx, th, all); err != nil {
+		return fail(err)
+	}
+	ctors, err := l.instantiateAll(ctx, all, th, nil)
+	if err != nil {
+		return fail(err)
+	}
+	l.makeGlobal(m, flags)
+	return m.handle, ctors, nil
+}
+
+// findLoaded returns the loaded library name would open, or nil.
+func (l *Linker) findLoaded(name string, ldpath []string) *module {
+	if m := l.paths[path.Clean(name)]; m != nil {
+		return m
+	}
+	for _, m := range l.mods {
+		if path.Base(m.path) == name {
+			return m
+		}
+	}
+	return nil
+}
+
+// makeGlobal adds m and what it needs to the global scope for RTLD_GLOBAL.
+func (l *Linker) makeGlobal(m *module, flags uint32) {
+	if flags&FlagGlobal == 0 {
+		return
+	}
+	in := map[*module]bool{}
+	for _, s := range l.scope {
+		in[s] = true
+	}
+	for _, t := range l.tree(m) {
+		if !in[t] {
+			l.scope = append(l.scope, t)
+		}
+	}
+}
+
+// forget drops the modules of a dlopen that failed. Their memory and
+// table slots stay reserved: a failed load may have run code that kept
+// pointers into them.
+func (l *Linker) forget(keep int) {
+	for _, m := range l.mods[keep:] {
+		delete(l.paths, m.path)
+		for _, th := range l.allThreads() {
+			if inst := th.insts[m]; inst != nil {
+				_ = inst.Close(context.Background())
+				delete(th.insts, m)
+			}
+		}
+		if m.owned {
+			_ = m.compiled.Close(context.Background())
+		}
+		for k := range l.slots {
+			if k.handle == m.handle {
+				delete(l.slots, k)
+			}
+		}
+	}
+	l.mods = l.mods[:keep]
+	for _, m := range l.mods {
+		for i, d := range m.deps {
+			if int(d.handle) > keep {
+				m.deps = m.deps[:i]
+				break
+			}
+		}
+	}
+}
+
+// Sym is dlsym: the address of a data symbol, or the table index of a
+// function, found in the library of handle and what it needs, or in the
+// global scope for handle 0 (RTLD_DEFAULT).
+func (l *Linker) Sym(ctx context.Context, handle uint32, name string) (uint32, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	scope := l.scope
+	if handle != 0 {
+		if handle > uint32(len(l.mods)) {
+			return 0, errorf("invalid library handle %d", handle)
+		}
+		scope = l.tree(l.mods[handle-1])
+	}
+	def, e, ok := resolve(scope, name)
+	if !ok {
+		return 0, errorf("undefined symbol: %s", name)
+	}
+	if e.kind == kindFunc {
+		return l.slot(ctx, def, name)
+	}
+	v, ok := def.dataAddress(e)
+	if !ok {
+		return 0, errorf("undefined symbol: %s", name)
+	}
+	return v, nil
+}
+
+// Valid says whether handle names a loaded library (or the main program).
+func (l *Linker) Valid(handle uint32) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return handle >= 1 && handle <= uint32(len(l.mods))
+}
+
+// Close closes the side modules and the generated modules; the main
+// program's instance and compiled code belong to the caller.
+func (l *Linker) Close(ctx context.Context) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, th := range l.threads {
+		for m, inst := range th.insts {
+			if m != l.main {
+				_ = inst.Close(ctx)
+			}
+		}
+		for _, g := range append(th.gen, th.base) {
+			_ = g.Close(ctx)
+		}
+	}
+	l.threads = nil
+	for _, m := range l.mods {
+		if m == l.main {
+			continue
+		}
+		if m.inst != nil {
+			_ = m.inst.Close(ctx)
+		}
+		if m.owned {
+			_ = m.compiled.Close(ctx)
+		}
+	}
+	for _, g := range l.generated {
+		_ = g.Close(ctx)
+	}
+	for _, c := range l.compiled {
+		_ = c.Close(ctx)
+	}
+	l.mods, l.generated, l.compiled = nil, nil, nil
+}
+
+// LinkThread instantiates, for a new thread whose stack pointer starts at
+// sp, every loaded module again (the main program from main, its own
+// compiled code) over a table of its own, fills that table as the other
+// threads' are, and gives each library its thread-local block. It returns
+// the thread's instance of the main program and the function that
+// releases the thread's instances when it ends. Libraries loaded later, by
+// any thread, are instantiated in it too.
+func (l *Linker) LinkThread(ctx context.Context, main wazero.CompiledModule, sp uint32) (api.Module, func(), error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.mainTh == nil {
+		return nil, nil, errors.New("linker: no program linked")
+	}
+	th, err := l.newThread(ctx, sp, l.base)
+	if err != nil {
+		return nil, nil, err
+	}
+	l.threads = append(l.threads, th)
+	release := func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		for i, t := range l.threads {
+			if t == th {
+				l.threads = append(l.threads[:i], l.threads[i+1:]...)
+				break
+			}
+		}
+		for m, inst := range th.insts {
+			if m != l.main { // the caller closes the main instance
+				_ = inst.Close(context.Background())
+			}
+		}
+		for _, g := range append(th.gen, th.base) {
+			_ = g.Close(context.Background())
+		}
+	}
+	fail := func(err error) (api.Module, func(), error) {
+		l.mu.Unlock()
+		release()
+		l.mu.Lock()
+		return nil, nil, err
+	}
+	for i := len(l.mods) - 1; i >= 0; i-- {
+		m := l.mods[i]
+		c := m.compiled
+		if m == l.main {
+			c = main
+		}
+		if err := l.instantiate(ctx, th, m, c); err != nil {
+			return fail(err)
+		}
+	}
+	if err := l.fillPending(ctx, th, l.mods...); err != nil {
+		return fail(err)
+	}
+	for _, m := range l.mods {
+		if err := l.initTLS(ctx, th, nil, m); err != nil {
+			return fail(err)
+		}
+	}
+	for slot, d := range l.closureDefs {
+		if err := l.prepareIn(ctx, th, slot, d); err != nil {
+			return fail(err)
+		}
+	}
+	return th.insts[l.main], release, nil
+}
+
+// compile compiles wasm through the configured cache, or on its own;
+// owned says the linker must close the result.
+func (l *Linker) compile(ctx context.Context, wasm []byte) (wazero.CompiledModule, bool, error) {
+	if l.cfg.Compile != nil {
+		c, err := l.cfg.Compile(ctx, wasm)
+		return c, false, err
+	}
+	c, err := l.cfg.Runtime.CompileModule(ctx, wasm)
+	return c, err == nil, err
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs the exception and dynamic-linking benchmarks once and prints:
+#   exceptions on/off: compile and run of a compute-bound program built
+#     without exceptions, with wazero's exception handling on (as always)
+#     and off (goal: 1.0x, the feature costs nothing);
+#   start-up of a -pie main needing three side modules against the same
+#     program linked statically (goal: at most 1.5x);
+#   a call of a side module's function through a dlsym'd pointer, and
+#     dlsym+call, against a direct call (ns/call, the run's start taken off).
+# Each figure is the best of the runs (-count, default 3).
+#
+#   scripts/bench_eh.sh [go test flags]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+flags=("$@")
+if [ ${#flags[@]} -eq 0 ]; then
+	flags=(-count 3)
+fi
+out=$(go test -run '^$' -bench 'ExceptionsFeature|DylinkStartup' -benchtime 20x "${flags[@]}" ./host)
+out2=$(go test -run '^$' -bench 'DylinkCall' "${flags[@]}" ./host)
+printf '%s\n%s\n' "$out" "$out2" | grep '^Benchmark'
+echo
+printf '%s\n%s\n' "$out" "$out2" | awk '
+/^Benchmark/ {
+	name = $1; sub(/-[0-9]+$/, "", name)
+	for (i = 4; i <= NF; i++) {
+		unit = $(i); v = $(i-1) + 0
+		if (unit == "ns/op" || unit == "ns/call") {
+			k = name " " unit
+			if (!(k in best) || v < best[k]) best[k] = v
+		}
+	}
+}
+function ratio(a, b) { return b > 0 ? a / b : 0 }
+END {
+	on = best["BenchmarkExceptionsFeature/compile/on ns/op"]; off = best["BenchmarkExceptionsFeature/compile/off ns/op"]
+	printf "%-34s %10.2f ms %10.2f ms %7.2fx  goal 1.0x\n", "EH on/off: compile", on / 1e6, off / 1e6, ratio(on, off)
+	on = best["BenchmarkExceptionsFeature/run/on ns/op"]; off = best["BenchmarkExceptionsFeature/run/off ns/op"]
+	printf "%-34s %10.2f ms %10.2f ms %7.2fx  goal 1.0x\n", "EH on/off: run", on / 1e6, off / 1e6, ratio(on, off)
+	p = best["BenchmarkDylinkStartup/pie ns/op"]; s = best["BenchmarkDylinkStartup/static ns/op"]
+	printf "%-34s %10.2f ms %10.2f ms %7.2fx  goal <= 1.5x\n", "start-up: pie+3 libs / static", p / 1e6, s / 1e6, ratio(p, s)
+	d = best["BenchmarkDylinkCall/direct ns/call"]
+	p = best["BenchmarkDylinkCall/pointer ns/call"]; q = best["BenchmarkDylinkCall/dlsym ns/call"]
+	printf "%-34s %10.1f ns %10.1f ns %7.2fx\n", "call: dlsym pointer / direct", p, d, ratio(p, d)
+	printf "%-34s %10.1f ns %10.1f ns %7.2fx\n", "call: dlsym+call / direct", q, d, ratio(q, d)
+}'
