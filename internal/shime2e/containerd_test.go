@@ -540,7 +540,11 @@ func TestShimRestartPolicy(t *testing.T) {
 	// The labels come after the first start: a container created with them
 	// can be started by the monitor before ctr starts it, and ctr's own
 	// start then fails with "file exists".
-	logPath := filepath.Join(e.dir, "restart.log")
+	logDir, err := os.MkdirTemp(e.dir, "restart")
+	if err != nil {
+		t.Fatal(err)
+	}
+	logPath := filepath.Join(logDir, "restart.log")
 	e.ctr("run", "-d", "--snapshotter", e.snap, "--runtime", runtimeName,
 		imageName, "restarter", "/box.wasm", "echo", "run")
 	e.ctr("container", "label", "restarter", "containerd.io/restart.status=running",
