@@ -143,7 +143,7 @@ func Generate(gen abi.Generation, seed uint64, calls uint64) ([]byte, error) {
 	mem := []byte{1, 1, memPages, memPages}
 	// global 0: the generator's state.
 	glob := []byte{1, 0x7e, 1, 0x42}
-	glob = appendSLEB(glob, int64(seed))
+	glob = wasmbin.AppendSLEB(glob, int64(seed))
 	glob = append(glob, 0x0b)
 	exp := wasmbin.AppendULEB(nil, 2)
 	exp = appendName(exp, "_start")
@@ -227,17 +227,6 @@ func appendName(b []byte, s string) []byte {
 	return append(wasmbin.AppendULEB(b, uint64(len(s))), s...)
 }
 
-func appendSLEB(b []byte, v int64) []byte {
-	for {
-		c := byte(v & 0x7f)
-		v >>= 7
-		if (v == 0 && c&0x40 == 0) || (v == -1 && c&0x40 != 0) {
-			return append(b, c)
-		}
-		b = append(b, c|0x80)
-	}
-}
-
 func call(b []byte, f uint32) []byte { return wasmbin.AppendULEB(append(b, 0x10), uint64(f)) }
 
 // Instructions used below.
@@ -266,8 +255,8 @@ const (
 	blockVoid  = 0x40
 )
 
-func i32c(b []byte, v int32) []byte { return appendSLEB(append(b, opI32Const), int64(v)) }
-func i64c(b []byte, v int64) []byte { return appendSLEB(append(b, opI64Const), v) }
+func i32c(b []byte, v int32) []byte { return wasmbin.AppendSLEB(append(b, opI32Const), int64(v)) }
+func i64c(b []byte, v int64) []byte { return wasmbin.AppendSLEB(append(b, opI64Const), v) }
 
 // randBody is xorshift64 over global 0.
 func randBody() []byte {

@@ -755,7 +755,7 @@ func walk(b []byte, rw *rewriter, visit func(op, sub uint32), depth *int, constE
 				flush(at)
 				mark = s.off
 				out = append(out, 0x41) // i32.const offset
-				out = appendSLEB32(out, int32(uint32(offset)))
+				out = AppendSLEB(out, int64(int32(uint32(offset))))
 				out = append(out, 0x10)
 				out = AppendULEB(out, uint64([]uint32{rw.notify, rw.wait32, rw.wait64}[sub]))
 			}
@@ -769,17 +769,5 @@ func walk(b []byte, rw *rewriter, visit func(op, sub uint32), depth *int, constE
 		if visit != nil {
 			visit(uint32(op), sub)
 		}
-	}
-}
-
-// appendSLEB32 appends v as a signed LEB128.
-func appendSLEB32(b []byte, v int32) []byte {
-	for {
-		c := byte(v & 0x7f)
-		v >>= 7
-		if (v == 0 && c&0x40 == 0) || (v == -1 && c&0x40 != 0) {
-			return append(b, c)
-		}
-		b = append(b, c|0x80)
 	}
 }

@@ -27,3 +27,16 @@ func AppendULEB(b []byte, v uint64) []byte {
 		b = append(b, c|0x80)
 	}
 }
+
+// AppendSLEB appends v as a signed LEB128 (i32.const and i64.const
+// immediates, init expressions).
+func AppendSLEB(b []byte, v int64) []byte {
+	for {
+		c := byte(v & 0x7f)
+		v >>= 7
+		if (v == 0 && c&0x40 == 0) || (v == -1 && c&0x40 != 0) {
+			return append(b, c)
+		}
+		b = append(b, c|0x80)
+	}
+}
