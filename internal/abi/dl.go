@@ -74,6 +74,23 @@ func dlFail(m api.Memory, buf, n uint32, msg string, errno wasix.Errno) wasix.Er
 	return errno
 }
 
+// dlTarget checks the out-pointer and error buffer that dlopen and dlsym
+// write, and finds the process's linker; a nil linker comes with the errno
+// to return.
+func dlTarget(m api.Memory, p *kernel.Process, out, ebuf, elen uint32) (DynLinker, wasix.Errno) {
+	if _, ok := span(m, out, 4); !ok {
+		return nil, wasix.ErrnoFault
+	}
+	if _, ok := span(m, ebuf, elen); !ok {
+		return nil, wasix.ErrnoFault
+	}
+	l := dynLinkerOf(p)
+	if l == nil {
+		return nil, dlFail(m, ebuf, elen, errNotDynamic.Error(), wasix.ErrnoNosys)
+	}
+	return l, wasix.ErrnoSuccess
+}
+
 // dlopen(path, path_len, flags, err_buf, err_buf_len, ld_library_path, ld_library_path_len, out)
 func dlopen(ctx context.Context, p *kernel.Process, mod api.Module, s []uint64) wasix.Errno {
 	m := mod.Memory()
@@ -85,17 +102,10 @@ func dlopen(ctx context.Context, p *kernel.Process, mod api.Module, s []uint64) 
 	if !ok {
 		return wasix.ErrnoFault
 	}
-	out := uint32(s[7])
-	if _, ok := span(m, out, 4); !ok {
-		return wasix.ErrnoFault
-	}
-	ebuf, elen := uint32(s[3]), uint32(s[4])
-	if _, ok := span(m, ebuf, elen); !ok {
-		return wasix.ErrnoFault
-	}
-	l := dynLinkerOf(p)
+	out, ebuf, elen := uint32(s[7]), uint32(s[3]), uint32(s[4])
+	l, errno := dlTarget(m, p, out, ebuf, elen)
 	if l == nil {
-		return dlFail(m, ebuf, elen, errNotDynamic.Error(), wasix.ErrnoNosys)
+		return errno
 	}
 	name = strings.TrimRight(name, "\x00")
 	var ldpath []string
@@ -117,17 +127,10 @@ func dlsym(ctx context.Context, p *kernel.Process, mod api.Module, s []uint64) w
 	if !ok {
 		return wasix.ErrnoFault
 	}
-	out := uint32(s[5])
-	if _, ok := span(m, out, 4); !ok {
-		return wasix.ErrnoFault
-	}
-	ebuf, elen := uint32(s[3]), uint32(s[4])
-	if _, ok := span(m, ebuf, elen); !ok {
-		return wasix.ErrnoFault
-	}
-	l := dynLinkerOf(p)
+	out, ebuf, elen := uint32(s[5]), uint32(s[3]), uint32(s[4])
+	l, errno := dlTarget(m, p, out, ebuf, elen)
 	if l == nil {
-		return dlFail(m, ebuf, elen, errNotDynamic.Error(), wasix.ErrnoNosys)
+		return errno
 	}
 	v, err := l.Sym(guestContext(ctx), uint32(s[0]), strings.TrimRight(name, "\x00"))
 	if err != nil {
