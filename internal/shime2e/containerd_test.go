@@ -557,8 +557,23 @@ func TestShimRestartPolicy(t *testing.T) {
 	if runs < 3 {
 		t.Errorf("the restart monitor ran the program %d times, want at least 3 (log %s)", runs, logPath)
 	}
-	// Told to keep it stopped, the monitor leaves it be.
+	// Told to keep it stopped, the monitor leaves it be. A pass of the
+	// monitor that began before the label changed may still start a task,
+	// and one started as the container goes is left without a container:
+	// the container goes once no task has been seen for 3 s (15 passes).
 	e.ctr("container", "label", "restarter", "containerd.io/restart.status=stopped")
+	for deadline, quiet := time.Now().Add(time.Minute), 0; quiet < 30; time.Sleep(100 * time.Millisecond) {
+		if !regexpLine(e.ctr("task", "ls"), "restarter") {
+			quiet++
+			continue
+		}
+		quiet = 0
+		if time.Now().After(deadline) {
+			t.Fatalf("the restarted task does not stay stopped:\n%s", e.ctr("task", "ls"))
+		}
+		e.ctrErr("task", "kill", "-s", "SIGKILL", "restarter")
+		e.ctrErr("task", "delete", "restarter")
+	}
 	for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
 		e.ctrErr("task", "delete", "restarter")
 		if _, code, _ := e.ctrErr("container", "rm", "restarter"); code == 0 {
