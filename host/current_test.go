@@ -7,10 +7,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/wasix-go/wasix"
 	"github.com/wasix-go/wasix/host"
+	"github.com/wasix-go/wasix/internal/abi"
+	"github.com/wasix-go/wasix/internal/kernel"
 )
 
 // currentGuest reads a program of testdata/guests/current/bin, built with
@@ -168,6 +172,33 @@ func TestCurrentForkEnv(t *testing.T) {
 	if r.err != nil || r.code != 129 || r.stdout != "" {
 		t.Errorf("proc_exit in a proc_fork_env child: %d %v %q", r.code, r.err, r.stdout)
 	}
+}
+
+// An exec'd proc_fork_env child that ends before the parent's call has
+// fully returned is the child's end, not the parent's: the hook holds the
+// parent until the exec'd program has exited (a race seen under load, where
+// the parent then exited with the child's status).
+func TestCurrentForkEnvChildEndsFirst(t *testing.T) {
+	var calls, waited atomic.Int32
+	hook := func(child *kernel.Process) {
+		calls.Add(1)
+		for range 200 { // at most 0.2 s: a child still running (not an exec'd one) is left be
+			if _, ended := child.ExitCode(); ended {
+				waited.Add(1)
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	abi.ForkEnvReturnHook.Store(&hook)
+	defer abi.ForkEnvReturnHook.Store(nil)
+	rt := newRuntime(t, host.RuntimeConfig{NoComputeInterrupts: true})
+	if err := rt.AddCommand(t.Context(), "exitprog", currentGuest(t, "exit.wasm")); err != nil {
+		t.Fatal(err)
+	}
+	r := runGuest(t, rt, currentGuest(t, "forkenv.wasm"), host.Config{Args: []string{"forkenv", "checks"}, MaxMemoryPages: currentPages})
+	checkTAP(t, r, 0)
+	t.Logf("hook calls %d, ended children %d", calls.Load(), waited.Load())
 }
 
 // A program importing calls no generation defines starts: the errno ones

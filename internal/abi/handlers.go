@@ -3,6 +3,7 @@ package abi
 import (
 	"context"
 	"slices"
+	"sync/atomic"
 
 	"github.com/tetratelabs/wazero/api"
 	"github.com/wasix-go/wasix"
@@ -28,6 +29,12 @@ func wrap(c call) api.GoModuleFunc {
 	})
 }
 
+// ForkEnvReturnHook, set by tests only, runs when a call of a
+// proc_fork_env child has returned in the parent (an exec or an exit),
+// with the child's process: a test makes the child end there, so that the
+// parent's checks after the call meet an ended child.
+var ForkEnvReturnHook atomic.Pointer[func(child *kernel.Process)]
+
 // wrapMod is wrap for a modCall: the same boundaries, with the module.
 func wrapMod(c modCall) api.GoModuleFunc {
 	return func(ctx context.Context, mod api.Module, stack []uint64) {
@@ -43,12 +50,22 @@ func wrapMod(c modCall) api.GoModuleFunc {
 			stack[0] = uint64(c(ctx, p, mod, stack))
 			return
 		}
+		self := t
 		t = t.Current() // a proc_fork_env child's calls act for the child
 		p := t.Process()
 		if t.Attention() {
 			boundary(ctx, mod, p, t)
 		}
 		stack[0] = uint64(c(t.CallContext(), p, mod, stack))
+		if h := ForkEnvReturnHook.Load(); h != nil && self.Current() != t {
+			(*h)(p)
+		}
+		if cur := self.Current(); cur != t {
+			// The call ended or exec'd the proc_fork_env child: it returns
+			// in the parent, and the child's exit (an exec'd program may
+			// already have ended) is no business of this goroutine.
+			t, p = cur, cur.Process()
+		}
 		if t.Attention() {
 			boundary(ctx, mod, p, t)
 		}
