@@ -114,6 +114,9 @@ func (s *syncBuffer) String() string {
 
 // startGuest runs the guest name with args under a loopback-only policy
 // (or pol, if not nil).
+// benchMemPages bounds a benchmark guest's memory (256 MiB).
+const benchMemPages = 4096
+
 func startGuest(t testing.TB, name string, pol *hostnet.Policy, args ...string) *guest {
 	t.Helper()
 	_, fast := t.(*testing.B)
@@ -160,6 +163,12 @@ func startGuest(t testing.TB, name string, pol *hostnet.Policy, args ...string) 
 		defer p.Close()
 		defer link.Close(context.Background())
 		pctx := kernel.WithProcess(experimental.WithImportResolver(ctx, link.Resolver()), p)
+		if fast {
+			// As the CLI runs programs: a memory reserved once and never
+			// moved, instead of wazero's slice copied at each memory.grow
+			// (a Go guest grows its memory a few pages at a time).
+			pctx = experimental.WithMemoryAllocator(pctx, LimitAllocator(benchMemPages))
+		}
 		mod, err := rt.InstantiateModule(pctx, compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
 		if err == nil {
 			_, err = mod.ExportedFunction("_start").Call(pctx)
