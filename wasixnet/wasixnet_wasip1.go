@@ -249,6 +249,14 @@ func socketFor(typ wasix.SockType, ap netip.AddrPort) (wasix.Fd, error) {
 	return fd, nil
 }
 
+// noDelay turns Nagle's algorithm off on a TCP connection, as Go's net
+// package does for every TCP conn (on wasip1 its own setNoDelay is a
+// stub): without it, each partial segment of a stream of writes waits for
+// the peer's delayed ACK. Best effort, like the standard library's.
+func noDelay(fd wasix.Fd) {
+	_ = wasix.SockSetOptFlag(fd, wasix.SockOptionNoDelay, true)
+}
+
 // pollable hands fd to Go's poller: a non-blocking descriptor given to
 // os.NewFile is registered with it.
 func pollable(fd wasix.Fd) (*os.File, syscall.RawConn, error) {
@@ -280,6 +288,9 @@ func dialOne(ctx context.Context, typ wasix.SockType, ap netip.AddrPort) (net.Co
 	if err != nil {
 		f.Close()
 		return nil, err
+	}
+	if typ == wasix.SockTypeSocketStream {
+		noDelay(fd)
 	}
 	c, err := net.FileConn(f)
 	f.Close() // the conn holds its own reference to the descriptor
@@ -382,6 +393,7 @@ func (l *listener) Accept() (net.Conn, error) {
 		}
 		return nil, opErr("accept", "tcp", l.addr, err)
 	}
+	noDelay(nfd)
 	f := os.NewFile(uintptr(nfd), "socket")
 	c, err := net.FileConn(f)
 	f.Close()

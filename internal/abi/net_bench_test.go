@@ -14,45 +14,66 @@ import (
 
 const echoChunk = 64 << 10
 
-// benchEcho streams b.N chunks through the echo server at addr, writing
-// and reading concurrently, and reports the throughput one way.
-func benchEcho(b *testing.B, addr string) {
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		b.Fatal(err)
+// benchEcho streams b.N chunks through the echo server at addr over
+// conns connections at once (b.N split between them), writing and reading
+// each concurrently, and reports the throughput one way, all connections
+// together.
+func benchEcho(b *testing.B, addr string, conns int) {
+	cs := make([]net.Conn, conns)
+	for i := range cs {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.Close()
+		// A stall fails the benchmark instead of hanging it.
+		c.SetDeadline(time.Now().Add(2 * time.Minute))
+		cs[i] = c
 	}
-	defer c.Close()
-	// A stall fails the benchmark instead of hanging it.
-	c.SetDeadline(time.Now().Add(2 * time.Minute))
-	out := make([]byte, echoChunk)
-	in := make([]byte, echoChunk)
 	b.SetBytes(echoChunk)
 	b.ResetTimer()
+	errc := make(chan error, conns)
+	for i, c := range cs {
+		n := b.N / conns
+		if i < b.N%conns {
+			n++
+		}
+		go func() { errc <- echoConn(c, n) }()
+	}
+	for range cs {
+		if err := <-errc; err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+}
+
+// echoConn writes n chunks to c while reading n back.
+func echoConn(c net.Conn, n int) error {
+	out := make([]byte, echoChunk)
+	in := make([]byte, echoChunk)
 	errc := make(chan error, 1)
 	go func() {
-		for i := 0; i < b.N; i++ {
+		for i := 0; i < n; i++ {
 			if _, err := c.Write(out); err != nil {
 				c.Close() // unblock the reader
-				errc <- fmt.Errorf("write %d of %d: %w", i, b.N, err)
+				errc <- fmt.Errorf("write %d of %d: %w", i, n, err)
 				return
 			}
 		}
 		errc <- nil
 	}()
-	for i := 0; i < b.N; i++ {
+	for i := 0; i < n; i++ {
 		if _, err := io.ReadFull(c, in); err != nil {
 			select {
 			case werr := <-errc:
-				b.Fatalf("read %d of %d: %v (writer: %v)", i, b.N, err, werr)
+				return fmt.Errorf("read %d of %d: %v (writer: %v)", i, n, err, werr)
 			default:
-				b.Fatalf("read %d of %d: %v (writer still going)", i, b.N, err)
+				return fmt.Errorf("read %d of %d: %v (writer still going)", i, n, err)
 			}
 		}
 	}
-	if err := <-errc; err != nil {
-		b.Fatal(err)
-	}
-	b.StopTimer()
+	return <-errc
 }
 
 // nativeEcho is the native peer of the guests' echo servers: the same
@@ -83,17 +104,23 @@ func nativeEcho(b *testing.B) string {
 }
 
 func BenchmarkNetTCPEcho(b *testing.B) {
-	b.Run("native", func(b *testing.B) { benchEcho(b, nativeEcho(b)) })
-	b.Run("guest-go", func(b *testing.B) {
-		g := startGuest(b, "netguest.wasm", nil, "echo", "127.0.0.1:0", "1")
-		benchEcho(b, g.listening())
-		g.wait()
-	})
-	b.Run("guest-c", func(b *testing.B) {
-		g := startGuest(b, "netc.wasm", nil, "echo", "127.0.0.1", "1")
-		benchEcho(b, "127.0.0.1:"+g.listening())
-		g.wait()
-	})
+	for _, conns := range []int{1, 16} {
+		b.Run(fmt.Sprintf("conns=%d", conns), func(b *testing.B) {
+			b.Run("native", func(b *testing.B) { benchEcho(b, nativeEcho(b), conns) })
+			b.Run("guest-go", func(b *testing.B) {
+				g := startGuest(b, "netguest.wasm", nil, "echo", "127.0.0.1:0", fmt.Sprint(conns))
+				benchEcho(b, g.listening(), conns)
+				g.wait()
+			})
+			if conns == 1 { // netc serves one connection after another
+				b.Run("guest-c", func(b *testing.B) {
+					g := startGuest(b, "netc.wasm", nil, "echo", "127.0.0.1", "1")
+					benchEcho(b, "127.0.0.1:"+g.listening(), conns)
+					g.wait()
+				})
+			}
+		})
+	}
 }
 
 // benchHTTP sends b.N sequential keep-alive requests to the server at addr.
