@@ -557,9 +557,15 @@ func (l *Linker) initTLS(ctx context.Context, th, caller *thread, m *module) err
 	if m == l.main {
 		return nil
 	}
-	f := th.insts[m].ExportedFunction("__wasm_init_tls")
+	// The size first: ExportedFunction makes a call engine (with a stack of
+	// its own) each time, which a module without thread-local data never
+	// needs.
 	size := m.constGlobal("__tls_size")
-	if f == nil || size == 0 {
+	if size == 0 {
+		return nil
+	}
+	f := th.insts[m].ExportedFunction("__wasm_init_tls")
+	if f == nil {
 		return nil
 	}
 	block := m.tlsBlock
