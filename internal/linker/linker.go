@@ -111,8 +111,8 @@ type Linker struct {
 // same layout, filled with its own instances: a function pointer is the
 // same number in every thread and calls that thread's code.
 type thread struct {
-	base    api.Module // its table, stack pointer, grow function (tags: the main thread's)
-	grow    api.Function
+	base    api.Module   // its table, stack pointer, grow function (tags: the main thread's)
+	grow    api.Function // looked up on the first growth: most runs never grow the table
 	insts   map[*module]api.Module
 	callers map[string]api.Function // call_dynamic's helpers by signature
 	gen     []api.Module
@@ -427,7 +427,7 @@ func (l *Linker) newThread(ctx context.Context, sp uint32, tagsFrom api.Module) 
 	if err != nil {
 		return nil, err
 	}
-	return &thread{base: inst, grow: inst.ExportedFunction("grow"), insts: map[*module]api.Module{},
+	return &thread{base: inst, insts: map[*module]api.Module{},
 		callers: map[string]api.Function{}}, nil
 }
 
@@ -459,6 +459,9 @@ func (l *Linker) ensureTable(ctx context.Context, n uint32) error {
 	}
 	delta := max(n-l.tableSize, 1024)
 	for _, th := range l.allThreads() {
+		if th.grow == nil {
+			th.grow = th.base.ExportedFunction("grow")
+		}
 		res, err := th.grow.Call(ctx, uint64(delta))
 		if err != nil {
 			return err
