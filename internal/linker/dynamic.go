@@ -52,32 +52,49 @@ func ValSize(v byte) uint32 {
 	return 4
 }
 
-// recordElems notes the signatures of m's element segments.
-func (l *Linker) recordElems(m *module) {
-	tb := -1
-	k := 0
-	for _, im := range m.bin.imports {
-		if im.kind == kindGlobal {
-			if im.module == "env" && im.name == "__table_base" {
-				tb = k
+// elemType is the signature of the function an element segment of a
+// module instantiated in the main thread put at slot. It is looked up
+// when asked rather than recorded at each instantiation: a start-up need
+// not fill a map with every function of every table. The latest module,
+// then its latest segment, wins, as the table's contents do.
+func (l *Linker) elemType(slot uint32) (funcType, bool) {
+	for j := len(l.elemMods) - 1; j >= 0; j-- {
+		m := l.elemMods[j]
+		tb := -1
+		k := 0
+		for _, im := range m.bin.imports {
+			if im.kind == kindGlobal {
+				if im.module == "env" && im.name == "__table_base" {
+					tb = k
+				}
+				k++
 			}
-			k++
 		}
-	}
-	for _, seg := range m.bin.elems {
-		base := uint32(seg.add)
-		if seg.global >= 0 {
-			if seg.global != tb {
+		for s := len(m.bin.elems) - 1; s >= 0; s-- {
+			seg := m.bin.elems[s]
+			base := uint32(seg.add)
+			if seg.global >= 0 {
+				if seg.global != tb {
+					continue
+				}
+				base += m.tableBase
+			}
+			if slot < base || uint64(slot) >= uint64(base)+uint64(len(seg.funcs)) {
 				continue
 			}
-			base += m.tableBase
-		}
-		for i, f := range seg.funcs {
-			if t, ok := m.bin.funcTypeOf(f); ok {
-				l.types[base+uint32(i)] = t
-			}
+			return m.bin.funcTypeOf(seg.funcs[slot-base])
 		}
 	}
+	return funcType{}, false
+}
+
+// typeOf is the signature of the function at table index slot: one the
+// linker put there, a closure, or one of an element segment.
+func (l *Linker) typeOf(slot uint32) (funcType, bool) {
+	if t, ok := l.types[slot]; ok {
+		return t, true
+	}
+	return l.elemType(slot)
 }
 
 // Signature returns the parameter and result types (binary value types)
@@ -86,7 +103,7 @@ func (l *Linker) recordElems(m *module) {
 func (l *Linker) Signature(slot uint32) (params, results []byte, closure bool, err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	t, ok := l.types[slot]
+	t, ok := l.typeOf(slot)
 	if !ok {
 		return nil, nil, false, ErrUnknownFunction
 	}
@@ -98,7 +115,7 @@ func (l *Linker) Signature(slot uint32) (params, results []byte, closure bool, e
 // callee is the error.
 func (l *Linker) CallDynamic(ctx context.Context, caller api.Module, slot uint32, args []uint64) ([]uint64, error) {
 	l.mu.Lock()
-	t, ok := l.types[slot]
+	t, ok := l.typeOf(slot)
 	var fn api.Function
 	var err error
 	if ok {

@@ -19,6 +19,7 @@ package linker
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"path"
@@ -97,7 +98,8 @@ type Linker struct {
 	generated []api.Module
 	compiled  []wazero.CompiledModule
 
-	types        map[uint32]funcType // signature of each known table slot
+	types        map[uint32]funcType // signature of each slot the linker filled, and closures'
+	elemMods     []*module           // modules whose element segments fill slots (elemType)
 	closures     map[uint32]bool     // slots given out by ClosureAllocate
 	freeClosures []uint32
 	closureDefs  map[uint32]closureDef // how each prepared closure was made, for new threads
@@ -109,8 +111,8 @@ type Linker struct {
 // same layout, filled with its own instances: a function pointer is the
 // same number in every thread and calls that thread's code.
 type thread struct {
-	base    api.Module // its table, stack pointer, grow function (tags: the main thread's)
-	grow    api.Function
+	base    api.Module   // its table, stack pointer, grow function (tags: the main thread's)
+	grow    api.Function // looked up on the first growth: most runs never grow the table
 	insts   map[*module]api.Module
 	callers map[string]api.Function // call_dynamic's helpers by signature
 	gen     []api.Module
@@ -425,7 +427,7 @@ func (l *Linker) newThread(ctx context.Context, sp uint32, tagsFrom api.Module) 
 	if err != nil {
 		return nil, err
 	}
-	return &thread{base: inst, grow: inst.ExportedFunction("grow"), insts: map[*module]api.Module{},
+	return &thread{base: inst, insts: map[*module]api.Module{},
 		callers: map[string]api.Function{}}, nil
 }
 
@@ -457,6 +459,9 @@ func (l *Linker) ensureTable(ctx context.Context, n uint32) error {
 	}
 	delta := max(n-l.tableSize, 1024)
 	for _, th := range l.allThreads() {
+		if th.grow == nil {
+			th.grow = th.base.ExportedFunction("grow")
+		}
 		res, err := th.grow.Call(ctx, uint64(delta))
 		if err != nil {
 			return err
@@ -469,6 +474,14 @@ func (l *Linker) ensureTable(ctx context.Context, n uint32) error {
 	return nil
 }
 
+// modConfig instantiates every module the linker instantiates: unnamed,
+// with no start function (the linker runs constructors itself). It is
+// made once, and with a random source of its own: wazero makes a module's
+// system context at each instantiation, and without one it seeds a new
+// math/rand generator each time (some 10 µs, for modules that never read
+// it: the host, not wazero, answers random_get).
+var modConfig = wazero.NewModuleConfig().WithName("").WithStartFunctions().WithRandSource(rand.Reader)
+
 // instantiateGenerated compiles and instantiates a generated module whose
 // imports resolve through names.
 func (l *Linker) instantiateGenerated(ctx context.Context, b *modBuilder, names map[string]api.Module) (api.Module, error) {
@@ -477,7 +490,7 @@ func (l *Linker) instantiateGenerated(ctx context.Context, b *modBuilder, names 
 		return nil, fmt.Errorf("linker: generated module: %w", err)
 	}
 	ictx := experimental.WithImportResolver(ctx, func(name string) api.Module { return names[name] })
-	inst, err := l.cfg.Runtime.InstantiateModule(ictx, c, wazero.NewModuleConfig().WithName("").WithStartFunctions())
+	inst, err := l.cfg.Runtime.InstantiateModule(ictx, c, modConfig)
 	if err != nil {
 		if owned {
 			c.Close(ctx)
@@ -547,9 +560,15 @@ func (l *Linker) initTLS(ctx context.Context, th, caller *thread, m *module) err
 	if m == l.main {
 		return nil
 	}
-	f := th.insts[m].ExportedFunction("__wasm_init_tls")
+	// The size first: ExportedFunction makes a call engine (with a stack of
+	// its own) each time, which a module without thread-local data never
+	// needs.
 	size := m.constGlobal("__tls_size")
-	if f == nil || size == 0 {
+	if size == 0 {
+		return nil
+	}
+	f := th.insts[m].ExportedFunction("__wasm_init_tls")
+	if f == nil {
 		return nil
 	}
 	block := m.tlsBlock
@@ -838,12 +857,26 @@ func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wa
 	for _, g := range envGlobals {
 		env.export(g.name, kindGlobal, env.globalI32(g.mutable, g.v))
 	}
-	envInst, err := l.instantiateGenerated(ctx, env, names)
-	if err != nil {
-		return fmt.Errorf("%s: %w", m.path, err)
+	// The GOT goes into the env module (one instance for the three
+	// namespaces: fewer instances make a faster start) unless a name is
+	// in two of them; then GOT.mem and GOT.func get one module, or one
+	// each when they share a name too; none when empty.
+	envNames := map[string]bool{}
+	for name := range env.nExport {
+		envNames[name] = true
 	}
-	// The GOT: one module for both namespaces unless a name is in both,
-	// none when empty (fewer instances make a faster start).
+	memNames := map[string]bool{}
+	for _, e := range gotMem {
+		memNames[e.name] = true
+	}
+	envClash, clash := false, false
+	for _, e := range gotMem {
+		envClash = envClash || envNames[e.name]
+	}
+	for _, e := range gotFunc {
+		envClash = envClash || envNames[e.name]
+		clash = clash || memNames[e.name]
+	}
 	gotModule := func(entries ...[]gotEntry) (api.Module, error) {
 		b := newModBuilder()
 		n := 0
@@ -858,27 +891,35 @@ func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wa
 		}
 		return l.instantiateGenerated(ctx, b, nil)
 	}
-	clash := false
-	memNames := map[string]bool{}
-	for _, e := range gotMem {
-		memNames[e.name] = true
-	}
-	for _, e := range gotFunc {
-		clash = clash || memNames[e.name]
-	}
-	var memInst, funcInst api.Module
-	if clash {
-		if memInst, err = gotModule(gotMem); err != nil {
-			return err
+	var envInst, memInst, funcInst api.Module
+	var err error
+	if !envClash && !clash {
+		for _, es := range [][]gotEntry{gotMem, gotFunc} {
+			for _, e := range es {
+				env.export(e.name, kindGlobal, env.globalI32(true, e.v))
+			}
 		}
-		if funcInst, err = gotModule(gotFunc); err != nil {
-			return err
+		if envInst, err = l.instantiateGenerated(ctx, env, names); err != nil {
+			return fmt.Errorf("%s: %w", m.path, err)
 		}
+		memInst, funcInst = envInst, envInst
 	} else {
-		if memInst, err = gotModule(gotMem, gotFunc); err != nil {
-			return err
+		if envInst, err = l.instantiateGenerated(ctx, env, names); err != nil {
+			return fmt.Errorf("%s: %w", m.path, err)
 		}
-		funcInst = memInst
+		if clash {
+			if memInst, err = gotModule(gotMem); err != nil {
+				return err
+			}
+			if funcInst, err = gotModule(gotFunc); err != nil {
+				return err
+			}
+		} else {
+			if memInst, err = gotModule(gotMem, gotFunc); err != nil {
+				return err
+			}
+			funcInst = memInst
+		}
 	}
 	resolver := func(name string) api.Module {
 		switch name {
@@ -891,18 +932,17 @@ func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wa
 		}
 		return l.cfg.Resolver(name)
 	}
-	inst, err := l.cfg.Runtime.InstantiateModule(experimental.WithImportResolver(ctx, resolver), code,
-		wazero.NewModuleConfig().WithName("").WithStartFunctions())
+	inst, err := l.cfg.Runtime.InstantiateModule(experimental.WithImportResolver(ctx, resolver), code, modConfig)
 	if err != nil {
 		return fmt.Errorf("%s: %w", m.path, err)
 	}
 	th.insts[m] = inst
 	if th == l.mainTh {
 		m.inst = inst
-		l.recordElems(m)
+		l.elemMods = append(l.elemMods, m)
 	} else {
 		th.gen = append(th.gen, envInst)
-		if memInst != nil {
+		if memInst != nil && memInst != envInst {
 			th.gen = append(th.gen, memInst)
 		}
 		if funcInst != nil && funcInst != memInst {
