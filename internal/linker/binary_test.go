@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/wasix-go/wasix/internal/wasmbin"
 )
 
 func readGuest(t testing.TB, name string) []byte {
@@ -79,7 +81,7 @@ func FuzzParse(f *testing.F) {
 // for constants.
 func TestModBuilderSLEB(t *testing.T) {
 	for _, v := range []int64{0, 1, -1, 63, 64, -64, -65, 1 << 31, -(1 << 31)} {
-		b := appendSLEB(nil, v)
+		b := wasmbin.AppendSLEB(nil, v)
 		r := &reader{b: b}
 		got, err := r.sleb()
 		if err != nil || got != v || r.off != len(b) {

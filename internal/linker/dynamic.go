@@ -239,7 +239,7 @@ func (l *Linker) prepareIn(ctx context.Context, th *thread, slot uint32, d closu
 	body := []byte{1, 3, valI32} // three i32 locals
 	u := func(v uint64) { body = wasmbin.AppendULEB(body, v) }
 	op := func(ops ...byte) { body = append(body, ops...) }
-	i32 := func(v uint32) { op(0x41); body = appendSLEB(body, int64(int32(v))) }
+	i32 := func(v uint32) { op(0x41); body = wasmbin.AppendSLEB(body, int64(int32(v))) }
 	op(0x23)
 	u(uint64(sp))
 	op(0x22)

@@ -112,7 +112,7 @@ func (m *modBuilder) globalI32(mutable bool, v uint32) uint32 {
 		mut = 1
 	}
 	b := []byte{valI32, mut, 0x41}
-	b = appendSLEB(b, int64(int32(v)))
+	b = wasmbin.AppendSLEB(b, int64(int32(v)))
 	m.globals = append(m.globals, append(b, 0x0b))
 	return m.nGlobImp + uint32(len(m.globals)) - 1
 }
@@ -138,24 +138,13 @@ func (m *modBuilder) export(name string, kind byte, index uint32) {
 // elem adds an active segment putting functions into table 0 from offset.
 func (m *modBuilder) elem(offset uint32, funcs ...uint32) {
 	b := []byte{0, 0x41}
-	b = appendSLEB(b, int64(int32(offset)))
+	b = wasmbin.AppendSLEB(b, int64(int32(offset)))
 	b = append(b, 0x0b)
 	b = wasmbin.AppendULEB(b, uint64(len(funcs)))
 	for _, f := range funcs {
 		b = wasmbin.AppendULEB(b, uint64(f))
 	}
 	m.elems = append(m.elems, b)
-}
-
-func appendSLEB(b []byte, v int64) []byte {
-	for {
-		c := byte(v & 0x7f)
-		v >>= 7
-		if (v == 0 && c&0x40 == 0) || (v == -1 && c&0x40 != 0) {
-			return append(b, c)
-		}
-		b = append(b, c|0x80)
-	}
 }
 
 func section(out []byte, id byte, items [][]byte) []byte {
@@ -213,7 +202,7 @@ func callIndirectBody(typeIdx uint32, t funcType, slot uint32) []byte {
 		b = wasmbin.AppendULEB(b, uint64(i))
 	}
 	b = append(b, 0x41)
-	b = appendSLEB(b, int64(int32(slot)))
+	b = wasmbin.AppendSLEB(b, int64(int32(slot)))
 	b = append(b, 0x11)
 	b = wasmbin.AppendULEB(b, uint64(typeIdx))
 	b = append(b, 0, 0x0b)
