@@ -3,6 +3,8 @@ package linker
 import (
 	"errors"
 	"fmt"
+
+	"github.com/wasix-go/wasix/internal/wasmbin"
 )
 
 // The parts of a module the linker reads before instantiating it: what it
@@ -94,103 +96,10 @@ type elemSeg struct {
 // errFormat reports a malformed module.
 var errFormat = errors.New("malformed module")
 
-type reader struct {
-	b   []byte
-	off int
-}
-
-func (r *reader) byte() (byte, error) {
-	if r.off >= len(r.b) {
-		return 0, errFormat
-	}
-	c := r.b[r.off]
-	r.off++
-	return c, nil
-}
-
-func (r *reader) uleb() (uint64, error) {
-	var v uint64
-	for shift := uint(0); shift < 64; shift += 7 {
-		c, err := r.byte()
-		if err != nil {
-			return 0, err
-		}
-		v |= uint64(c&0x7f) << shift
-		if c&0x80 == 0 {
-			return v, nil
-		}
-	}
-	return 0, errFormat
-}
-
-func (r *reader) u32() (uint32, error) {
-	v, err := r.uleb()
-	if err == nil && v > 1<<32-1 {
-		err = errFormat
-	}
-	return uint32(v), err
-}
-
-func (r *reader) sleb() (int64, error) {
-	var v int64
-	var shift uint
-	for shift < 64 {
-		c, err := r.byte()
-		if err != nil {
-			return 0, err
-		}
-		v |= int64(c&0x7f) << shift
-		shift += 7
-		if c&0x80 == 0 {
-			if shift < 64 && c&0x40 != 0 {
-				v |= -1 << shift
-			}
-			return v, nil
-		}
-	}
-	return 0, errFormat
-}
-
-func (r *reader) bytes(n uint64) ([]byte, error) {
-	if n > uint64(len(r.b)-r.off) {
-		return nil, errFormat
-	}
-	out := r.b[r.off : r.off+int(n)]
-	r.off += int(n)
-	return out, nil
-}
-
-func (r *reader) name() (string, error) {
-	n, err := r.uleb()
-	if err != nil {
-		return "", err
-	}
-	b, err := r.bytes(n)
-	return string(b), err
-}
-
-// count reads a vector length, bounded by the bytes left so that a bad
-// count cannot make the reader allocate without end.
-func (r *reader) count() (int, error) {
-	n, err := r.uleb()
-	if err != nil || n > uint64(len(r.b)-r.off) {
-		return 0, errFormat
-	}
-	return int(n), nil
-}
-
-func (r *reader) limits() (min uint64, err error) {
-	flags, err := r.byte()
-	if err != nil {
-		return 0, err
-	}
-	if min, err = r.uleb(); err != nil {
-		return 0, err
-	}
-	if flags&1 != 0 {
-		_, err = r.uleb()
-	}
-	return min, err
+// limitsMin reads a table's or memory's limits, keeping the minimum.
+func limitsMin(r *wasmbin.Reader) (uint64, error) {
+	l, err := r.Limits()
+	return l.Min, err
 }
 
 // Parse reads the sections of a module that linking needs.
@@ -199,24 +108,24 @@ func Parse(wasm []byte) (*Binary, error) {
 		return nil, fmt.Errorf("not a WebAssembly module")
 	}
 	b := &Binary{}
-	r := &reader{b: wasm, off: 8}
-	for r.off < len(r.b) {
-		id, err := r.byte()
+	r := wasmbin.NewReader(wasm[8:])
+	for !r.Done() {
+		id, err := r.Byte()
 		if err != nil {
 			return nil, err
 		}
-		size, err := r.uleb()
+		size, err := r.U64()
 		if err != nil {
 			return nil, err
 		}
-		body, err := r.bytes(size)
+		body, err := r.Bytes(size)
 		if err != nil {
 			return nil, err
 		}
-		s := &reader{b: body}
+		s := wasmbin.NewReader(body)
 		switch id {
 		case 0:
-			name, err := s.name()
+			name, err := s.Name()
 			if err != nil {
 				return nil, err
 			}
@@ -231,10 +140,10 @@ func Parse(wasm []byte) (*Binary, error) {
 			err = b.parseImports(s)
 		case 3:
 			var n int
-			if n, err = s.count(); err == nil {
+			if n, err = s.Count(); err == nil {
 				for i := 0; i < n && err == nil; i++ {
 					var t uint32
-					t, err = s.u32()
+					t, err = s.U32()
 					b.funcs = append(b.funcs, t)
 				}
 			}
@@ -256,22 +165,22 @@ func Parse(wasm []byte) (*Binary, error) {
 	return b, nil
 }
 
-func (b *Binary) parseTypes(s *reader) error {
-	n, err := s.count()
+func (b *Binary) parseTypes(s *wasmbin.Reader) error {
+	n, err := s.Count()
 	if err != nil {
 		return err
 	}
 	for i := 0; i < n; i++ {
-		if form, err := s.byte(); err != nil || form != 0x60 {
+		if form, err := s.Byte(); err != nil || form != 0x60 {
 			return fmt.Errorf("type %d: not a function type", i)
 		}
 		var t funcType
 		for _, dst := range []*[]byte{&t.params, &t.results} {
-			k, err := s.count()
+			k, err := s.Count()
 			if err != nil {
 				return err
 			}
-			v, err := s.bytes(uint64(k))
+			v, err := s.Bytes(uint64(k))
 			if err != nil {
 				return err
 			}
@@ -282,48 +191,47 @@ func (b *Binary) parseTypes(s *reader) error {
 	return nil
 }
 
-func (b *Binary) parseImports(s *reader) error {
-	n, err := s.count()
+func (b *Binary) parseImports(s *wasmbin.Reader) error {
+	n, err := s.Count()
 	if err != nil {
 		return err
 	}
 	for i := 0; i < n; i++ {
 		var im importEntry
-		if im.module, err = s.name(); err != nil {
+		if im.module, err = s.Name(); err != nil {
 			return err
 		}
-		if im.name, err = s.name(); err != nil {
+		if im.name, err = s.Name(); err != nil {
 			return err
 		}
-		if im.kind, err = s.byte(); err != nil {
+		if im.kind, err = s.Byte(); err != nil {
 			return err
 		}
 		switch im.kind {
 		case kindFunc:
-			im.typ, err = s.u32()
+			im.typ, err = s.U32()
 			if err == nil && int(im.typ) >= len(b.types) {
 				err = errFormat
 			}
 			b.importFuncs++
 		case kindTable:
-			if _, err = s.byte(); err == nil {
-				im.tableMin, err = s.limits()
+			if _, err = s.Byte(); err == nil {
+				im.tableMin, err = limitsMin(s)
 			}
 		case kindMemory:
-			if s.off < len(s.b) {
-				b.shared = b.shared || s.b[s.off]&2 != 0
-			}
-			_, err = s.limits()
+			var l wasmbin.Limits
+			l, err = s.Limits()
+			b.shared = b.shared || l.Shared
 		case kindGlobal:
-			if im.valType, err = s.byte(); err == nil {
+			if im.valType, err = s.Byte(); err == nil {
 				var m byte
-				m, err = s.byte()
+				m, err = s.Byte()
 				im.mutable = m == 1
 			}
 			b.importGlobs++
 		case kindTag:
-			if _, err = s.byte(); err == nil {
-				im.typ, err = s.u32()
+			if _, err = s.Byte(); err == nil {
+				im.typ, err = s.U32()
 			}
 		default:
 			return fmt.Errorf("import kind %d", im.kind)
@@ -336,36 +244,36 @@ func (b *Binary) parseImports(s *reader) error {
 	return nil
 }
 
-func (b *Binary) parseGlobals(s *reader) error {
-	n, err := s.count()
+func (b *Binary) parseGlobals(s *wasmbin.Reader) error {
+	n, err := s.Count()
 	if err != nil {
 		return err
 	}
 	for i := 0; i < n; i++ {
 		var g globalDef
-		if g.valType, err = s.byte(); err != nil {
+		if g.valType, err = s.Byte(); err != nil {
 			return err
 		}
-		m, err := s.byte()
+		m, err := s.Byte()
 		if err != nil {
 			return err
 		}
 		g.mutable = m == 1
 		// The initialiser: a constant is kept; anything else is skipped
 		// to its end.
-		op, err := s.byte()
+		op, err := s.Byte()
 		if err != nil {
 			return err
 		}
 		switch op {
 		case 0x41, 0x42:
-			if g.init, err = s.sleb(); err != nil {
+			if g.init, err = s.SLEB(); err != nil {
 				return err
 			}
 			g.hasInit = true
 		}
 		for op != 0x0b {
-			if op, err = s.byte(); err != nil {
+			if op, err = s.Byte(); err != nil {
 				return err
 			}
 		}
@@ -374,20 +282,20 @@ func (b *Binary) parseGlobals(s *reader) error {
 	return nil
 }
 
-func (b *Binary) parseExports(s *reader) error {
-	n, err := s.count()
+func (b *Binary) parseExports(s *wasmbin.Reader) error {
+	n, err := s.Count()
 	if err != nil {
 		return err
 	}
 	for i := 0; i < n; i++ {
 		var e exportEntry
-		if e.name, err = s.name(); err != nil {
+		if e.name, err = s.Name(); err != nil {
 			return err
 		}
-		if e.kind, err = s.byte(); err != nil {
+		if e.kind, err = s.Byte(); err != nil {
 			return err
 		}
-		if e.index, err = s.u32(); err != nil {
+		if e.index, err = s.U32(); err != nil {
 			return err
 		}
 		b.exports = append(b.exports, e)
@@ -407,36 +315,36 @@ const (
 	symbolWeak = 0x1
 )
 
-func parseDylink(s *reader) (*Dylink, error) {
+func parseDylink(s *wasmbin.Reader) (*Dylink, error) {
 	d := &Dylink{TLSExports: map[string]bool{}, WeakImports: map[string]bool{}}
-	for s.off < len(s.b) {
-		typ, err := s.byte()
+	for !s.Done() {
+		typ, err := s.Byte()
 		if err != nil {
 			return nil, err
 		}
-		size, err := s.uleb()
+		size, err := s.U64()
 		if err != nil {
 			return nil, err
 		}
-		body, err := s.bytes(size)
+		body, err := s.Bytes(size)
 		if err != nil {
 			return nil, err
 		}
-		ss := &reader{b: body}
+		ss := wasmbin.NewReader(body)
 		switch typ {
 		case dylinkMemInfo:
 			for _, p := range []*uint32{&d.MemSize, &d.MemAlign, &d.TableSize, &d.TableAlign} {
-				if *p, err = ss.u32(); err != nil {
+				if *p, err = ss.U32(); err != nil {
 					return nil, err
 				}
 			}
 		case dylinkNeeded, dylinkRuntimePath:
-			n, err := ss.count()
+			n, err := ss.Count()
 			if err != nil {
 				return nil, err
 			}
 			for i := 0; i < n; i++ {
-				name, err := ss.name()
+				name, err := ss.Name()
 				if err != nil {
 					return nil, err
 				}
@@ -447,16 +355,16 @@ func parseDylink(s *reader) (*Dylink, error) {
 				}
 			}
 		case dylinkExportInfo:
-			n, err := ss.count()
+			n, err := ss.Count()
 			if err != nil {
 				return nil, err
 			}
 			for i := 0; i < n; i++ {
-				name, err := ss.name()
+				name, err := ss.Name()
 				if err != nil {
 					return nil, err
 				}
-				flags, err := ss.u32()
+				flags, err := ss.U32()
 				if err != nil {
 					return nil, err
 				}
@@ -465,20 +373,20 @@ func parseDylink(s *reader) (*Dylink, error) {
 				}
 			}
 		case dylinkImportInfo:
-			n, err := ss.count()
+			n, err := ss.Count()
 			if err != nil {
 				return nil, err
 			}
 			for i := 0; i < n; i++ {
-				mod, err := ss.name()
+				mod, err := ss.Name()
 				if err != nil {
 					return nil, err
 				}
-				field, err := ss.name()
+				field, err := ss.Name()
 				if err != nil {
 					return nil, err
 				}
-				flags, err := ss.u32()
+				flags, err := ss.U32()
 				if err != nil {
 					return nil, err
 				}
@@ -548,27 +456,27 @@ func (b *Binary) funcTypeOf(i uint32) (funcType, bool) {
 // parseElems reads the active segments of table 0 that list function
 // indexes (what wasm-ld writes); others are skipped, their functions then
 // unknown to reflection.
-func (b *Binary) parseElems(s *reader) error {
-	n, err := s.count()
+func (b *Binary) parseElems(s *wasmbin.Reader) error {
+	n, err := s.Count()
 	if err != nil {
 		return err
 	}
 	for i := 0; i < n; i++ {
-		flags, err := s.u32()
+		flags, err := s.U32()
 		if err != nil {
 			return err
 		}
 		seg := elemSeg{global: -1}
 		active := flags&1 == 0
 		if flags&2 != 0 && active {
-			if t, err := s.u32(); err != nil || t != 0 {
+			if t, err := s.U32(); err != nil || t != 0 {
 				return fmt.Errorf("element segment of table %d", t)
 			}
 		}
 		if active {
 			// The offset: i32.const, global.get, i32.add, end.
 			for {
-				op, err := s.byte()
+				op, err := s.Byte()
 				if err != nil {
 					return err
 				}
@@ -577,13 +485,13 @@ func (b *Binary) parseElems(s *reader) error {
 				}
 				switch op {
 				case 0x41:
-					v, err := s.sleb()
+					v, err := s.SLEB()
 					if err != nil {
 						return err
 					}
 					seg.add += v
 				case 0x23:
-					g, err := s.u32()
+					g, err := s.U32()
 					if err != nil {
 						return err
 					}
@@ -595,35 +503,35 @@ func (b *Binary) parseElems(s *reader) error {
 			}
 		}
 		if flags&3 != 0 { // an element kind (or reference type) byte
-			if _, err := s.byte(); err != nil {
+			if _, err := s.Byte(); err != nil {
 				return err
 			}
 		}
-		k, err := s.count()
+		k, err := s.Count()
 		if err != nil {
 			return err
 		}
 		for j := 0; j < k; j++ {
 			if flags&4 != 0 { // expressions: ref.func f end, or ref.null
-				op, err := s.byte()
+				op, err := s.Byte()
 				if err != nil {
 					return err
 				}
 				var f uint32
 				if op == 0xd2 {
-					if f, err = s.u32(); err != nil {
+					if f, err = s.U32(); err != nil {
 						return err
 					}
-				} else if _, err := s.byte(); err != nil {
+				} else if _, err := s.Byte(); err != nil {
 					return err
 				}
-				if _, err := s.byte(); err != nil {
+				if _, err := s.Byte(); err != nil {
 					return err
 				}
 				seg.funcs = append(seg.funcs, f)
 				continue
 			}
-			f, err := s.u32()
+			f, err := s.U32()
 			if err != nil {
 				return err
 			}

@@ -4,8 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/wasix-go/wasix/internal/wasmbin"
 )
 
 func readGuest(t testing.TB, name string) []byte {
@@ -75,17 +73,4 @@ func FuzzParse(f *testing.F) {
 		_, _ = Parse(b)
 		_ = IsDynamic(b)
 	})
-}
-
-// TestModBuilderSLEB checks the signed LEB128 the generated modules use
-// for constants.
-func TestModBuilderSLEB(t *testing.T) {
-	for _, v := range []int64{0, 1, -1, 63, 64, -64, -65, 1 << 31, -(1 << 31)} {
-		b := wasmbin.AppendSLEB(nil, v)
-		r := &reader{b: b}
-		got, err := r.sleb()
-		if err != nil || got != v || r.off != len(b) {
-			t.Errorf("%d: got %d (%v), used %d of %d bytes", v, got, err, r.off, len(b))
-		}
-	}
 }

@@ -48,25 +48,25 @@ func RewriteAtomics(module []byte) (out []byte, changed bool, err error) {
 		body []byte
 	}
 	var secs []section
-	r := &reader{b: module, off: 8}
+	r := &Reader{b: module, off: 8}
 	var nTypes, nFuncImports uint32
 	code := -1
 	for r.off < len(r.b) {
-		id, err := r.byte()
+		id, err := r.Byte()
 		if err != nil {
 			return nil, false, err
 		}
-		size, err := r.u32()
+		size, err := r.U32()
 		if err != nil {
 			return nil, false, err
 		}
-		body, err := r.bytes(size)
+		body, err := r.Bytes(uint64(size))
 		if err != nil {
 			return nil, false, err
 		}
 		switch id {
 		case 1:
-			if nTypes, err = (&reader{b: body}).u32(); err != nil {
+			if nTypes, err = (&Reader{b: body}).U32(); err != nil {
 				return nil, false, err
 			}
 		case 2:
@@ -103,8 +103,8 @@ func RewriteAtomics(module []byte) (out []byte, changed bool, err error) {
 		if body == nil {
 			b = AppendULEB(nil, 3)
 		} else {
-			s := &reader{b: body}
-			n, _ := s.u32()
+			s := &Reader{b: body}
+			n, _ := s.U32()
 			b = AppendULEB(nil, uint64(n)+3)
 			b = append(b, body[s.off:]...)
 		}
@@ -119,9 +119,9 @@ func RewriteAtomics(module []byte) (out []byte, changed bool, err error) {
 		var n uint32
 		rest := body
 		if body != nil {
-			s := &reader{b: body}
+			s := &Reader{b: body}
 			var err error
-			if n, err = s.u32(); err != nil {
+			if n, err = s.U32(); err != nil {
 				return nil, err
 			}
 			rest = body[s.off:]
@@ -187,38 +187,38 @@ func appendName(b []byte, s string) []byte {
 
 // countFuncImports counts the function imports of an import section.
 func countFuncImports(body []byte) (uint32, error) {
-	s := &reader{b: body}
-	n, err := s.u32()
+	s := &Reader{b: body}
+	n, err := s.U32()
 	if err != nil {
 		return 0, err
 	}
 	var funcs uint32
 	for i := uint32(0); i < n; i++ {
-		if _, err := s.name(); err != nil {
+		if _, err := s.Name(); err != nil {
 			return 0, err
 		}
-		if _, err := s.name(); err != nil {
+		if _, err := s.Name(); err != nil {
 			return 0, err
 		}
-		kind, err := s.byte()
+		kind, err := s.Byte()
 		if err != nil {
 			return 0, err
 		}
 		switch kind {
 		case 0:
 			funcs++
-			_, err = s.u32()
+			_, err = s.U32()
 		case 1:
-			if _, err = s.byte(); err == nil {
-				_, err = s.limits()
+			if _, err = s.Byte(); err == nil {
+				_, err = s.Limits()
 			}
 		case 2:
-			_, err = s.limits()
+			_, err = s.Limits()
 		case 3:
-			_, err = s.bytes(2)
+			_, err = s.Bytes(2)
 		case 4:
-			if _, err = s.byte(); err == nil {
-				_, err = s.u32()
+			if _, err = s.Byte(); err == nil {
+				_, err = s.U32()
 			}
 		default:
 			err = fmt.Errorf("%w: import kind %d", ErrFormat, kind)
@@ -260,30 +260,30 @@ func scanCode(body []byte) (bool, error) {
 
 // walkBodies calls f with the expression of each function body.
 func walkBodies(body []byte, f func(expr []byte) error) error {
-	s := &reader{b: body}
-	n, err := s.u32()
+	s := &Reader{b: body}
+	n, err := s.U32()
 	if err != nil {
 		return err
 	}
 	for i := uint32(0); i < n; i++ {
-		size, err := s.u32()
+		size, err := s.U32()
 		if err != nil {
 			return err
 		}
-		fb, err := s.bytes(size)
+		fb, err := s.Bytes(uint64(size))
 		if err != nil {
 			return err
 		}
-		fr := &reader{b: fb}
-		groups, err := fr.u32()
+		fr := &Reader{b: fb}
+		groups, err := fr.U32()
 		if err != nil {
 			return err
 		}
 		for j := uint32(0); j < groups; j++ {
-			if _, err := fr.u32(); err != nil {
+			if _, err := fr.U32(); err != nil {
 				return err
 			}
-			if _, err := fr.byte(); err != nil {
+			if _, err := fr.Byte(); err != nil {
 				return err
 			}
 		}
@@ -295,31 +295,31 @@ func walkBodies(body []byte, f func(expr []byte) error) error {
 }
 
 func (rw *rewriter) code(body []byte) ([]byte, error) {
-	s := &reader{b: body}
-	n, err := s.u32()
+	s := &Reader{b: body}
+	n, err := s.U32()
 	if err != nil {
 		return nil, err
 	}
 	out := AppendULEB(make([]byte, 0, len(body)+len(body)/16), uint64(n))
 	for i := uint32(0); i < n; i++ {
-		size, err := s.u32()
+		size, err := s.U32()
 		if err != nil {
 			return nil, err
 		}
-		fb, err := s.bytes(size)
+		fb, err := s.Bytes(uint64(size))
 		if err != nil {
 			return nil, err
 		}
-		fr := &reader{b: fb}
-		groups, err := fr.u32()
+		fr := &Reader{b: fb}
+		groups, err := fr.U32()
 		if err != nil {
 			return nil, err
 		}
 		for j := uint32(0); j < groups; j++ {
-			if _, err := fr.u32(); err != nil {
+			if _, err := fr.U32(); err != nil {
 				return nil, err
 			}
-			if _, err := fr.byte(); err != nil {
+			if _, err := fr.Byte(); err != nil {
 				return nil, err
 			}
 		}
@@ -335,7 +335,7 @@ func (rw *rewriter) code(body []byte) ([]byte, error) {
 }
 
 // expr rewrites a constant expression (ending in end) at the start of s.
-func (rw *rewriter) expr(s *reader) ([]byte, error) {
+func (rw *rewriter) expr(s *Reader) ([]byte, error) {
 	start := s.off
 	depth := 0
 	out, n, err := walk(s.b[s.off:], rw, nil, &depth, true)
@@ -347,14 +347,14 @@ func (rw *rewriter) expr(s *reader) ([]byte, error) {
 }
 
 func (rw *rewriter) globals(body []byte) ([]byte, error) {
-	s := &reader{b: body}
-	n, err := s.u32()
+	s := &Reader{b: body}
+	n, err := s.U32()
 	if err != nil {
 		return nil, err
 	}
 	out := AppendULEB(nil, uint64(n))
 	for i := uint32(0); i < n; i++ {
-		t, err := s.bytes(2) // value type, mutability
+		t, err := s.Bytes(2) // value type, mutability
 		if err != nil {
 			return nil, err
 		}
@@ -369,22 +369,22 @@ func (rw *rewriter) globals(body []byte) ([]byte, error) {
 }
 
 func (rw *rewriter) exports(body []byte) ([]byte, error) {
-	s := &reader{b: body}
-	n, err := s.u32()
+	s := &Reader{b: body}
+	n, err := s.U32()
 	if err != nil {
 		return nil, err
 	}
 	out := AppendULEB(nil, uint64(n))
 	for i := uint32(0); i < n; i++ {
-		name, err := s.name()
+		name, err := s.Name()
 		if err != nil {
 			return nil, err
 		}
-		kind, err := s.byte()
+		kind, err := s.Byte()
 		if err != nil {
 			return nil, err
 		}
-		idx, err := s.u32()
+		idx, err := s.U32()
 		if err != nil {
 			return nil, err
 		}
@@ -398,7 +398,7 @@ func (rw *rewriter) exports(body []byte) ([]byte, error) {
 }
 
 func (rw *rewriter) start(body []byte) ([]byte, error) {
-	idx, err := (&reader{b: body}).u32()
+	idx, err := (&Reader{b: body}).U32()
 	if err != nil {
 		return nil, err
 	}
@@ -406,14 +406,14 @@ func (rw *rewriter) start(body []byte) ([]byte, error) {
 }
 
 func (rw *rewriter) elements(body []byte) ([]byte, error) {
-	s := &reader{b: body}
-	n, err := s.u32()
+	s := &Reader{b: body}
+	n, err := s.U32()
 	if err != nil {
 		return nil, err
 	}
 	out := AppendULEB(nil, uint64(n))
 	for i := uint32(0); i < n; i++ {
-		flags, err := s.u32()
+		flags, err := s.U32()
 		if err != nil {
 			return nil, err
 		}
@@ -422,7 +422,7 @@ func (rw *rewriter) elements(body []byte) ([]byte, error) {
 		}
 		out = AppendULEB(out, uint64(flags))
 		if flags&3 == 2 { // explicit table index
-			t, err := s.u32()
+			t, err := s.U32()
 			if err != nil {
 				return nil, err
 			}
@@ -436,13 +436,13 @@ func (rw *rewriter) elements(body []byte) ([]byte, error) {
 			out = append(out, e...)
 		}
 		if flags&3 != 0 { // an element kind or reference type
-			k, err := s.byte()
+			k, err := s.Byte()
 			if err != nil {
 				return nil, err
 			}
 			out = append(out, k)
 		}
-		count, err := s.u32()
+		count, err := s.U32()
 		if err != nil {
 			return nil, err
 		}
@@ -456,7 +456,7 @@ func (rw *rewriter) elements(body []byte) ([]byte, error) {
 				out = append(out, e...)
 				continue
 			}
-			idx, err := s.u32()
+			idx, err := s.U32()
 			if err != nil {
 				return nil, err
 			}
@@ -469,22 +469,22 @@ func (rw *rewriter) elements(body []byte) ([]byte, error) {
 // custom renumbers the function, local and label names of a name section;
 // other custom sections are kept as they are.
 func (rw *rewriter) custom(body []byte) ([]byte, error) {
-	s := &reader{b: body}
-	name, err := s.name()
+	s := &Reader{b: body}
+	name, err := s.Name()
 	if err != nil || name != "name" {
 		return body, nil
 	}
 	out := append([]byte(nil), body[:s.off]...)
 	for s.off < len(s.b) {
-		id, err := s.byte()
+		id, err := s.Byte()
 		if err != nil {
 			return nil, err
 		}
-		size, err := s.u32()
+		size, err := s.U32()
 		if err != nil {
 			return nil, err
 		}
-		sub, err := s.bytes(size)
+		sub, err := s.Bytes(uint64(size))
 		if err != nil {
 			return nil, err
 		}
@@ -503,33 +503,33 @@ func (rw *rewriter) custom(body []byte) ([]byte, error) {
 // nameMap renumbers the function indices of a name map, or of an
 // indirect one whose inner maps are kept.
 func (rw *rewriter) nameMap(b []byte, indirect bool) ([]byte, error) {
-	s := &reader{b: b}
-	n, err := s.u32()
+	s := &Reader{b: b}
+	n, err := s.U32()
 	if err != nil {
 		return nil, err
 	}
 	out := AppendULEB(nil, uint64(n))
 	for i := uint32(0); i < n; i++ {
-		idx, err := s.u32()
+		idx, err := s.U32()
 		if err != nil {
 			return nil, err
 		}
 		out = AppendULEB(out, uint64(rw.fn(idx)))
 		start := s.off
 		if indirect {
-			m, err := s.u32()
+			m, err := s.U32()
 			if err != nil {
 				return nil, err
 			}
 			for j := uint32(0); j < m; j++ {
-				if _, err := s.u32(); err != nil {
+				if _, err := s.U32(); err != nil {
 					return nil, err
 				}
-				if _, err := s.name(); err != nil {
+				if _, err := s.Name(); err != nil {
 					return nil, err
 				}
 			}
-		} else if _, err := s.name(); err != nil {
+		} else if _, err := s.Name(); err != nil {
 			return nil, err
 		}
 		out = append(out, b[start:s.off]...)
@@ -552,7 +552,7 @@ func walkInstrs(expr []byte, rw *rewriter, visit func(op, sub uint32)) ([]byte, 
 // walk decodes instructions until the end that closes the expression
 // (depth 0) and returns the (rewritten) bytes and how many it read.
 func walk(b []byte, rw *rewriter, visit func(op, sub uint32), depth *int, constExpr bool) ([]byte, int, error) {
-	s := &reader{b: b}
+	s := &Reader{b: b}
 	var out []byte
 	if rw != nil {
 		out = make([]byte, 0, len(b)+8)
@@ -566,28 +566,28 @@ func walk(b []byte, rw *rewriter, visit func(op, sub uint32), depth *int, constE
 	}
 	skipU := func(n int) error {
 		for ; n > 0; n-- {
-			if _, err := s.u64(); err != nil {
+			if _, err := s.U64(); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
 	memarg := func() (offset uint64, err error) {
-		align, err := s.u32()
+		align, err := s.U32()
 		if err != nil {
 			return 0, err
 		}
 		if align&0x40 != 0 { // multi-memory: a memory index follows
-			if _, err := s.u32(); err != nil {
+			if _, err := s.U32(); err != nil {
 				return 0, err
 			}
 		}
-		return s.u64()
+		return s.U64()
 	}
 	// funcIdx rewrites a function index operand in place.
 	funcIdx := func() error {
 		at := s.off
-		idx, err := s.u32()
+		idx, err := s.U32()
 		if err != nil {
 			return err
 		}
@@ -600,7 +600,7 @@ func walk(b []byte, rw *rewriter, visit func(op, sub uint32), depth *int, constE
 	}
 	for {
 		at := s.off
-		op, err := s.byte()
+		op, err := s.Byte()
 		if err != nil {
 			return nil, 0, err
 		}
@@ -619,20 +619,20 @@ func walk(b []byte, rw *rewriter, visit func(op, sub uint32), depth *int, constE
 			*depth--
 		case op == 0x02 || op == 0x03 || op == 0x04 || op == 0x06: // block, loop, if, try
 			*depth++
-			if _, err := s.u64(); err != nil { // block type: a byte or an s33
+			if _, err := s.U64(); err != nil { // block type: a byte or an s33
 				return nil, 0, err
 			}
 		case op == 0x1f: // try_table
 			*depth++
-			if _, err := s.u64(); err != nil {
+			if _, err := s.U64(); err != nil {
 				return nil, 0, err
 			}
-			n, err := s.u32()
+			n, err := s.U32()
 			if err != nil {
 				return nil, 0, err
 			}
 			for i := uint32(0); i < n; i++ {
-				kind, err := s.byte()
+				kind, err := s.Byte()
 				if err != nil {
 					return nil, 0, err
 				}
@@ -653,7 +653,7 @@ func walk(b []byte, rw *rewriter, visit func(op, sub uint32), depth *int, constE
 				return nil, 0, err
 			}
 		case op == 0x0e: // br_table
-			n, err := s.u32()
+			n, err := s.U32()
 			if err != nil {
 				return nil, 0, err
 			}
@@ -669,11 +669,11 @@ func walk(b []byte, rw *rewriter, visit func(op, sub uint32), depth *int, constE
 				return nil, 0, err
 			}
 		case op == 0x1c: // select t*
-			n, err := s.u32()
+			n, err := s.U32()
 			if err != nil {
 				return nil, 0, err
 			}
-			if _, err := s.bytes(n); err != nil {
+			if _, err := s.Bytes(uint64(n)); err != nil {
 				return nil, 0, err
 			}
 		case op >= 0x28 && op <= 0x3e:
@@ -685,15 +685,15 @@ func walk(b []byte, rw *rewriter, visit func(op, sub uint32), depth *int, constE
 				return nil, 0, err
 			}
 		case op == 0x43:
-			if _, err := s.bytes(4); err != nil {
+			if _, err := s.Bytes(4); err != nil {
 				return nil, 0, err
 			}
 		case op == 0x44:
-			if _, err := s.bytes(8); err != nil {
+			if _, err := s.Bytes(8); err != nil {
 				return nil, 0, err
 			}
 		case op == 0xfc:
-			if sub, err = s.u32(); err != nil {
+			if sub, err = s.U32(); err != nil {
 				return nil, 0, err
 			}
 			args := 0
@@ -710,19 +710,19 @@ func walk(b []byte, rw *rewriter, visit func(op, sub uint32), depth *int, constE
 				return nil, 0, err
 			}
 		case op == 0xfd:
-			if sub, err = s.u32(); err != nil {
+			if sub, err = s.U32(); err != nil {
 				return nil, 0, err
 			}
 			switch {
 			case sub <= 11 || sub == 92 || sub == 93:
 				_, err = memarg()
 			case sub == 12 || sub == 13:
-				_, err = s.bytes(16)
+				_, err = s.Bytes(16)
 			case sub >= 21 && sub <= 34:
-				_, err = s.byte()
+				_, err = s.Byte()
 			case sub >= 84 && sub <= 91:
 				if _, err = memarg(); err == nil {
-					_, err = s.byte()
+					_, err = s.Byte()
 				}
 			case sub <= 0x113:
 			default:
@@ -732,11 +732,11 @@ func walk(b []byte, rw *rewriter, visit func(op, sub uint32), depth *int, constE
 				return nil, 0, err
 			}
 		case op == 0xfe:
-			if sub, err = s.u32(); err != nil {
+			if sub, err = s.U32(); err != nil {
 				return nil, 0, err
 			}
 			if sub == 3 { // atomic.fence
-				if _, err := s.byte(); err != nil {
+				if _, err := s.Byte(); err != nil {
 					return nil, 0, err
 				}
 				break

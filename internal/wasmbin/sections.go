@@ -25,26 +25,26 @@ func Summarize(module []byte) (*Summary, error) {
 	if len(module) < 8 || string(module[:4]) != "\x00asm" {
 		return nil, fmt.Errorf("%w: not a WebAssembly binary", ErrFormat)
 	}
-	r := &reader{b: module, off: 8}
+	r := &Reader{b: module, off: 8}
 	var types []FuncType
 	out := &Summary{}
 	for r.off < len(r.b) {
-		id, err := r.byte()
+		id, err := r.Byte()
 		if err != nil {
 			return nil, err
 		}
-		size, err := r.u32()
+		size, err := r.U32()
 		if err != nil {
 			return nil, err
 		}
-		body, err := r.bytes(size)
+		body, err := r.Bytes(uint64(size))
 		if err != nil {
 			return nil, err
 		}
-		s := &reader{b: body}
+		s := &Reader{b: body}
 		switch id {
 		case 0:
-			name, err := s.name()
+			name, err := s.Name()
 			if err != nil {
 				return nil, err
 			}
@@ -58,12 +58,12 @@ func Summarize(module []byte) (*Summary, error) {
 				return nil, err
 			}
 		case 5:
-			n, err := s.u32()
+			n, err := s.U32()
 			if err != nil {
 				return nil, err
 			}
 			if n > 0 {
-				l, err := s.limits()
+				l, err := s.Limits()
 				if err != nil {
 					return nil, err
 				}
@@ -78,21 +78,21 @@ func Summarize(module []byte) (*Summary, error) {
 	return out, nil
 }
 
-func readExports(s *reader) ([]Export, error) {
-	n, err := s.u32()
+func readExports(s *Reader) ([]Export, error) {
+	n, err := s.U32()
 	if err != nil {
 		return nil, err
 	}
 	var out []Export
 	for i := uint32(0); i < n; i++ {
 		var e Export
-		if e.Name, err = s.name(); err != nil {
+		if e.Name, err = s.Name(); err != nil {
 			return nil, err
 		}
-		if e.Kind, err = s.byte(); err != nil {
+		if e.Kind, err = s.Byte(); err != nil {
 			return nil, err
 		}
-		if e.Index, err = s.u32(); err != nil {
+		if e.Index, err = s.U32(); err != nil {
 			return nil, err
 		}
 		out = append(out, e)

@@ -60,12 +60,17 @@ type Limits struct {
 // ErrFormat reports a malformed binary.
 var ErrFormat = errors.New("wasmbin: malformed module")
 
-type reader struct {
+// NewReader reads b from its start.
+func NewReader(b []byte) *Reader { return &Reader{b: b} }
+
+// A Reader decodes the primitive encodings of a binary: bytes, LEB128s,
+// names, vectors and limits.
+type Reader struct {
 	b   []byte
 	off int
 }
 
-func (r *reader) byte() (byte, error) {
+func (r *Reader) Byte() (byte, error) {
 	if r.off >= len(r.b) {
 		return 0, ErrFormat
 	}
@@ -74,18 +79,18 @@ func (r *reader) byte() (byte, error) {
 	return c, nil
 }
 
-func (r *reader) u32() (uint32, error) {
-	v, err := r.u64()
+func (r *Reader) U32() (uint32, error) {
+	v, err := r.U64()
 	if v > 1<<32-1 {
 		return 0, ErrFormat
 	}
 	return uint32(v), err
 }
 
-func (r *reader) u64() (uint64, error) {
+func (r *Reader) U64() (uint64, error) {
 	var v uint64
 	for shift := 0; shift < 70; shift += 7 {
-		c, err := r.byte()
+		c, err := r.Byte()
 		if err != nil {
 			return 0, err
 		}
@@ -97,8 +102,8 @@ func (r *reader) u64() (uint64, error) {
 	return 0, ErrFormat
 }
 
-func (r *reader) bytes(n uint32) ([]byte, error) {
-	if uint64(r.off)+uint64(n) > uint64(len(r.b)) {
+func (r *Reader) Bytes(n uint64) ([]byte, error) {
+	if n > uint64(len(r.b)-r.off) {
 		return nil, ErrFormat
 	}
 	out := r.b[r.off : r.off+int(n)]
@@ -106,21 +111,58 @@ func (r *reader) bytes(n uint32) ([]byte, error) {
 	return out, nil
 }
 
-func (r *reader) name() (string, error) {
-	n, err := r.u32()
+// SLEB reads a signed LEB128 of up to 64 bits.
+func (r *Reader) SLEB() (int64, error) {
+	var v int64
+	var shift uint
+	for shift < 64 {
+		c, err := r.Byte()
+		if err != nil {
+			return 0, err
+		}
+		v |= int64(c&0x7f) << shift
+		shift += 7
+		if c&0x80 == 0 {
+			if shift < 64 && c&0x40 != 0 {
+				v |= -1 << shift
+			}
+			return v, nil
+		}
+	}
+	return 0, ErrFormat
+}
+
+// Count reads a vector length, bounded by the bytes left so that a bad
+// count cannot make a caller allocate without end.
+func (r *Reader) Count() (int, error) {
+	n, err := r.U64()
+	if err != nil || n > uint64(len(r.b)-r.off) {
+		return 0, ErrFormat
+	}
+	return int(n), nil
+}
+
+// Done reports whether every byte has been read.
+func (r *Reader) Done() bool { return r.off >= len(r.b) }
+
+// Offset is how many bytes have been read.
+func (r *Reader) Offset() int { return r.off }
+
+func (r *Reader) Name() (string, error) {
+	n, err := r.U32()
 	if err != nil {
 		return "", err
 	}
-	b, err := r.bytes(n)
+	b, err := r.Bytes(uint64(n))
 	return string(b), err
 }
 
-func (r *reader) valTypes() ([]ValType, error) {
-	n, err := r.u32()
+func (r *Reader) valTypes() ([]ValType, error) {
+	n, err := r.U32()
 	if err != nil {
 		return nil, err
 	}
-	b, err := r.bytes(n)
+	b, err := r.Bytes(uint64(n))
 	if err != nil {
 		return nil, err
 	}
@@ -133,17 +175,17 @@ func (r *reader) valTypes() ([]ValType, error) {
 
 // limits reads a limits encoding (tables and memories): flag bit 0 says a
 // maximum follows, bit 1 marks a shared memory, bit 2 a 64-bit one.
-func (r *reader) limits() (Limits, error) {
-	flags, err := r.byte()
+func (r *Reader) Limits() (Limits, error) {
+	flags, err := r.Byte()
 	if err != nil {
 		return Limits{}, err
 	}
 	l := Limits{HasMax: flags&1 != 0, Shared: flags&2 != 0, Is64: flags&4 != 0}
-	if l.Min, err = r.u64(); err != nil {
+	if l.Min, err = r.U64(); err != nil {
 		return l, err
 	}
 	if l.HasMax {
-		l.Max, err = r.u64()
+		l.Max, err = r.U64()
 	}
 	return l, err
 }
@@ -177,23 +219,23 @@ func read(module []byte, memories bool) ([]Import, *Limits, error) {
 	if len(module) < 8 || string(module[:4]) != "\x00asm" {
 		return nil, nil, fmt.Errorf("%w: not a WebAssembly binary", ErrFormat)
 	}
-	r := &reader{b: module, off: 8}
+	r := &Reader{b: module, off: 8}
 	var types []FuncType
 	var imports []Import
 	for r.off < len(r.b) {
-		id, err := r.byte()
+		id, err := r.Byte()
 		if err != nil {
 			return nil, nil, err
 		}
-		size, err := r.u32()
+		size, err := r.U32()
 		if err != nil {
 			return nil, nil, err
 		}
-		body, err := r.bytes(size)
+		body, err := r.Bytes(uint64(size))
 		if err != nil {
 			return nil, nil, err
 		}
-		s := &reader{b: body}
+		s := &Reader{b: body}
 		switch id {
 		case 1: // types
 			if types, err = readTypes(s); err != nil {
@@ -207,25 +249,25 @@ func read(module []byte, memories bool) ([]Import, *Limits, error) {
 				return imports, nil, nil
 			}
 		case 5: // memories
-			n, err := s.u32()
+			n, err := s.U32()
 			if err != nil || n == 0 {
 				return imports, nil, err
 			}
-			l, err := s.limits()
+			l, err := s.Limits()
 			return imports, &l, err
 		}
 	}
 	return imports, nil, nil
 }
 
-func readTypes(s *reader) ([]FuncType, error) {
-	n, err := s.u32()
+func readTypes(s *Reader) ([]FuncType, error) {
+	n, err := s.U32()
 	if err != nil {
 		return nil, err
 	}
 	var types []FuncType
 	for i := uint32(0); i < n; i++ {
-		if form, err := s.byte(); err != nil || form != 0x60 {
+		if form, err := s.Byte(); err != nil || form != 0x60 {
 			return nil, fmt.Errorf("%w: type %d is not a function type", ErrFormat, i)
 		}
 		p, err := s.valTypes()
@@ -241,26 +283,26 @@ func readTypes(s *reader) ([]FuncType, error) {
 	return types, nil
 }
 
-func readImports(s *reader, types []FuncType) ([]Import, error) {
-	n, err := s.u32()
+func readImports(s *Reader, types []FuncType) ([]Import, error) {
+	n, err := s.U32()
 	if err != nil {
 		return nil, err
 	}
 	var out []Import
 	for i := uint32(0); i < n; i++ {
 		var imp Import
-		if imp.Module, err = s.name(); err != nil {
+		if imp.Module, err = s.Name(); err != nil {
 			return nil, err
 		}
-		if imp.Name, err = s.name(); err != nil {
+		if imp.Name, err = s.Name(); err != nil {
 			return nil, err
 		}
-		if imp.Kind, err = s.byte(); err != nil {
+		if imp.Kind, err = s.Byte(); err != nil {
 			return nil, err
 		}
 		switch imp.Kind {
 		case 0:
-			idx, err := s.u32()
+			idx, err := s.U32()
 			if err != nil {
 				return nil, err
 			}
@@ -269,18 +311,18 @@ func readImports(s *reader, types []FuncType) ([]Import, error) {
 			}
 			imp.Type = types[idx]
 		case 1:
-			if _, err := s.byte(); err != nil {
+			if _, err := s.Byte(); err != nil {
 				return nil, err
 			}
-			_, err = s.limits()
+			_, err = s.Limits()
 		case 2:
-			imp.Limits, err = s.limits()
+			imp.Limits, err = s.Limits()
 		case 3:
-			_, err = s.bytes(2)
+			_, err = s.Bytes(2)
 		case 4:
-			_, err = s.bytes(1)
+			_, err = s.Bytes(1)
 			if err == nil {
-				_, err = s.u32()
+				_, err = s.U32()
 			}
 		default:
 			return nil, fmt.Errorf("%w: import kind %d", ErrFormat, imp.Kind)
