@@ -78,8 +78,9 @@ const maxTraceFlags = 8
 
 // specByFunc finds the generation a Func belongs to, whose enums, flags
 // and layouts decode its parameters; a Func of no generation (tests) is
-// shown with numbers only.
-var specByFunc = func() map[*Func]*Spec {
+// shown with numbers only. It is built at the first traced call, not at
+// every start.
+var specByFunc = sync.OnceValue(func() map[*Func]*Spec {
 	m := map[*Func]*Spec{}
 	for _, s := range specs {
 		for i := range s.Funcs {
@@ -87,7 +88,7 @@ var specByFunc = func() map[*Func]*Spec {
 		}
 	}
 	return m
-}()
+})
 
 // wrap returns h decorated to trace each call of f, or h itself when the
 // filter leaves f out.
@@ -96,7 +97,7 @@ func (t *Tracer) wrap(f *Func, h api.GoModuleFunc, implemented bool) api.GoModul
 		return h
 	}
 	var named map[string]Named
-	if s := specByFunc[f]; s != nil {
+	if s := specByFunc()[f]; s != nil {
 		named = s.Named
 	}
 	return func(ctx context.Context, mod api.Module, stack []uint64) {
@@ -375,7 +376,7 @@ var outSizes = map[string]uint32{"u8": 1, "u16": 2, "u32": 4, "u64": 8, "s32": 4
 
 // typeLayout finds the layout of a named type in the generation of f.
 func typeLayout(f *Func, name string) (TypeLayout, bool) {
-	if s := specByFunc[f]; s != nil {
+	if s := specByFunc()[f]; s != nil {
 		l, ok := s.Types[name]
 		return l, ok
 	}
