@@ -46,35 +46,17 @@ func (p *Process) AtomicWait(ctx context.Context, addr uint32, word unsafe.Point
 		ft.mu.Unlock()
 		return AtomicWaitOK, wasix.ErrnoIntr
 	}
-	w := &futexWaiter{ch: make(chan struct{})}
-	if ft.waiters == nil {
-		ft.waiters = map[uint32][]*futexWaiter{}
+	d := time.Duration(timeout)
+	if timeout < 0 {
+		d = -1
 	}
-	ft.waiters[addr] = append(ft.waiters[addr], w)
-	ft.mu.Unlock()
-
-	var tc <-chan time.Time
-	if timeout > 0 {
-		t := time.NewTimer(time.Duration(timeout))
-		defer t.Stop()
-		tc = t.C
-	}
-	result, errno := uint32(AtomicWaitOK), wasix.ErrnoSuccess
-	select {
-	case <-w.ch:
+	switch woken, intr := ft.park(ctx, addr, d); {
+	case woken:
 		return AtomicWaitOK, wasix.ErrnoSuccess
-	case <-tc:
-		result = AtomicWaitTimedOut
-	case <-ctx.Done():
-		errno = wasix.ErrnoIntr
+	case intr:
+		return AtomicWaitOK, wasix.ErrnoIntr
 	}
-	ft.mu.Lock()
-	defer ft.mu.Unlock()
-	if w.woken { // a notify raced the timeout or the signal: it counts
-		return AtomicWaitOK, wasix.ErrnoSuccess
-	}
-	ft.remove(addr, w)
-	return result, errno
+	return AtomicWaitTimedOut, wasix.ErrnoSuccess
 }
 
 // AtomicNotify is memory.atomic.notify: it wakes up to count waiters on

@@ -39,6 +39,22 @@ func (p *Process) FutexWait(ctx context.Context, addr uint32, word *uint32, expe
 		ft.mu.Unlock()
 		return false, wasix.ErrnoSuccess
 	}
+	var d time.Duration = -1
+	if timeout != nil {
+		d = time.Duration(min(*timeout, 1<<63-1))
+	}
+	woken, intr := ft.park(ctx, addr, d)
+	if intr {
+		return false, wasix.ErrnoIntr
+	}
+	return woken, wasix.ErrnoSuccess
+}
+
+// park queues the caller on addr (ft.mu held on entry, released) and
+// blocks until a wake, the timeout d (negative: none) or the end of ctx
+// (interrupted). A wake that raced the timeout or ctx took this waiter, so
+// it counts as woken and the wake is not lost.
+func (ft *futexTable) park(ctx context.Context, addr uint32, d time.Duration) (woken, interrupted bool) {
 	w := &futexWaiter{ch: make(chan struct{})}
 	if ft.waiters == nil {
 		ft.waiters = map[uint32][]*futexWaiter{}
@@ -47,28 +63,25 @@ func (p *Process) FutexWait(ctx context.Context, addr uint32, word *uint32, expe
 	ft.mu.Unlock()
 
 	var tc <-chan time.Time
-	if timeout != nil {
-		t := time.NewTimer(time.Duration(min(*timeout, 1<<63-1)))
+	if d >= 0 {
+		t := time.NewTimer(d)
 		defer t.Stop()
 		tc = t.C
 	}
 	select {
 	case <-w.ch:
-		return true, wasix.ErrnoSuccess
+		return true, false
 	case <-tc:
-		errno = wasix.ErrnoSuccess
 	case <-ctx.Done():
-		errno = wasix.ErrnoIntr
+		interrupted = true
 	}
-	// A wake may have raced the timeout: if it took this waiter, the
-	// wait counts as woken, so the wake is not lost.
 	ft.mu.Lock()
 	defer ft.mu.Unlock()
 	if w.woken {
-		return true, wasix.ErrnoSuccess
+		return true, false
 	}
 	ft.remove(addr, w)
-	return false, errno
+	return false, interrupted
 }
 
 func (ft *futexTable) remove(addr uint32, w *futexWaiter) {
