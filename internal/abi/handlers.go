@@ -57,10 +57,10 @@ func wrapMod(c modCall) api.GoModuleFunc {
 			boundary(ctx, mod, p, t)
 		}
 		stack[0] = uint64(c(t.CallContext(), p, mod, stack))
-		if h := ForkEnvReturnHook.Load(); h != nil && self.Current() != t {
-			(*h)(p)
-		}
 		if cur := self.Current(); cur != t {
+			if h := ForkEnvReturnHook.Load(); h != nil {
+				(*h)(p)
+			}
 			// The call ended or exec'd the proc_fork_env child: it returns
 			// in the parent, and the child's exit (an exec'd program may
 			// already have ended) is no business of this goroutine.
