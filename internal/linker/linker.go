@@ -803,7 +803,7 @@ func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wa
 					ok = false
 				}
 				if !ok {
-					if m.bin.Dylink.WeakImports["env."+im.name] {
+					if m.bin.Dylink.Weak(im.module, im.name) {
 						stubs = append(stubs, stub{name: im.name, t: t, trap: true})
 						continue
 					}
@@ -841,7 +841,7 @@ func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wa
 					return err
 				}
 				v = s
-			case !m.bin.Dylink.WeakImports["GOT.func."+im.name]:
+			case !m.bin.Dylink.Weak(im.module, im.name):
 				return errorf("%s: undefined symbol: %s", m.path, im.name)
 			}
 			gotFunc = append(gotFunc, gotEntry{im.name, v})
@@ -990,7 +990,7 @@ func (l *Linker) address(scope []*module, m *module, im importEntry) (uint32, er
 			return 0, errorf("%s: %s is a function, imported as data", m.path, im.name)
 		}
 	}
-	if m.bin.Dylink.WeakImports[im.module+"."+im.name] {
+	if m.bin.Dylink.Weak(im.module, im.name) {
 		return 0, nil
 	}
 	return 0, errorf("%s: undefined symbol: %s", m.path, im.name)
