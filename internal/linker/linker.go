@@ -60,6 +60,10 @@ type Config struct {
 	MainPath string
 	// LibraryPath is LD_LIBRARY_PATH of the program's environment.
 	LibraryPath []string
+	// Cwd, if not nil, is the program's working directory, against which a
+	// relative library path is made absolute when it is opened (so that
+	// "./libx.so" opened from two directories is two libraries).
+	Cwd func() string
 	// Compile, if not nil, compiles libraries and the generated modules
 	// and keeps what it compiles (the linker never closes its results):
 	// a runtime-wide cache, so that a program run again links without
@@ -280,7 +284,7 @@ func (l *Linker) loadNeeded(root *module, ldpath []string) ([]*module, error) {
 func (l *Linker) open(name string, requester *module, ldpath []string) (m *module, fresh bool, err error) {
 	var candidates []string
 	if strings.Contains(name, "/") {
-		candidates = []string{path.Clean(name)}
+		candidates = []string{l.absPath(name)}
 	} else {
 		for _, src := range []*module{requester, l.main} {
 			if src == nil || src.bin.Dylink == nil {
@@ -1114,9 +1118,18 @@ func (l *Linker) open1(ctx context.Context, caller api.Module, name string, flag
 	return m.handle, ctors, nil
 }
 
+// absPath cleans a library path, relative ones made absolute against the
+// working directory when the linker knows it.
+func (l *Linker) absPath(name string) string {
+	if !path.IsAbs(name) && l.cfg.Cwd != nil {
+		name = path.Join(l.cfg.Cwd(), name)
+	}
+	return path.Clean(name)
+}
+
 // findLoaded returns the loaded library name would open, or nil.
 func (l *Linker) findLoaded(name string, ldpath []string) *module {
-	if m := l.paths[path.Clean(name)]; m != nil {
+	if m := l.paths[l.absPath(name)]; m != nil {
 		return m
 	}
 	for _, m := range l.mods {
