@@ -58,8 +58,12 @@ libcache2 side_func(2) = 4
 pointers differ
 RTLD_DEFAULT finds the first
 `},
-		// duplicate-dynamic-lib
-		{[]string{"dup"}, 0, "Module A returned: A\nModule B returned: B\n"},
+		// duplicate-dynamic-lib, and ./libdup.so from each directory
+		{[]string{"dup"}, 0, `Module A returned: A
+Module B returned: B
+Module ./libdup.so in a returned: A
+Module ./libdup.so in b returned: B
+`},
 		// simple-dynamic-lib
 		{[]string{"simple"}, 0, "The shared library returned: 42\n"},
 		// dlclose-executes-destructors: this libc's dlclose unloads
