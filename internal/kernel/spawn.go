@@ -155,6 +155,9 @@ func (p *Process) Spawn(req SpawnRequest) (SpawnResult, wasix.Errno) {
 			return fail(errno)
 		}
 	}
+	// The child execs the program after its file actions, and that exec
+	// closes what is marked close-on-exec, as after fork and exec.
+	c.fds.closeOnExec()
 	if err := p.k.runner().Start(c, prog); err != nil {
 		return fail(wasix.ErrnoNoexec)
 	}
