@@ -50,6 +50,10 @@ type rules struct {
 	// raiseSigpipe: a write without reader raises SIGPIPE, whose default
 	// then ends the process (today's WASIX; see sigpipe.go).
 	raiseSigpipe bool
+	// absoluteSymlinks: path_symlink may store an absolute target. A
+	// WASIX program has one root, "/", which such a target then means (as
+	// in Wasmer); a plain WASI program has none, so it gets EPERM.
+	absoluteSymlinks bool
 }
 
 func (p *Process) rules() rules {
@@ -58,11 +62,12 @@ func (p *Process) rules() rules {
 		return rules{renumberWASI: true}
 	case ABIWasix2022:
 		return rules{renumber2022: true, stdioTTY: true, execClosesAll: true, tid0Main: true,
-			lenientEventFlags: true, bidirectionalPipes: true, keepPreopens: true}
+			lenientEventFlags: true, bidirectionalPipes: true, keepPreopens: true, absoluteSymlinks: true}
 	case ABIWasixSeed:
-		return rules{bidirectionalPipes: p.cfg.BidirectionalPipes, keepPreopens: true}
+		return rules{bidirectionalPipes: p.cfg.BidirectionalPipes, keepPreopens: true, absoluteSymlinks: true}
 	case ABIWasixCurrent:
-		return rules{bidirectionalPipes: p.cfg.BidirectionalPipes, keepPreopens: true, raiseSigpipe: true}
+		return rules{bidirectionalPipes: p.cfg.BidirectionalPipes, keepPreopens: true, raiseSigpipe: true,
+			absoluteSymlinks: true}
 	}
 	return rules{bidirectionalPipes: p.cfg.BidirectionalPipes}
 }

@@ -159,7 +159,7 @@ func (p *Process) PathSymlink(target string, fd wasix.Fd, path string) wasix.Err
 	if errno != wasix.ErrnoSuccess {
 		return errno
 	}
-	if strings.HasPrefix(target, "/") {
+	if strings.HasPrefix(target, "/") && !p.rules().absoluteSymlinks {
 		// WASI has no root to point at: an absolute target would mean
 		// something else to every host. EPERM, as uvwasi and cap-std say.
 		return wasix.ErrnoPerm
