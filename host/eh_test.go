@@ -86,15 +86,33 @@ func TestSetjmpLongjmpExceptions(t *testing.T) {
 	checkTAP(t, r, 0)
 }
 
-// TestLegacyExceptionsRefused: the same program in the legacy encoding is
-// refused with ErrLegacyExceptions, whose message says how to rebuild.
-func TestLegacyExceptionsRefused(t *testing.T) {
+// TestSetjmpLongjmpLegacy: the same program in the legacy encoding
+// (try/catch/delegate) is translated at load and prints what the exnref
+// build prints.
+func TestSetjmpLongjmpLegacy(t *testing.T) {
 	rt := newRuntime(t, host.RuntimeConfig{})
-	_, err := rt.Compile(context.Background(), ehGuest(t, "sjlj_legacy.wasm"))
+	cfg := host.Config{Args: []string{"sjlj"}, MaxMemoryPages: testPages}
+	want := runGuest(t, rt, ehGuest(t, "sjlj.wasm"), cfg)
+	got := runGuest(t, rt, ehGuest(t, "sjlj_legacy.wasm"), cfg)
+	checkTAP(t, got, 0)
+	if got.stdout != want.stdout || got.code != want.code {
+		t.Errorf("legacy build: exit %d, stdout\n%s\nexnref build: exit %d, stdout\n%s", got.code, got.stdout, want.code, want.stdout)
+	}
+}
+
+// TestLegacyExceptionsUntranslatable: legacy code the translator gives up
+// on (a delegate whose exception would cross a try_table) is refused with
+// ErrLegacyExceptions, whose message says why and how to rebuild.
+func TestLegacyExceptionsUntranslatable(t *testing.T) {
+	wasm, err := os.ReadFile(filepath.Join("testdata", "legacy_untranslatable.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = newRuntime(t, host.RuntimeConfig{}).Compile(context.Background(), wasm)
 	if !errors.Is(err, host.ErrLegacyExceptions) {
 		t.Fatalf("error %v, want ErrLegacyExceptions", err)
 	}
-	for _, want := range []string{"legacy", "-wasm-use-legacy-eh=false", "--translate-to-exnref"} {
+	for _, want := range []string{"legacy", "try_table", "-wasm-use-legacy-eh=false", "--translate-to-exnref"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("message %q lacks %q", err, want)
 		}
