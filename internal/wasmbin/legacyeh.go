@@ -135,8 +135,11 @@ func TranslateLegacyEH(module []byte) (out []byte, changed bool, err error) {
 		}
 	}
 	newCode, changed, err := m.code(secs[code].body, funcTypes, nFuncImports)
-	if err != nil || !changed {
-		return module, false, err
+	if err != nil {
+		return nil, false, err
+	}
+	if !changed {
+		return module, false, nil
 	}
 
 	out = make([]byte, 0, len(module)+len(newCode)-len(secs[code].body)+64)
