@@ -137,3 +137,23 @@ func TestVforkExecExceptions(t *testing.T) {
 	})
 	checkTAP(t, r, 0)
 }
+
+// TestVforkExecLegacy: vfork.c in the legacy encoding, exec'ing itself
+// (so the exec'd program is translated too), prints what the exnref build
+// prints.
+func TestVforkExecLegacy(t *testing.T) {
+	bin, _ := filepath.Abs(filepath.Join(ehDir, "bin"))
+	rt := newRuntime(t, host.RuntimeConfig{})
+	run := func(name string) result {
+		return runGuest(t, rt, ehGuest(t, name), host.Config{
+			Args:           []string{"vfork", "/eh/" + name},
+			Mounts:         []host.Mount{{GuestPath: "/eh", HostDir: bin, ReadOnly: true}},
+			MaxMemoryPages: testPages,
+		})
+	}
+	want, got := run("vfork.wasm"), run("vfork_legacy.wasm")
+	checkTAP(t, got, 0)
+	if got.stdout != want.stdout || got.code != want.code {
+		t.Errorf("legacy build: exit %d, stdout\n%s\nexnref build: exit %d, stdout\n%s", got.code, got.stdout, want.code, want.stdout)
+	}
+}
