@@ -3,7 +3,9 @@ package wasmbin_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -220,4 +222,36 @@ func FuzzTranslateLegacyEH(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		wasmbin.TranslateLegacyEH(b)
 	})
+}
+
+// TestLegacyEHWatFresh holds testdata/legacyeh.wasm to its source: the
+// hash of the .wat it was built from is recorded beside it.
+func TestLegacyEHWatFresh(t *testing.T) {
+	src, err := os.ReadFile("testdata/legacyeh.wat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile("testdata/legacyeh.wat.sha256")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprintf("%x", sha256.Sum256(src)); got != strings.TrimSpace(string(want)) {
+		t.Errorf("testdata/legacyeh.wasm is stale: rebuild it as legacyeh.wat says")
+	}
+}
+
+// BenchmarkTranslateLegacyEH translates sjlj_legacy.wasm, setjmp/longjmp
+// built with clang's legacy encoding (the bytes per second are the
+// module's size).
+func BenchmarkTranslateLegacyEH(b *testing.B) {
+	wasm, err := os.ReadFile("../../testdata/guests/eh/bin/sjlj_legacy.wasm")
+	if err != nil {
+		b.Skip(err)
+	}
+	b.SetBytes(int64(len(wasm)))
+	for range b.N {
+		if _, _, err := wasmbin.TranslateLegacyEH(wasm); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

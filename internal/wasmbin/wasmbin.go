@@ -1,6 +1,8 @@
 // Package wasmbin reads the parts of a WebAssembly binary that the project
-// needs to inspect without instantiating it: the function types and the
-// imports. It is small on purpose; wazero does the real decoding at run time.
+// needs to inspect without instantiating it (the function types and the
+// imports), and rewrites the function bodies where the runtime needs it:
+// atomic waits into host calls, legacy exception handling into exnref. It
+// is small on purpose; wazero does the real decoding at run time.
 package wasmbin
 
 import (

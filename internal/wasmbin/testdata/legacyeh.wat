@@ -2,7 +2,8 @@
 ;; catch, catch_all, rethrow, delegate) for the tests of TranslateLegacyEH.
 ;; Each export returns a number the test checks against what the legacy
 ;; semantics give (and V8, which runs this encoding, gives).
-;;   wat2wasm --enable-exceptions legacyeh.wat -o legacyeh.wasm
+;;   wat2wasm --enable-exceptions legacyeh.wat -o legacyeh.wasm &&
+;;   sha256sum legacyeh.wat | cut -d" " -f1 > legacyeh.wat.sha256
 (module
   (tag $e0)
   (tag $e1 (param i32))
