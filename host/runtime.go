@@ -50,7 +50,9 @@ func NewRuntime(ctx context.Context, cfg RuntimeConfig) (*Runtime, error) {
 		return nil, err
 	}
 	var cache wazero.CompilationCache
-	if cfg.Cache != nil {
+	if cfg.DebugInfo {
+		cache = wazero.NewCompilationCache()
+	} else if cfg.Cache != nil {
 		cache = cfg.Cache.c
 	} else if cfg.CacheDir != "" {
 		var err error
@@ -69,7 +71,8 @@ func NewRuntime(ctx context.Context, cfg RuntimeConfig) (*Runtime, error) {
 		// Cancelling the context of a run ends the program, at the price
 		// of a check in every loop and function entry.
 		WithCloseOnContextDone(!cfg.NoComputeInterrupts).
-		WithCompilationCache(cache)
+		WithCompilationCache(cache).
+		WithDebugInfoEnabled(cfg.DebugInfo)
 	if cfg.MaxMemoryPages != 0 {
 		rc = rc.WithMemoryLimitPages(cfg.MaxMemoryPages)
 	}
@@ -84,7 +87,7 @@ func NewRuntime(ctx context.Context, cfg RuntimeConfig) (*Runtime, error) {
 
 		strictImports: cfg.StrictImports,
 	}
-	r.sharedCache = cfg.Cache != nil
+	r.sharedCache = cfg.Cache != nil && !cfg.DebugInfo
 	return r, nil
 }
 
