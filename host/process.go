@@ -173,7 +173,7 @@ func (pr *procRun) instantiate() error {
 	// reuses freed memory: seconds and gigabytes of RSS per exec. The
 	// allocator's memories never move, as a shared memory requires.
 	link, err := r.host.Link(pr.ctx, abi.LinkConfig{Gen: pr.gen, Memory: pr.m.memory, MaxMemoryPages: pr.maxPages, Tracer: pr.tracer,
-		Unknown: pr.m.unknown, Allocator: alloc, Imports: pr.m.modules})
+		Unknown: pr.m.unknown, Allocator: alloc, Imports: pr.m.modules, Calls: pr.m.calls})
 	if err != nil {
 		return err
 	}

@@ -142,9 +142,10 @@ type Module struct {
 	r        *Runtime
 	compiled wazero.CompiledModule
 	imports  []api.FunctionDefinition
-	modules  []string          // the modules imports come from: the ones linked
-	memory   *abi.MemoryImport // imported
-	defined  *abi.MemoryImport // defined by the program
+	modules  []string            // the modules imports come from: the ones linked
+	calls    map[string][]string // the functions imported, by module; nil for a dynamic program
+	memory   *abi.MemoryImport   // imported
+	defined  *abi.MemoryImport   // defined by the program
 	gen      abi.Generation
 	unknown  []abi.UnknownImport // imports of calls no generation defines, linked to stubs
 	genErr   error               // why detection failed; an explicit ABI may still do
@@ -215,6 +216,15 @@ func (r *Runtime) Compile(ctx context.Context, wasm []byte) (*Module, error) {
 	for _, f := range m.imports {
 		if name, _, _ := f.Import(); !slices.Contains(m.modules, name) {
 			m.modules = append(m.modules, name)
+		}
+	}
+	if m.dynamic == nil {
+		// Its libraries, which may import other calls, are linked to
+		// the same host modules: a dynamic program gets them whole.
+		m.calls = map[string][]string{}
+		for _, f := range m.imports {
+			mod, name, _ := f.Import()
+			m.calls[mod] = append(m.calls[mod], name)
 		}
 	}
 	if rewritten {

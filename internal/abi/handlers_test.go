@@ -137,7 +137,7 @@ func TestEveryPreview1CallHasAHandler(t *testing.T) {
 func TestLayoutsMatchSpec(t *testing.T) {
 	check := func(g Generation, typ, field string, got uintptr) {
 		t.Helper()
-		l, ok := SpecOf(g).Types[typ]
+		l, ok := SpecOf(g).Type(typ)
 		if !ok {
 			return
 		}
@@ -147,7 +147,7 @@ func TestLayoutsMatchSpec(t *testing.T) {
 			}
 			return
 		}
-		if off, ok := l.Fields[field]; !ok || uintptr(off) != got {
+		if off, ok := l.Field(field); !ok || uintptr(off) != got {
 			t.Errorf("%s %s.%s at %d, Go %d", g, typ, field, off, got)
 		}
 	}
