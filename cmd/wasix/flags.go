@@ -99,7 +99,9 @@ Flags (each may be written -flag or --flag, with a value after "=" or a space):
                        directory's wasix, e.g. ~/.cache/wasix); --cache-dir=""
                        turns the cache off. "wasix cache" shows and empties it.
   --cache-max SIZE     Keep the cache within SIZE (default 1GiB; 0: no limit),
-                       evicting the least recently used programs first.
+                       evicting the least recently used programs first, when
+                       a run adds to the cache or records a use (at most once
+                       a minute per program); "wasix cache prune" trims now.
   --debug-info         Read the program's DWARF so that a trap's stack shows
                        source files and lines. Off by default, as it slows
                        every start of a program carrying DWARF (wasixcc's

@@ -88,14 +88,26 @@ type entry struct {
 // loses nothing but compiled code. Temporary files wazero is writing are
 // left alone.
 func (c *Cache) entries() ([]entry, error) {
+	var out []entry
+	err := c.walk(func(rel string, f fs.DirEntry) {
+		if info, err := f.Info(); err == nil { // else removed meanwhile
+			out = append(out, entry{rel: rel, size: info.Size(), mod: info.ModTime()})
+		}
+	})
+	return out, err
+}
+
+// walk calls visit for each file of compiled code, from the directory
+// listings alone: a start of a cached program lists the cache twice, and a
+// stat of every entry each time would cost it a system call per entry.
+func (c *Cache) walk(visit func(rel string, f fs.DirEntry)) error {
 	tops, err := os.ReadDir(c.Dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var out []entry
 	for _, top := range tops {
 		if !top.IsDir() || !strings.HasPrefix(top.Name(), "wazero-") {
 			continue
@@ -108,24 +120,17 @@ func (c *Cache) entries() ([]entry, error) {
 			if !f.Type().IsRegular() || strings.HasSuffix(f.Name(), ".tmp") {
 				continue
 			}
-			info, err := f.Info()
-			if err != nil {
-				continue // removed meanwhile
-			}
-			out = append(out, entry{rel: top.Name() + "/" + f.Name(), size: info.Size(), mod: info.ModTime()})
+			visit(top.Name()+"/"+f.Name(), f)
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // Snapshot returns the entries present now, to be given to Record after
 // a run.
 func (c *Cache) Snapshot() map[string]bool {
-	es, _ := c.entries()
-	m := make(map[string]bool, len(es))
-	for _, e := range es {
-		m[e.rel] = true
-	}
+	m := map[string]bool{}
+	_ = c.walk(func(rel string, _ fs.DirEntry) { m[rel] = true })
 	return m
 }
 
@@ -141,30 +146,29 @@ func (c *Cache) Record(sum, name string, before map[string]bool) error {
 		p = &Program{Sum: sum}
 		ix.Programs[sum] = p
 	}
-	es, err := c.entries()
-	if err != nil {
-		return err
-	}
 	have := map[string]bool{}
 	for _, f := range p.Files {
 		have[f] = true
 	}
 	added := false
-	var total int64
-	for _, e := range es {
-		total += e.size
-		if !before[e.rel] && !have[e.rel] {
+	err := c.walk(func(rel string, _ fs.DirEntry) {
+		if !before[rel] && !have[rel] {
 			// A new entry may also be another program's, run at the same
 			// time; it is then filed twice, which costs nothing.
-			p.Files = append(p.Files, e.rel)
-			have[e.rel] = true
+			p.Files = append(p.Files, rel)
+			have[rel] = true
 			added = true
 		}
+	})
+	if err != nil {
+		return err
 	}
 	now := time.Now()
-	if !added && p.Name == name && now.Sub(p.Used) < usedResolution && (c.Max <= 0 || total <= c.Max) {
-		// Nothing to record: writing the index on every run would cost
-		// a start of a cached program a good part of its time.
+	if !added && p.Name == name && now.Sub(p.Used) < usedResolution {
+		// Nothing to record, and the cache has not grown: writing the
+		// index (or weighing the cache) on every run would cost a start
+		// of a cached program a good part of its time. A lower limit
+		// given meanwhile applies at the next run that records.
 		return nil
 	}
 	p.Name = name
