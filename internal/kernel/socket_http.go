@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"net/netip"
+	"net/textproto"
 	"net/url"
 	"sort"
 	"strconv"
@@ -15,18 +15,20 @@ import (
 
 	"github.com/wasix-go/wasix"
 	"github.com/wasix-go/wasix/internal/hostnet"
+	"github.com/wasix-go/wasix/internal/httpc"
 )
 
 // An HTTP request of the seed's http_request is three pipes: the guest
 // writes the request body into the first (closing it ends the body), and
 // reads the response body from the second and the response headers, one
 // "Name: value" line each, from the third. A goroutine runs the request
-// with net/http; http_status waits for the response's status line.
+// with the host's own client (httpc); http_status waits for the
+// response's status line.
 
 // httpCall is one request in flight.
 type httpCall struct {
 	done     chan struct{} // closed when the response head (or an error) is in
-	resp     *http.Response
+	resp     *httpc.Response
 	err      error
 	finalURL string
 	url      string
@@ -73,8 +75,8 @@ type HTTPHandles struct {
 }
 
 // HTTPRequest starts a request (http_request). headers holds "Name: value"
-// lines; gzip lets the response come compressed (net/http then inflates
-// it). The host and every address it is dialled at must pass the policy,
+// lines; gzip lets the response come compressed (the client then
+// inflates it). The host and every address it is dialled at must pass the policy,
 // redirects included.
 func (p *Process) HTTPRequest(ctx context.Context, rawURL, method, headers string, gzip bool) (HTTPHandles, wasix.Errno) {
 	n := p.network()
@@ -86,7 +88,10 @@ func (p *Process) HTTPRequest(ctx context.Context, rawURL, method, headers strin
 		return HTTPHandles{}, wasix.ErrnoInval
 	}
 	if method == "" {
-		method = http.MethodGet
+		method = "GET"
+	}
+	if !httpc.ValidMethod(method) {
+		return HTTPHandles{}, wasix.ErrnoInval
 	}
 	// A literal address or a name the policy refuses fails here; the
 	// addresses a name resolves to are checked as they are dialled.
@@ -104,21 +109,18 @@ func (p *Process) HTTPRequest(ctx context.Context, rawURL, method, headers strin
 	} else if err := n.Policy().CheckName(u.Hostname()); err != nil {
 		return HTTPHandles{}, netErrno(err)
 	}
-	hasBody := method != http.MethodGet && method != http.MethodHead
+	hasBody := method != "GET" && method != "HEAD"
 	reqR, reqW := newPipe(false)
 	respR, respW := newPipe(false)
 	hdrR, hdrW := newPipe(false)
 	// The request context outlives this call: it ends when the process does.
 	bg := context.WithoutCancel(ctx)
-	var body io.ReadCloser
+	// The body streams from the pipe, chunked, until the guest closes it.
+	req := &httpc.Request{Method: method, URL: u, Header: textproto.MIMEHeader{}, Gzip: gzip}
 	if hasBody {
-		body = pipeReader{bg, reqR}
+		req.Body, req.ContentLength = pipeReader{bg, reqR}, -1
 	} else {
 		reqR.close() // writes to the request descriptor give EPIPE
-	}
-	req, err := http.NewRequestWithContext(bg, method, u.String(), body)
-	if err != nil {
-		return HTTPHandles{}, wasix.ErrnoInval
 	}
 	for _, line := range strings.Split(headers, "\n") {
 		k, v, ok := strings.Cut(strings.TrimRight(line, "\r"), ":")
@@ -127,17 +129,13 @@ func (p *Process) HTTPRequest(ctx context.Context, rawURL, method, headers strin
 		}
 	}
 	call := &httpCall{done: make(chan struct{}), url: u.String()}
-	client := &http.Client{Transport: &http.Transport{
-		DisableCompression: !gzip,
-		DialContext:        policyDialer(n),
-		Proxy:              nil,
-	}}
+	client := &httpc.Client{Dial: policyDialer(n)}
 	go func() {
 		defer respW.close()
-		resp, err := client.Do(req)
+		resp, err := client.Do(bg, req)
 		call.resp, call.err = resp, err
 		if err == nil {
-			call.finalURL = resp.Request.URL.String()
+			call.finalURL = resp.URL.String()
 		}
 		close(call.done)
 		if err != nil {
@@ -198,17 +196,10 @@ func (p *Process) HTTPStatus(ctx context.Context, fd wasix.Fd) (ok, redirected b
 	}
 	c := he.call
 	if c.err != nil {
-		return false, false, 0, 0, netErrno(unwrapURLError(c.err))
+		return false, false, 0, 0, netErrno(c.err)
 	}
 	return c.resp.StatusCode/100 == 2, c.finalURL != c.url, uint64(max(c.resp.ContentLength, 0)),
 		uint16(c.resp.StatusCode), wasix.ErrnoSuccess
-}
-
-func unwrapURLError(err error) error {
-	if ue, ok := err.(*url.Error); ok {
-		return ue.Err
-	}
-	return err
 }
 
 // policyDialer dials for the host's HTTP and WebSocket clients, asking the

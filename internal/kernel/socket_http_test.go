@@ -101,3 +101,33 @@ func TestWSConnect(t *testing.T) {
 	_, errno = p.WSConnect(ctx, "ws://192.0.2.1/")
 	want(t, errno, wasix.ErrnoAcces)
 }
+
+// Redirects are followed and reported; every hop is dialled through the
+// policy, so one that leaves loopback fails.
+func TestHTTPRequestRedirects(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/away":
+			http.Redirect(w, r, "http://192.0.2.1/", http.StatusFound)
+		case "/here":
+			http.Redirect(w, r, "/there", http.StatusSeeOther)
+		default:
+			io.WriteString(w, r.Method+" "+r.URL.Path)
+		}
+	}))
+	defer srv.Close()
+	p := netProc(t)
+	ctx := context.Background()
+	h, errno := p.HTTPRequest(ctx, srv.URL+"/here", "POST", "", false)
+	must(t, errno)
+	must(t, p.FdClose(h.Request))
+	ok, redir, _, status, errno := p.HTTPStatus(ctx, h.Response)
+	must(t, errno)
+	if got := readAll(t, p, h.Response); !ok || !redir || status != 200 || got != "GET /there" {
+		t.Fatalf("ok=%v redirected=%v status=%d body %q", ok, redir, status, got)
+	}
+	h, errno = p.HTTPRequest(ctx, srv.URL+"/away", "GET", "", false)
+	must(t, errno)
+	_, _, _, _, errno = p.HTTPStatus(ctx, h.Response)
+	want(t, errno, wasix.ErrnoAcces)
+}

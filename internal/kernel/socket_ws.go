@@ -3,11 +3,10 @@ package kernel
 import (
 	"context"
 	"io"
-	"net/http"
 	"net/url"
 
-	"github.com/coder/websocket"
 	"github.com/wasix-go/wasix"
+	"github.com/wasix-go/wasix/internal/httpc"
 )
 
 // wsEnd is the guest's end of a WebSocket (ws_connect): one end of a
@@ -32,15 +31,13 @@ func (p *Process) WSConnect(ctx context.Context, rawURL string) (wasix.Fd, wasix
 	if err != nil || (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
 		return 0, wasix.ErrnoInval
 	}
-	client := &http.Client{Transport: &http.Transport{DialContext: policyDialer(n), Proxy: nil}}
-	c, _, err := websocket.Dial(ctx, u.String(), &websocket.DialOptions{HTTPClient: client})
-	if err != nil {
-		return 0, netErrno(unwrapURLError(err))
-	}
-	c.SetReadLimit(-1)
+	client := &httpc.Client{Dial: policyDialer(n)}
 	// The connection lives as long as the descriptor, not the call.
+	conn, err := client.DialWebSocket(ctx, u)
+	if err != nil {
+		return 0, netErrno(err)
+	}
 	bg := context.WithoutCancel(ctx)
-	conn := websocket.NetConn(bg, c, websocket.MessageBinary)
 	// Two one-way buffers; the host side has a separate end for each, so
 	// that either direction can end alone.
 	in, out := &pipeBuf{readers: 1, writers: 1}, &pipeBuf{readers: 1, writers: 1}
