@@ -221,3 +221,29 @@ func growBody() []byte {
 
 // sizeBody is the body of (result i32): table.size of table 0.
 func sizeBody() []byte { return []byte{0, 0xfc, 16, 0, 0x0b} }
+
+// callsBody is the body of a function with no parameters that, for each
+// of funcs in turn, sets global at to its position and calls it (with
+// its argument when it takes one), dropping its results: a generated
+// function that makes many calls the linker would otherwise make from Go
+// one by one (each a lookup and a call engine of its own). After a trap,
+// at tells which call trapped.
+func callsBody(at uint32, funcs []uint32, args []*uint32, nresults []int) []byte {
+	b := []byte{0} // no locals
+	for i, f := range funcs {
+		b = append(b, 0x41)
+		b = wasmbin.AppendSLEB(b, int64(i))
+		b = append(b, 0x24)
+		b = wasmbin.AppendULEB(b, uint64(at))
+		if a := args[i]; a != nil {
+			b = append(b, 0x41)
+			b = wasmbin.AppendSLEB(b, int64(int32(*a)))
+		}
+		b = append(b, 0x10)
+		b = wasmbin.AppendULEB(b, uint64(f))
+		for range nresults[i] {
+			b = append(b, 0x1a)
+		}
+	}
+	return append(b, 0x0b)
+}
