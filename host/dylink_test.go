@@ -17,7 +17,7 @@ import (
 func TestDynamicLinking(t *testing.T) {
 	bin := filepath.Join(ehDir, "bin")
 	r := runGuest(t, newRuntime(t, host.RuntimeConfig{}), ehGuest(t, "dyn.wasm"),
-		host.Config{Args: []string{"dyn"}, Origin: os.DirFS(bin), MaxMemoryPages: testPages})
+		host.Config{Args: []string{"dyn"}, Origin: host.DirFS(bin), MaxMemoryPages: testPages})
 	checkTAP(t, r, 0)
 }
 
@@ -75,6 +75,6 @@ func TestCallDynamicAndClosures(t *testing.T) {
 // module, and a library one thread dlopens serves every thread.
 func TestDynamicLinkingThreads(t *testing.T) {
 	r := runGuest(t, newRuntime(t, host.RuntimeConfig{}), ehGuest(t, "dynthreads.wasm"), host.Config{
-		Args: []string{"dynthreads"}, Origin: os.DirFS(filepath.Join(ehDir, "bin")), MaxMemoryPages: testPages})
+		Args: []string{"dynthreads"}, Origin: host.DirFS(filepath.Join(ehDir, "bin")), MaxMemoryPages: testPages})
 	checkTAP(t, r, 0)
 }

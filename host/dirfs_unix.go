@@ -1,0 +1,56 @@
+//go:build unix
+
+package host
+
+import (
+	"io/fs"
+	"path/filepath"
+
+	"golang.org/x/sys/unix"
+)
+
+// readFile reads dir/name with plain system calls; ok is false for what
+// it leaves to os.DirFS (anything but a regular file).
+func readFile(dir, name string) (b []byte, ok bool, err error) {
+	fail := func(op string, err error) ([]byte, bool, error) {
+		return nil, true, &fs.PathError{Op: op, Path: name, Err: err}
+	}
+	var fd int
+	for {
+		fd, err = unix.Open(filepath.Join(dir, filepath.FromSlash(name)), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		return fail("open", err)
+	}
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return fail("stat", err)
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFREG {
+		return nil, false, nil
+	}
+	// One byte more than the size, so that the first read normally ends
+	// at the end of the file and the second returns 0; the file may also
+	// have grown since.
+	b = make([]byte, 0, st.Size+1)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := unix.Read(fd, b[len(b):cap(b)])
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return fail("read", err)
+		}
+		if n == 0 {
+			return b, true, nil
+		}
+		b = b[:len(b)+n]
+	}
+}
