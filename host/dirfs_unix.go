@@ -33,14 +33,16 @@ func readFile(dir, name string) (b []byte, ok bool, err error) {
 	if st.Mode&unix.S_IFMT != unix.S_IFREG {
 		return nil, false, nil
 	}
-	// One byte more than the size, so that the first read normally ends
-	// at the end of the file and the second returns 0; the file may also
-	// have grown since.
+	// One byte more than the size: a read that fills less than it asked
+	// for, once the size is read, is at the end of the file (one read in
+	// all, where os.ReadFile makes a second to see 0). The file may also
+	// have grown since, or a filesystem return less at a time.
 	b = make([]byte, 0, st.Size+1)
 	for {
 		if len(b) == cap(b) {
 			b = append(b, 0)[:len(b)]
 		}
+		want := cap(b) - len(b)
 		n, err := unix.Read(fd, b[len(b):cap(b)])
 		if err == unix.EINTR {
 			continue
@@ -48,9 +50,9 @@ func readFile(dir, name string) (b []byte, ok bool, err error) {
 		if err != nil {
 			return fail("read", err)
 		}
-		if n == 0 {
+		b = b[:len(b)+n]
+		if n == 0 || n < want && int64(len(b)) >= st.Size {
 			return b, true, nil
 		}
-		b = b[:len(b)+n]
 	}
 }
