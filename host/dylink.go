@@ -83,11 +83,11 @@ func (l *launcher) loadLib(ctx context.Context, wasm []byte) (*linker.Binary, wa
 	if e := l.libs[sum]; e.bin != nil {
 		return e.bin, e.compiled, nil
 	}
-	bin, err := linker.ParseLibrary(wasm)
+	bin, code, err := linker.PrepareLibrary(wasm)
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err := l.compileLocked(ctx, sum, wasm)
+	c, err := l.compileLocked(ctx, sum, code)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -107,8 +107,8 @@ func (l *launcher) compileGenerated(ctx context.Context, wasm []byte) (wazero.Co
 	return l.compileLocked(ctx, sum, wasm)
 }
 
-// compileLocked compiles wasm (whose SHA-256 is sum) unless kept; l.mu is
-// held.
+// compileLocked compiles wasm unless kept under sum (its SHA-256, or a
+// library's, whose prepared code wasm is); l.mu is held.
 func (l *launcher) compileLocked(ctx context.Context, sum [32]byte, wasm []byte) (wazero.CompiledModule, error) {
 	if e := l.libs[sum]; e.compiled != nil {
 		return e.compiled, nil

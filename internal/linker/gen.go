@@ -22,6 +22,7 @@ type modBuilder struct {
 	tags    []uint32
 	exports [][]byte
 	nExport map[string]bool
+	start   []byte // the start section's content, if any
 	elems   [][]byte
 }
 
@@ -187,6 +188,9 @@ func (m *modBuilder) encode() []byte {
 	out = section(out, 13, tags) // the tag section comes after tables, before globals
 	out = section(out, 6, m.globals)
 	out = section(out, 7, m.exports)
+	if m.start != nil {
+		out = appendSection(out, 8, m.start)
+	}
 	out = section(out, 9, m.elems)
 	out = section(out, 10, code)
 	return out

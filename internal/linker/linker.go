@@ -65,10 +65,10 @@ type Config struct {
 	// cache, so that a program run again links without compiling. nil
 	// compiles with Runtime, closed with the linker.
 	Compile func(ctx context.Context, wasm []byte) (wazero.CompiledModule, error)
-	// Load, if not nil, does for a library what ParseLibrary and Compile
-	// do, keeping both results (by content: the same bytes read again
-	// need neither parsing nor compiling). nil parses here and compiles
-	// as Compile says.
+	// Load, if not nil, does for a library what PrepareLibrary and
+	// compiling the code it returns do, keeping both results (by content:
+	// the same bytes read again need neither parsing nor compiling). nil
+	// prepares here and compiles as Compile says.
 	Load func(ctx context.Context, wasm []byte) (*Binary, wazero.CompiledModule, error)
 	// StackSize is the size of the main thread's stack (default 8 MiB, as
 	// wasixcc-eh links static programs).
@@ -513,7 +513,10 @@ func (l *Linker) instantiateAll(ctx context.Context, mods []*module, caller *thr
 	helpers := make([]*helper, len(threads))
 	var ch *helper
 	for k, th := range threads {
-		var init, ctors []initCall
+		// The start functions first, in every thread's instances, in the
+		// order of instantiation, as wazero would have run them.
+		init := startCalls(mods)
+		var ctors []initCall
 		for i := len(mods) - 1; i >= 0; i-- {
 			m := mods[i]
 			if th == caller && m.hasFunc("__wasm_apply_data_relocs") {
@@ -552,6 +555,18 @@ func (l *Linker) instantiateAll(ctx context.Context, mods []*module, caller *thr
 		}
 	}
 	return ch, nil
+}
+
+// startCalls are the calls of the start functions of mods (those the
+// linker took out of their start sections), last first.
+func startCalls(mods []*module) []initCall {
+	var calls []initCall
+	for i := len(mods) - 1; i >= 0; i-- {
+		if m := mods[i]; m.bin.startName != "" {
+			calls = append(calls, initCall{m: m, name: m.bin.startName, what: "start function"})
+		}
+	}
+	return calls
 }
 
 // hasFunc says whether m exports a function name.
@@ -781,7 +796,11 @@ func (l *Linker) fillMany(ctx context.Context, th *thread, items []fillItem, ini
 	var nres [2][]int
 	for k, calls := range h.calls {
 		for _, c := range calls {
-			t, ok := c.m.bin.funcTypeOf(c.m.exports[c.name].index)
+			idx := c.m.exports[c.name].index
+			if c.name == c.m.bin.startName {
+				idx = uint32(c.m.bin.start) // exported by PrepareLibrary
+			}
+			t, ok := c.m.bin.funcTypeOf(idx)
 			want := 0
 			if c.arg != nil {
 				want = 1
@@ -1313,7 +1332,7 @@ func (l *Linker) LinkThread(ctx context.Context, main wazero.CompiledModule, sp 
 			return fail(err)
 		}
 	}
-	var init []initCall
+	init := startCalls(l.mods)
 	for _, m := range l.mods {
 		c, err := l.tlsCall(ctx, th, nil, m)
 		if err != nil {
@@ -1338,18 +1357,6 @@ func (l *Linker) LinkThread(ctx context.Context, main wazero.CompiledModule, sp 
 	return th.insts[l.main], release, nil
 }
 
-// ParseLibrary parses a side module, which must have a dylink.0 section.
-func ParseLibrary(wasm []byte) (*Binary, error) {
-	bin, err := Parse(wasm)
-	if err != nil {
-		return nil, err
-	}
-	if bin.Dylink == nil {
-		return nil, errors.New("not a shared library (no dylink.0 section)")
-	}
-	return bin, nil
-}
-
 // load parses and compiles a library through the configured cache, or on
 // its own; owned says the linker must close the compiled code.
 func (l *Linker) load(ctx context.Context, wasm []byte) (*Binary, wazero.CompiledModule, bool, error) {
@@ -1357,11 +1364,11 @@ func (l *Linker) load(ctx context.Context, wasm []byte) (*Binary, wazero.Compile
 		bin, c, err := l.cfg.Load(ctx, wasm)
 		return bin, c, false, err
 	}
-	bin, err := ParseLibrary(wasm)
+	bin, code, err := PrepareLibrary(wasm)
 	if err != nil {
 		return nil, nil, false, err
 	}
-	c, owned, err := l.compile(ctx, wasm)
+	c, owned, err := l.compile(ctx, code)
 	return bin, c, owned, err
 }
 
