@@ -226,14 +226,13 @@ func growBody() []byte {
 // sizeBody is the body of (result i32): table.size of table 0.
 func sizeBody() []byte { return []byte{0, 0xfc, 16, 0, 0x0b} }
 
-// callsBody is the body of a function with no parameters that, for each
-// of funcs in turn, sets global at to its position and calls it (with
-// its argument when it takes one), dropping its results: a generated
-// function that makes many calls the linker would otherwise make from Go
-// one by one (each a lookup and a call engine of its own). After a trap,
-// at tells which call trapped.
-func callsBody(at uint32, funcs []uint32, args []*uint32, nresults []int) []byte {
-	b := []byte{0} // no locals
+// callsCode is the code that, for each of funcs in turn, sets global at
+// to its position and calls it (with its argument when it takes one),
+// dropping its results: many calls the linker would otherwise make from
+// Go one by one (each a lookup and a call engine of its own). After a
+// trap, at tells which call trapped.
+func callsCode(at uint32, funcs []uint32, args []*uint32, nresults []int) []byte {
+	var b []byte
 	for i, f := range funcs {
 		b = append(b, 0x41)
 		b = wasmbin.AppendSLEB(b, int64(i))
@@ -249,5 +248,13 @@ func callsBody(at uint32, funcs []uint32, args []*uint32, nresults []int) []byte
 			b = append(b, 0x1a)
 		}
 	}
-	return append(b, 0x0b)
+	return b
+}
+
+// runBody is the body of (param i32): code0 when the parameter is 0,
+// else code1.
+func runBody(code0, code1 []byte) []byte {
+	b := []byte{0, 0x20, 0, 0x45, 0x04, 0x40} // no locals; local.get 0; i32.eqz; if
+	b = append(append(append(b, code0...), 0x05), code1...)
+	return append(b, 0x0b, 0x0b)
 }

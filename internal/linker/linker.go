@@ -179,7 +179,7 @@ func (l *Linker) LinkMain(ctx context.Context, bin *Binary, compiled wazero.Comp
 		return nil, err
 	}
 	// Constructors run without the lock: one may dlopen.
-	return inst, h.run(ctx, ctorsExport)
+	return inst, h.run(ctx, stepCtors)
 }
 
 func (l *Linker) linkMain(ctx context.Context, bin *Binary, compiled wazero.CompiledModule) (api.Module, *helper, error) {
@@ -212,7 +212,7 @@ func (l *Linker) linkMain(ctx context.Context, bin *Binary, compiled wazero.Comp
 			return nil, nil, errors.New("the memory cannot hold the program and its libraries")
 		}
 	}
-	l.tableSize = l.nextSlot + 1024
+	l.tableSize = l.nextSlot + tableSpare
 	th, err := l.newThread(ctx, l.stackTop, nil)
 	if err != nil {
 		return nil, nil, err
@@ -435,12 +435,21 @@ func (l *Linker) threadOf(caller api.Module) *thread {
 	return l.mainTh
 }
 
+// The table's free entries past the start-up layout, for the slots dlsym,
+// GOT.func and closures give out; and the least it grows by when they
+// are used up. A start makes each thread's table (8 bytes an entry in
+// wazero, cleared), and grows it rarely.
+const (
+	tableSpare  = 128
+	tableGrowth = 1024
+)
+
 // ensureTable makes the table hold at least n entries.
 func (l *Linker) ensureTable(ctx context.Context, n uint32) error {
 	if l.mainTh == nil || n <= l.tableSize {
 		return nil
 	}
-	delta := max(n-l.tableSize, 1024)
+	delta := max(n-l.tableSize, tableGrowth)
 	for _, th := range l.allThreads() {
 		if th.grow == nil {
 			th.grow = th.base.ExportedFunction("grow")
@@ -544,12 +553,12 @@ func (l *Linker) instantiateAll(ctx context.Context, mods []*module, caller *thr
 	}
 	// The caller's first: the new modules' relocations are applied before
 	// any of their code runs in another thread.
-	if err := ch.run(ctx, initExport); err != nil {
+	if err := ch.run(ctx, stepInit); err != nil {
 		return nil, err
 	}
 	for _, h := range helpers {
 		if h != ch {
-			if err := h.run(ctx, initExport); err != nil {
+			if err := h.run(ctx, stepInit); err != nil {
 				return nil, err
 			}
 		}
@@ -731,34 +740,34 @@ type initCall struct {
 	what string  // what an error calls it
 }
 
-// The functions of a helper: its calls at instantiation, and the
+// The steps of a helper: its calls at instantiation, and the
 // constructors, run later.
 const (
-	initExport  = "init"
-	ctorsExport = "ctors"
+	stepInit  = 0
+	stepCtors = 1
 )
 
 // helper is the instance of a generated module that filled table slots
-// and makes a load's calls into its modules: calls[initExport] and
-// calls[ctorsExport] are what its functions of these names call, in turn.
+// and makes a load's calls into its modules: its function "run" makes
+// the calls calls[step] in turn.
 type helper struct {
 	inst  api.Module
+	fn    api.Function // "run", looked up once: each lookup makes a call engine
 	calls [2][]initCall
 }
 
-// run calls the helper's function name (initExport or ctorsExport); a trap
-// is the error of the call that trapped. A nil helper calls nothing.
-func (h *helper) run(ctx context.Context, name string) error {
-	k := 0
-	if name == ctorsExport {
-		k = 1
-	}
-	if h == nil || len(h.calls[k]) == 0 {
+// run makes the calls of step; a trap is the error of the call that
+// trapped. A nil helper calls nothing.
+func (h *helper) run(ctx context.Context, step int) error {
+	if h == nil || len(h.calls[step]) == 0 {
 		return nil
 	}
-	if _, err := h.inst.ExportedFunction(name).Call(ctx); err != nil {
-		if i := uint32(h.inst.ExportedGlobal("at").Get()); int(i) < len(h.calls[k]) {
-			c := h.calls[k][i]
+	if h.fn == nil {
+		h.fn = h.inst.ExportedFunction("run")
+	}
+	if _, err := h.fn.Call(ctx, uint64(step)); err != nil {
+		if i := uint32(h.inst.ExportedGlobal("at").Get()); int(i) < len(h.calls[step]) {
+			c := h.calls[step][i]
 			return fmt.Errorf("%s: %s: %w", c.m.path, c.what, err)
 		}
 		return err
@@ -767,8 +776,8 @@ func (h *helper) run(ctx context.Context, name string) error {
 }
 
 // fillMany puts functions of modules instantiated in th into th's table
-// slots, with one generated module, which also gets the functions that
-// make init's calls and ctors' (see helper); nil when it has nothing to
+// slots, with one generated module, which also gets the function that
+// makes init's calls or ctors' (see helper); nil when it has nothing to
 // do. The items are sorted so that the same program generates the same
 // bytes (and hits the compilation cache).
 func (l *Linker) fillMany(ctx context.Context, th *thread, items []fillItem, init, ctors []initCall) (*helper, error) {
@@ -819,10 +828,10 @@ func (l *Linker) fillMany(ctx context.Context, th *thread, items []fillItem, ini
 	}
 	at := b.globalI32(true, 0)
 	b.export("at", kindGlobal, at)
-	for k, name := range []string{initExport, ctorsExport} {
-		if len(callFns[k]) > 0 {
-			b.export(name, kindFunc, b.function(funcType{}, callsBody(at, callFns[k], args[k], nres[k])))
-		}
+	if len(init) > 0 || len(ctors) > 0 {
+		body := runBody(callsCode(at, callFns[stepInit], args[stepInit], nres[stepInit]),
+			callsCode(at, callFns[stepCtors], args[stepCtors], nres[stepCtors]))
+		b.export("run", kindFunc, b.function(funcType{params: []byte{valI32}}, body))
 	}
 	inst, err := l.instantiateGenerated(ctx, b, names)
 	if err != nil {
@@ -1104,7 +1113,7 @@ func (l *Linker) Open(ctx context.Context, caller api.Module, name string, flags
 	}
 	// Constructors run without the lock: one may dlopen in turn. A
 	// constructor that traps leaves the library loaded and is the error.
-	return handle, h.run(ctx, ctorsExport)
+	return handle, h.run(ctx, stepCtors)
 }
 
 func (l *Linker) open1(ctx context.Context, caller api.Module, name string, flags uint32, ldpath []string) (uint32, *helper, error) {
@@ -1346,7 +1355,7 @@ func (l *Linker) LinkThread(ctx context.Context, main wazero.CompiledModule, sp 
 	if err != nil {
 		return fail(err)
 	}
-	if err := h.run(ctx, initExport); err != nil {
+	if err := h.run(ctx, stepInit); err != nil {
 		return fail(err)
 	}
 	for slot, d := range l.closureDefs {
