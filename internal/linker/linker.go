@@ -966,20 +966,19 @@ func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wa
 	// namespaces: fewer instances make a faster start) unless a name is
 	// in two of them; then GOT.mem and GOT.func get one module, or one
 	// each when they share a name too; none when empty.
-	envNames := map[string]bool{}
-	for name := range env.nExport {
-		envNames[name] = true
-	}
-	memNames := map[string]bool{}
-	for _, e := range gotMem {
-		memNames[e.name] = true
+	var memNames map[string]bool
+	if len(gotMem) > 0 && len(gotFunc) > 0 {
+		memNames = map[string]bool{}
+		for _, e := range gotMem {
+			memNames[e.name] = true
+		}
 	}
 	envClash, clash := false, false
 	for _, e := range gotMem {
-		envClash = envClash || envNames[e.name]
+		envClash = envClash || env.nExport[e.name]
 	}
 	for _, e := range gotFunc {
-		envClash = envClash || envNames[e.name]
+		envClash = envClash || env.nExport[e.name]
 		clash = clash || memNames[e.name]
 	}
 	gotModule := func(entries ...[]gotEntry) (api.Module, error) {
