@@ -56,13 +56,13 @@ END {
 	printf "%-34s %10.2f ms %10.2f ms %7.2fx  goal <= 1.5x\n", "start-up: pie+3 libs / static", p / 1e6, s / 1e6, ratio(p, s)
 	p = best["BenchmarkDylinkStartup/pie cpu-ns/op"]; s = best["BenchmarkDylinkStartup/static cpu-ns/op"]
 	printf "%-34s %10.2f ms %10.2f ms %7.2fx  goal <= 1.5x\n", "start-up CPU: pie+3 libs / static", p / 1e6, s / 1e6, ratio(p, s)
+	p = best["BenchmarkDylinkStartup/pie_osdirfs cpu-ns/op"]
+	printf "%-34s %10.2f ms %10.2f ms %7.2fx\n", "  the same, libs read via os.DirFS", p / 1e6, s / 1e6, ratio(p, s)
 	if (nc > 0) {
 		sort(xc, nc); sort(xw, nw)
 		printf "%-34s CPU %.2f-%.2fx (median %.2fx), wall %.2f-%.2fx (median %.2fx) over %d runs  goal <= 1.5x\n", \
 			"start-up alternating: pie / static", xc[1], xc[nc], xc[int((nc + 1) / 2)], xw[1], xw[nw], xw[int((nw + 1) / 2)], nc
 	}
-	p = best["BenchmarkDylinkStartup/pie_osdirfs cpu-ns/op"]
-	printf "%-34s %10.2f ms %10.2f ms %7.2fx\n", "  the same, libs read via os.DirFS", p / 1e6, s / 1e6, ratio(p, s)
 	d = best["BenchmarkDylinkCall/direct ns/call"]
 	p = best["BenchmarkDylinkCall/pointer ns/call"]; q = best["BenchmarkDylinkCall/dlsym ns/call"]
 	printf "%-34s %10.1f ns %10.1f ns %7.2fx\n", "call: dlsym pointer / direct", p, d, ratio(p, d)
