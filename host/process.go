@@ -136,6 +136,7 @@ type procRun struct {
 	tracer   *abi.Tracer
 	maxPages uint32
 	alloc    experimental.MemoryAllocator // a forked child's memory (forkAllocator), or nil
+	forkOf   *abi.Instance                // a forked child's parent instance, or nil
 
 	link *abi.Link
 	mod  api.Module
@@ -221,7 +222,11 @@ func (pr *procRun) instantiate() error {
 	} else {
 		abi.SetDynLinker(pr.p, nil)
 	}
-	pr.slot.In = abi.NewInstance(mod, pr.tracer)
+	if pr.forkOf != nil {
+		pr.slot.In, pr.forkOf = pr.forkOf.ForkCopy(mod), nil
+	} else {
+		pr.slot.In = abi.NewInstance(mod, pr.tracer)
+	}
 	// The first call makes the main thread; later ones (exec) keep it and
 	// point the launcher of threads at the new program.
 	pr.main, pr.th = r.startThreads(pctx, pr.m, pr.p)
@@ -319,8 +324,14 @@ func (pr *procRun) callContext() context.Context {
 // returns from the call, is acted on, and the entry point is called again
 // (to rewind, or to start the new program).
 func (pr *procRun) loop() (uint32, error) {
+	var start api.Function
+	var startOf api.Module
 	for {
-		start := pr.mod.ExportedFunction("_start")
+		if startOf != pr.mod {
+			// Each lookup makes a call engine with a stack of its own:
+			// one per instance, not one per fork or longjmp.
+			start, startOf = pr.mod.ExportedFunction("_start"), pr.mod
+		}
 		if start == nil {
 			return 0, errNotCommand
 		}
