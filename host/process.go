@@ -2,6 +2,7 @@ package host
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -205,7 +206,7 @@ func (pr *procRun) instantiate() error {
 			err = fmt.Errorf("dynamic linking: %w", err)
 		}
 	} else {
-		mod, err = r.rt.InstantiateModule(pctx, pr.m.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
+		mod, err = r.rt.InstantiateModule(pctx, pr.m.compiled, guestConfig)
 	}
 	if err != nil {
 		link.Close(pr.ctx)
@@ -243,6 +244,13 @@ func (pr *procRun) instantiate() error {
 	}
 	return nil
 }
+
+// guestConfig instantiates programs and their threads: unnamed, with no
+// start function (the run loop calls _start), and with a random source of
+// its own: without one wazero seeds a new math/rand generator at each
+// instantiation (some 10 µs per fork, spawn or thread), which nothing
+// reads (the host, not wazero, answers random_get).
+var guestConfig = wazero.NewModuleConfig().WithName("").WithStartFunctions().WithRandSource(rand.Reader)
 
 // close releases the current instance.
 func (pr *procRun) close() {
