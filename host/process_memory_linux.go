@@ -99,17 +99,26 @@ func (a *memAllocator) forkAllocator(maxPages uint32, src []byte, alone bool) (e
 	}
 	var once sync.Once
 	release := func() { once.Do(f.unref) }
-	size, limited := len(src), a.limit(maxPages)
-	return experimental.MemoryAllocatorFunc(func(cap, max uint64) experimental.LinearMemory {
-		lm := limited.Allocate(cap, max)
-		m, ok := lm.(*mappedMemory)
-		if !ok || len(m.all) < size {
-			return lm
-		}
+	size, limit := len(src), limitBytes(maxPages)
+	return experimental.MemoryAllocatorFunc(func(_, max uint64) experimental.LinearMemory {
+		max = min(max, limit)
 		handed := false
-		once.Do(func() { handed = true })
+		if max >= uint64(size) {
+			once.Do(func() { handed = true })
+		}
 		if !handed {
-			return lm // a second memory: not the one forked
+			return a.allocate(max) // too small, or a second memory: not the one forked
+		}
+		if m := f.takeSpare(max, size); m != nil {
+			m.back = f
+			a.memories.Store(uintptr(unsafe.Pointer(&m.all[0])), m)
+			return m
+		}
+		lm := a.allocate(max)
+		m, ok := lm.(*mappedMemory)
+		if !ok {
+			f.unref()
+			return lm
 		}
 		m.mu.Lock()
 		defer m.mu.Unlock()
@@ -121,6 +130,46 @@ func (a *memAllocator) forkAllocator(maxPages uint32, src []byte, alone bool) (e
 		m.back = f
 		return m
 	}), release
+}
+
+// keepSpare keeps m, a forked child's memory being freed, for the next
+// child its snapshot file makes (see takeSpare), and reports whether it
+// did. Dropping the pages the child had leaves a view of the file with no
+// pages of its own, which is what a new child's memory is; kept, the
+// mapping keeps its page tables too, which a new mapping gets built at its
+// first page faults and a munmap frees again: on a virtual machine that
+// shadows page tables, that is much of what a small fork costs. m.mu is
+// held.
+func (m *mappedMemory) keepSpare() bool {
+	f := m.back
+	if f == nil || m.view == 0 || f.refs.Load() < 2 {
+		return false // no parent left to fork from the file
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.spare != nil || unix.Madvise(m.all[:max(len(m.buf), m.view)], unix.MADV_DONTNEED) != nil {
+		return false
+	}
+	f.spare = &mappedMemory{a: m.a, all: m.all, view: m.view}
+	return true
+}
+
+// takeSpare returns f's spare memory, if it is one of max bytes, as a view
+// of size bytes of f with no pages of its own, or nil. The file holds the
+// parent's memory, which never shrinks: the view only grows.
+func (f *memFile) takeSpare(max uint64, size int) *mappedMemory {
+	f.mu.Lock()
+	s := f.spare
+	f.spare = nil
+	f.mu.Unlock()
+	if s == nil {
+		return nil
+	}
+	if uint64(len(s.all)) != max || s.view > size || s.extendView(f, size) != nil {
+		_ = unix.Munmap(s.all)
+		return nil
+	}
+	return s
 }
 
 // retire lets a memory whose process has ended, with no thread left
@@ -146,7 +195,7 @@ func (m *mappedMemory) reset() {
 		panic("wasix: cannot remap a linear memory: " + err.Error()) // the address space is exhausted
 	}
 	m.back.unref()
-	m.back = nil
+	m.back, m.view = nil, 0
 }
 
 // snapshot makes the file m's first size bytes are a private view of hold
