@@ -303,10 +303,6 @@ func (pr *procRun) finish(code uint32, err error) {
 	if errors.As(err, &trap) {
 		pr.p.Abort()
 	}
-	if pr.mod != nil && pr.alone() {
-		// Before the parent's join returns: see memAllocator.retire.
-		pr.r.alloc.retire(memoryOf(pr.mod))
-	}
 	_, err = pr.r.endThreads(pr.ctx, pr.p, pr.main, pr.mod, code, err)
 	if err != nil {
 		// Nobody waits for this run's error: the process's standard error
@@ -314,6 +310,10 @@ func (pr *procRun) finish(code uint32, err error) {
 		msg, _, _ := strings.Cut(err.Error(), "\n")
 		_, _ = pr.p.FdWrite(context.Background(), 2, [][]byte{[]byte(fmt.Sprintf("wasix: pid %d: %s\n", pr.p.Pid(), msg))})
 	}
+	// Closed before the parent's join can return: with no thread left,
+	// the child's memory is freed now, and its parent, holding its
+	// snapshot file alone again, forks next by writing back only what it
+	// wrote, into a child memory kept from this one (keepSpare).
 	pr.close()
 	pr.p.Close()
 }

@@ -172,21 +172,6 @@ func (f *memFile) takeSpare(max uint64, size int) *mappedMemory {
 	return s
 }
 
-// retire lets a memory whose process has ended, with no thread left
-// running over it, drop its snapshot file: its parent, holding the file
-// alone again, then forks next time by writing back only what it wrote.
-func (a *memAllocator) retire(mem []byte) {
-	m := a.lookup(mem)
-	if m == nil {
-		return
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.back != nil && m.all != nil {
-		m.reset()
-	}
-}
-
 // reset maps m afresh, anonymous and zero, and drops its snapshot file.
 func (m *mappedMemory) reset() {
 	_, err := unix.MmapPtr(-1, 0, unsafe.Pointer(&m.all[0]), uintptr(len(m.all)),

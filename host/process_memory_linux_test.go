@@ -50,10 +50,10 @@ func TestForkMemoryShares(t *testing.T) {
 	if child[4096] != byte(1) || child[0] != 0xAA {
 		t.Fatal("the first child saw the parent's later writes")
 	}
-	a.retire(child)
-	a.retire(second)
+	a.lookup(child).Free()
+	a.lookup(second).Free()
 	if pm := a.lookup(parent); pm.back == nil || pm.back.refs.Load() != 1 {
-		t.Fatal("retired children still hold the snapshot")
+		t.Fatal("freed children still hold the snapshot")
 	}
 
 	// Alone again: the parent's own pages are written back.
