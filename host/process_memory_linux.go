@@ -134,12 +134,15 @@ func (a *memAllocator) forkAllocator(maxPages uint32, src []byte, alone bool) (e
 
 // keepSpare keeps m, a forked child's memory being freed, for the next
 // child its snapshot file makes (see takeSpare), and reports whether it
-// did. Dropping the pages the child had leaves a view of the file with no
-// pages of its own, which is what a new child's memory is; kept, the
-// mapping keeps its page tables too, which a new mapping gets built at its
-// first page faults and a munmap frees again: on a virtual machine that
-// shadows page tables, that is much of what a small fork costs. m.mu is
-// held.
+// did. Kept, the mapping keeps its page tables, which a new mapping gets
+// built at its first page faults and a munmap frees again, and the few
+// pages the child wrote in its view, which the next child would write
+// too (its stack, libc's data): forkMemory reads the snapshot back over
+// them, as over the pages instantiation writes, where dropping them here
+// would cost a zap and the next child a fault each. Many pages, and any
+// past the view (memory the child grew), are dropped. On a virtual
+// machine that shadows page tables, a fault or a zap costs 10-15 µs: that
+// was much of what a small fork cost. m.mu is held.
 func (m *mappedMemory) keepSpare() bool {
 	f := m.back
 	if f == nil || m.view == 0 || f.refs.Load() < 2 {
@@ -147,7 +150,16 @@ func (m *mappedMemory) keepSpare() bool {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.spare != nil || unix.Madvise(m.all[:max(len(m.buf), m.view)], unix.MADV_DONTNEED) != nil {
+	if f.spare != nil {
+		return false
+	}
+	used := max(len(m.buf), m.view)
+	drop := m.all[m.view:used]
+	pages, runs, err := ownRuns(m.all[:m.view], func([]byte, int) error { return nil })
+	if err != nil || pages > keepPages || runs > keepRuns {
+		drop = m.all[:used]
+	}
+	if len(drop) > 0 && unix.Madvise(drop, unix.MADV_DONTNEED) != nil {
 		return false
 	}
 	f.spare = &mappedMemory{a: m.a, all: m.all, view: m.view}
@@ -155,8 +167,9 @@ func (m *mappedMemory) keepSpare() bool {
 }
 
 // takeSpare returns f's spare memory, if it is one of max bytes, as a view
-// of size bytes of f with no pages of its own, or nil. The file holds the
-// parent's memory, which never shrinks: the view only grows.
+// of size bytes of f (with at most a few pages of its own, which
+// forkMemory reads back), or nil. The file holds the parent's memory,
+// which never shrinks: the view only grows.
 func (f *memFile) takeSpare(max uint64, size int) *mappedMemory {
 	f.mu.Lock()
 	s := f.spare
