@@ -341,7 +341,9 @@ func ownRuns(mem []byte, do func(run []byte, off int) error) (own, runs int, err
 	page := os.Getpagesize()
 	base := uintptr(unsafe.Pointer(&mem[0]))
 	pages := len(mem) / page
-	var buf [4096 * 8]byte
+	bp := pagemapBufs.Get().(*[4096 * 8]byte)
+	defer pagemapBufs.Put(bp)
+	buf := bp[:]
 	run := -1 // first page of the current run of own pages
 	flush := func(end int) error {
 		if run < 0 {
@@ -374,6 +376,11 @@ func ownRuns(mem []byte, do func(run []byte, off int) error) (own, runs int, err
 	err = flush(pages)
 	return own, runs, err
 }
+
+// pagemapBufs holds ownRuns's buffers, 4096 entries of the pagemap: on a
+// goroutine's stack, one would make a child's goroutine grow its stack
+// to 64 KiB at each fork.
+var pagemapBufs = sync.Pool{New: func() any { return new([4096 * 8]byte) }}
 
 // pagemap is /proc/self/pagemap, opened once, or nil where it cannot be.
 var pagemap = sync.OnceValue(func() *os.File {
