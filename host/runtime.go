@@ -182,15 +182,14 @@ func (r *Runtime) Compile(ctx context.Context, wasm []byte) (*Module, error) {
 	if merr == nil && (mem != nil && mem.Shared || defined != nil && defined.Shared) {
 		code, rewritten = r.rewriteAtomics(wasm)
 	}
-	compiled, err := compileModule(ctx, r.rt, code)
+	compiled, code, err := compileEH(ctx, r.rt, code)
 	if err != nil && rewritten {
 		// The rewrite of a binary wazero rejects would only blur its
 		// error: compile the original for the message.
-		code = wasm
-		compiled, err = compileModule(ctx, r.rt, code)
+		compiled, code, err = compileEH(ctx, r.rt, wasm)
 	}
 	if err != nil {
-		return nil, compileError(err)
+		return nil, err
 	}
 	// wazero has validated the binary; read what its API does not say.
 	if merr != nil {
