@@ -163,6 +163,25 @@ destroy it again: 0
 128 bytes filled: yes
 buffer past the end of memory: FAULT
 `},
+		// tty_get, tty_set, with no terminal. Today's wasix-libc makes
+		// tcgetattr and tcsetattr tty_get and tty_set, which name no
+		// descriptor, so a file or fd -1 cannot be told apart from a
+		// terminal there (Wasmer's copy, built with a later libc that asks
+		// isatty first, wants ENOTTY and EBADF).
+		{[]string{"tty-get"}, 0, `fd 0: tty_get 0, isatty 0 ENOTTY
+fd 1: tty_get 0, isatty 0 ENOTTY
+fd 2: tty_get 0, isatty 0 ENOTTY
+regular file: isatty 0 ENOTTY
+fd -1: isatty 0 EBADF
+`},
+		{[]string{"tty-set"}, 0, `tcsetattr action -1: -1 EINVAL
+tcsetattr action 3: -1 EINVAL
+tcgetattr of stdin, no terminal: 0 0
+tcsetattr of a file: 0 0
+tcgetattr of a file: 0 0
+tcsetattr of fd -1: 0 0
+tcgetattr of fd -1: 0 0
+`},
 	} {
 		t.Run(strings.Join(tc.args, "-"), func(t *testing.T) {
 			dir := t.TempDir()

@@ -1,6 +1,8 @@
-/* Contexts, signal callbacks and random bytes, after Wasmer's
- * tests/c-wasi-tests context_*, callback_signal and random_get. */
+/* Contexts, signal callbacks, random bytes and terminals, after Wasmer's
+ * tests/c-wasi-tests context_*, callback_signal, random_get and tty_*. */
+#include <fcntl.h>
 #include <stdint.h>
+#include <termios.h>
 #include <wasix/context.h>
 
 #include "c.h"
@@ -111,11 +113,72 @@ static int t_random_get(int argc, char **argv) {
   return 0;
 }
 
+/* --- tty_get, tty_set: run with no terminal, as tests are --- */
+
+static const char *eno(int e) {
+  return e == 0 ? "0" : e == EBADF ? "EBADF" : e == ENOTTY ? "ENOTTY" : e == EINVAL ? "EINVAL" : strerror(e);
+}
+
+static int t_tty_get(int argc, char **argv) {
+  __wasi_tty_t tty;
+  memset(&tty, 0, sizeof tty);
+  CHECK(__wasi_tty_get(&tty) == 0);
+  const __wasi_bool_t flags[3] = {tty.stdin_tty, tty.stdout_tty, tty.stderr_tty};
+  for (int fd = 0; fd < 3; fd++) {
+    errno = 0;
+    int r = isatty(fd);
+    printf("fd %d: tty_get %u, isatty %d %s\n", fd, (unsigned)flags[fd], r, eno(r ? 0 : errno));
+  }
+  int fd = open("tty_get_regular_file", O_CREAT | O_TRUNC | O_RDWR, 0644);
+  CHECK(fd > 2);
+  errno = 0;
+  int r = isatty(fd);
+  printf("regular file: isatty %d %s\n", r, eno(errno));
+  CHECK(close(fd) == 0 && unlink("tty_get_regular_file") == 0);
+  errno = 0;
+  r = isatty(-1);
+  printf("fd -1: isatty %d %s\n", r, eno(errno));
+  return 0;
+}
+
+static int t_tty_set(int argc, char **argv) {
+  struct termios tio;
+  memset(&tio, 0, sizeof tio);
+  int r;
+  errno = 0;
+  r = tcsetattr(STDIN_FILENO, -1, &tio);
+  printf("tcsetattr action -1: %d %s\n", r, eno(errno));
+  errno = 0;
+  r = tcsetattr(STDIN_FILENO, 3, &tio);
+  printf("tcsetattr action 3: %d %s\n", r, eno(errno));
+  errno = 0;
+  r = tcgetattr(STDIN_FILENO, &tio);
+  printf("tcgetattr of stdin, no terminal: %d %s\n", r, eno(errno));
+  int fd = open("tty_set_regular_file", O_CREAT | O_TRUNC | O_RDWR, 0644);
+  CHECK(fd > 2);
+  errno = 0;
+  r = tcsetattr(fd, TCSANOW, &tio);
+  printf("tcsetattr of a file: %d %s\n", r, eno(errno));
+  errno = 0;
+  r = tcgetattr(fd, &tio);
+  printf("tcgetattr of a file: %d %s\n", r, eno(errno));
+  CHECK(close(fd) == 0 && unlink("tty_set_regular_file") == 0);
+  errno = 0;
+  r = tcsetattr(-1, TCSANOW, &tio);
+  printf("tcsetattr of fd -1: %d %s\n", r, eno(errno));
+  errno = 0;
+  r = tcgetattr(-1, &tio);
+  printf("tcgetattr of fd -1: %d %s\n", r, eno(errno));
+  return 0;
+}
+
 const struct ctest misc_tests[] = {
     {"context-create", t_context_create},
     {"context-destroy", t_context_destroy},
     {"context-switch", t_context_switch},
     {"callback-signal", t_callback_signal},
     {"random-get", t_random_get},
+    {"tty-get", t_tty_get},
+    {"tty-set", t_tty_set},
     {NULL, NULL},
 };
