@@ -4,6 +4,9 @@
  * functions only through its dynamic linker. Built with wasixcc-eh as a
  * -pie main (bin/cwasidyn.wasm); the libraries are beside it. */
 #include <dlfcn.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <wasix/closure.h>
 #include <wasix/reflection.h>
@@ -275,6 +278,56 @@ static int t_dlsym(int argc, char **argv) {
   return 0;
 }
 
+/* tls-new-dtv (dlopen_libc's tls_get_new-dtv, which Wasmer's copy skips):
+ * threads that exist before a library is loaded get their own copy of its
+ * thread-local data, initialized, when they first use it. */
+#define NTHREADS 10
+static atomic_int ready, go;
+static void *lib;
+static int bumped[NTHREADS];
+static int *where[NTHREADS];
+
+static void *late_user(void *arg) {
+  int i = (int)(intptr_t)arg;
+  atomic_fetch_add(&ready, 1);
+  while (!atomic_load(&go))
+    sched_yield();
+  int (*bump)(void) = (int (*)(void))dlsym(lib, "tls_bump");
+  int *(*addr)(void) = (int *(*)(void))dlsym(lib, "tls_int_addr");
+  if (bump != NULL && addr != NULL) {
+    bumped[i] = bump();
+    where[i] = addr();
+  }
+  return NULL;
+}
+
+static int t_tls_new_dtv(int argc, char **argv) {
+  pthread_t ts[NTHREADS];
+  for (intptr_t i = 0; i < NTHREADS; i++)
+    CHECK(pthread_create(&ts[i], NULL, late_user, (void *)i) == 0);
+  while (atomic_load(&ready) < NTHREADS)
+    sched_yield();
+  lib = dlopen("libtls.so", RTLD_NOW);
+  CHECK(lib != NULL);
+  atomic_store(&go, 1);
+  for (int i = 0; i < NTHREADS; i++)
+    CHECK(pthread_join(ts[i], NULL) == 0);
+  int (*bump)(void) = (int (*)(void))dlsym(lib, "tls_bump");
+  int *(*addr)(void) = (int *(*)(void))dlsym(lib, "tls_int_addr");
+  CHECK(bump != NULL && addr != NULL);
+  int mine = bump(), all = 1;
+  int *mine_at = addr();
+  for (int i = 0; i < NTHREADS; i++) {
+    all &= bumped[i] == 124 && where[i] != NULL && where[i] != mine_at;
+    for (int j = i + 1; j < NTHREADS; j++)
+      all &= where[i] != where[j];
+  }
+  printf("%d threads started before dlopen: each its own copy, from 123 to 124: %s; main: %d\n", NTHREADS,
+         all ? "yes" : "no", mine);
+  CHECK(dlclose(lib) == 0);
+  return 0;
+}
+
 const struct ctest dyn_tests[] = {
     {"closure-allocate", t_closure_allocate},
     {"closure-free", t_closure_free},
@@ -283,5 +336,6 @@ const struct ctest dyn_tests[] = {
     {"reflect-signature", t_reflect_signature},
     {"dlopen", t_dlopen},
     {"dlsym", t_dlsym},
+    {"tls-new-dtv", t_tls_new_dtv},
     {NULL, NULL},
 };

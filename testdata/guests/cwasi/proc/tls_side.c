@@ -30,3 +30,8 @@ __attribute__((constructor)) static void fill(void) {
 }
 
 char *gettls(void) { return tls_buf; }
+
+/* tls_bump counts in the calling thread's copy of tls_int, which starts
+ * at 123 in every thread; tls_int_addr says where that copy is. */
+int tls_bump(void) { return ++tls_int; }
+int *tls_int_addr(void) { return &tls_int; }
