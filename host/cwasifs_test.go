@@ -26,6 +26,7 @@ var cwasiFSTests = []string{
 	"fd_advise", "fd_allocate", "fd_close", "fd_datasync", "fd_sync", "fd_dup", "fd_dup2", "fd_event",
 	"fd_fdflags_get", "fd_fdflags_set", "fd_fdstat_get", "fd_fdstat_set_flags", "fd_fdstat_set_rights",
 	"fd_filestat_get", "fd_filestat_set_size", "fd_filestat_set_times", "fd_pipe", "fd_read",
+	"fd_readdir", "fd_renumber", "fd_seek", "fd_tell", "fd_write",
 	// path.c
 	"chdir", "getcwd",
 	// misc.c

@@ -77,6 +77,11 @@ func (p *Process) fdAt(fd wasix.Fd, need wasix.Rights, bufs [][]byte, off uint64
 // FdSeek moves the offset (fd_seek). A seek that only asks where the
 // offset is needs fd_tell, any other fd_seek.
 func (p *Process) FdSeek(fd wasix.Fd, off int64, whence wasix.Whence) (uint64, wasix.Errno) {
+	// A directory has no offset to move (fd_readdir takes cookies): EBADF,
+	// as Wasmer and WASI's test suite, before the right it never has.
+	if o, _, errno := p.file(fd, 0); errno == wasix.ErrnoSuccess && o.typ == vfs.TypeDir {
+		return 0, wasix.ErrnoBadf
+	}
 	need := wasix.RightsFdSeek
 	if off == 0 && whence == wasix.WhenceCur {
 		need = wasix.RightsFdTell
@@ -426,13 +431,18 @@ type Dirent struct {
 // Cookie 0 reads the directory afresh; later cookies read the listing the
 // description cached, so that a listing read in pieces is consistent.
 func (p *Process) FdReaddir(fd wasix.Fd, cookie uint64) ([]Dirent, wasix.Errno) {
-	e, errno := p.fds.get(fd, wasix.RightsFdReaddir)
+	// What is not a directory is ENOTDIR, as Linux's getdents, before the
+	// right only a directory has.
+	e, errno := p.fds.get(fd, 0)
 	if errno != wasix.ErrnoSuccess {
 		return nil, errno
 	}
 	o, ok := e.of.obj.(*fileObj)
 	if !ok || o.typ != vfs.TypeDir {
 		return nil, wasix.ErrnoNotdir
+	}
+	if e, errno = p.fds.get(fd, wasix.RightsFdReaddir); errno != wasix.ErrnoSuccess {
+		return nil, errno
 	}
 	e.of.mu.Lock()
 	defer e.of.mu.Unlock()
