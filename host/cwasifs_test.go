@@ -28,7 +28,7 @@ var cwasiFSTests = []string{
 	"fd_filestat_get", "fd_filestat_set_size", "fd_filestat_set_times", "fd_pipe", "fd_read",
 	"fd_readdir", "fd_renumber", "fd_seek", "fd_tell", "fd_write",
 	// path.c
-	"chdir", "getcwd",
+	"chdir", "getcwd", "path_create_directory", "path_link", "path_readlink", "path_remove_directory",
 	// misc.c
 	"clock_time_get", "clock_time_set",
 }

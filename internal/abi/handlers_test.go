@@ -347,7 +347,7 @@ func TestReaddir(t *testing.T) {
 	if e.u32(8) != 0 {
 		t.Fatal(e.u32(8))
 	}
-	e.want(e.call(Preview1, "fd_readdir", 1, 2000, 100, 0, 8), wasix.ErrnoNotcapable)
+	e.want(e.call(Preview1, "fd_readdir", 1, 2000, 100, 0, 8), wasix.ErrnoNotdir)
 }
 
 func TestPrestatAndPathCalls(t *testing.T) {

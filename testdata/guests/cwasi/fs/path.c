@@ -164,8 +164,201 @@ static int t_getcwd(int argc, char **argv) {
   return 0;
 }
 
+/* here opens the working directory, the fd the path tests name paths
+ * from (Wasmer's look for the preopen of "."). */
+static int here(void) { return open(".", O_RDONLY | O_DIRECTORY); }
+
+/* path_create_directory: nested, with a trailing slash; EEXIST over a
+ * directory or a file; ENOENT without a parent or for ""; ENOTDIR through
+ * a file or from a file fd; ELOOP through a self link; EBADF. */
+static int t_path_create_directory(int argc, char **argv) {
+  int d = here();
+  CHECK(d >= 0);
+  EQ(__wasi_path_create_directory(d, "a"), 0);
+  EQ(__wasi_path_create_directory(d, "a/child"), 0);
+  CHECK(make_file("a/child/file", "") == 0);
+  EQ(__wasi_path_create_directory(d, "a"), __WASI_ERRNO_EXIST);
+  EQ(__wasi_path_create_directory(d, "a/child/file"), __WASI_ERRNO_EXIST);
+  EQ(__wasi_path_create_directory(d, "a/child/file/x"), __WASI_ERRNO_NOTDIR);
+  EQ(__wasi_path_create_directory(d, "missing/child"), __WASI_ERRNO_NOENT);
+  EQ(__wasi_path_create_directory(d, ""), __WASI_ERRNO_NOENT);
+  EQ(__wasi_path_create_directory(d, "trail/"), 0);
+  EQ(__wasi_path_remove_directory(d, "trail"), 0);
+  EQ(__wasi_path_create_directory(9999, "x"), __WASI_ERRNO_BADF);
+  int f = open("a/child/file", O_RDWR);
+  CHECK(f >= 0);
+  EQ(__wasi_path_create_directory(f, "x"), __WASI_ERRNO_NOTDIR);
+  close(f);
+  EQ(__wasi_path_symlink("loop", d, "loop"), 0);
+  EQ(__wasi_path_create_directory(d, "loop/child"), __WASI_ERRNO_LOOP);
+  EQ(__wasi_path_unlink_file(d, "loop"), 0);
+  EQ(__wasi_path_unlink_file(d, "a/child/file"), 0);
+  EQ(__wasi_path_remove_directory(d, "a/child"), 0);
+  EQ(__wasi_path_remove_directory(d, "a"), 0);
+  close(d);
+  return 0;
+}
+
+static int readlink_is(int d, const char *path, const char *want) {
+  uint8_t buf[64];
+  __wasi_size_t n = 0;
+  EQ(__wasi_path_readlink(d, path, buf, sizeof buf, &n), 0);
+  EQ(n, strlen(want));
+  CHECK(memcmp(buf, want, n) == 0);
+  return 0;
+}
+
+/* path_link: a second name for a file (one inode, nlink 2), into another
+ * directory; EEXIST over anything; EPERM for a directory; ENOENT for a
+ * missing source, parent, "" or a trailing slash; ENOTDIR from a file
+ * fd; a symlink itself is linked, or followed to its file as Linux's
+ * linkat(AT_SYMLINK_FOLLOW) (Wasmer: EINVAL); ENAMETOOLONG. */
+static int t_path_link(int argc, char **argv) {
+  int d = here();
+  CHECK(d >= 0);
+  CHECK(make_file("f", "abc") == 0);
+  EQ(__wasi_path_link(d, 0, "f", d, "l"), 0);
+  __wasi_filestat_t a, b;
+  EQ(__wasi_path_filestat_get(d, 0, "f", &a), 0);
+  EQ(__wasi_path_filestat_get(d, 0, "l", &b), 0);
+  EQ(a.ino, b.ino);
+  EQ(a.dev, b.dev);
+  EQ(a.size, 3);
+  EQ(b.nlink, 2);
+  char buf[4] = {0};
+  int fd = open("l", O_RDONLY);
+  CHECK(fd >= 0 && read(fd, buf, 3) == 3 && strcmp(buf, "abc") == 0);
+  close(fd);
+  EQ(__wasi_path_create_directory(d, "sub"), 0);
+  __wasi_fd_t sub;
+  __wasi_rights_t r = __WASI_RIGHTS_PATH_LINK_TARGET | __WASI_RIGHTS_PATH_OPEN | __WASI_RIGHTS_PATH_UNLINK_FILE;
+  EQ(__wasi_path_open(d, 0, "sub", __WASI_OFLAGS_DIRECTORY, r, r, 0, &sub), 0);
+  EQ(__wasi_path_link(d, 0, "f", sub, "l2"), 0);
+  fd = open("sub/l2", O_RDONLY);
+  CHECK(fd >= 0 && read(fd, buf, 3) == 3 && strcmp(buf, "abc") == 0);
+  close(fd);
+  EQ(__wasi_path_filestat_get(d, 0, "f", &a), 0);
+  EQ(a.nlink, 3);
+  close(sub);
+  EQ(__wasi_path_link(d, 0, "f", d, "l"), __WASI_ERRNO_EXIST);
+  EQ(__wasi_path_link(d, 0, "f", d, "f"), __WASI_ERRNO_EXIST);
+  EQ(__wasi_path_link(d, 0, "f", d, "sub"), __WASI_ERRNO_EXIST);
+  EQ(__wasi_path_link(d, 0, "sub", d, "l3"), __WASI_ERRNO_PERM);
+  EQ(__wasi_path_link(d, 0, "missing", d, "l3"), __WASI_ERRNO_NOENT);
+  EQ(__wasi_path_link(d, 0, "f", d, "no_dir/l3"), __WASI_ERRNO_NOENT);
+  EQ(__wasi_path_link(d, 0, "f", d, "l3/"), __WASI_ERRNO_NOENT);
+  EQ(__wasi_path_link(d, 0, "", d, "l3"), __WASI_ERRNO_NOENT);
+  EQ(__wasi_path_link(9999, 0, "f", d, "l3"), __WASI_ERRNO_BADF);
+  EQ(__wasi_path_link(d, 0, "f", 9999, "l3"), __WASI_ERRNO_BADF);
+  fd = open("f", O_RDONLY);
+  CHECK(fd >= 0);
+  EQ(__wasi_path_link(fd, 0, "f", d, "l3"), __WASI_ERRNO_NOTDIR);
+  EQ(__wasi_path_link(d, 0, "f", fd, "l3"), __WASI_ERRNO_NOTDIR);
+  close(fd);
+  EQ(__wasi_path_symlink("target", d, "sym"), 0);
+  EQ(__wasi_path_link(d, 0, "sym", d, "l4"), 0);
+  RUN(readlink_is(d, "l4", "target"));
+  EQ(__wasi_path_link(d, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "sym", d, "l5"), __WASI_ERRNO_NOENT);
+  EQ(__wasi_path_symlink("f", d, "symf"), 0);
+  EQ(__wasi_path_link(d, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "symf", d, "l5"), 0);
+  EQ(__wasi_path_filestat_get(d, 0, "l5", &b), 0);
+  EQ(b.ino, a.ino);
+  EQ(__wasi_path_unlink_file(d, "l5"), 0);
+  EQ(__wasi_path_unlink_file(d, "symf"), 0);
+  char longname[300];
+  memset(longname, 'a', sizeof longname - 1);
+  longname[sizeof longname - 1] = 0;
+  EQ(__wasi_path_link(d, 0, "f", d, longname), __WASI_ERRNO_NAMETOOLONG);
+  static const char *names[] = {"l", "l4", "sym", "sub/l2", "f"};
+  for (int i = 0; i < 5; i++)
+    EQ(__wasi_path_unlink_file(d, names[i]), 0);
+  EQ(__wasi_path_remove_directory(d, "sub"), 0);
+  close(d);
+  return 0;
+}
+
+/* path_readlink: the target, cut to the buffer (whose rest is untouched)
+ * and never NUL-terminated; EINVAL for no buffer or what is not a link;
+ * ENOTDIR through or from a file; EBADF; ENOENT. */
+static int t_path_readlink(int argc, char **argv) {
+  int d = here();
+  CHECK(d >= 0);
+  const char *target = "\xD0\x94\xD0\xB5\xD0\xB9\xD1\x81\xD1\x82\xD0\xB2\xD0\xB8\xD0\xB5";
+  size_t tl = strlen(target);
+  CHECK(make_file(target, "") == 0);
+  EQ(__wasi_path_symlink(target, d, "link"), 0);
+  uint8_t buf[40];
+  __wasi_size_t n = 0;
+  for (size_t cap = 1; cap <= tl + 2; cap++) {
+    memset(buf, 0xaa, sizeof buf);
+    EQ(__wasi_path_readlink(d, "link", buf, cap, &n), 0);
+    size_t want = cap < tl ? cap : tl;
+    EQ(n, want);
+    CHECK(memcmp(buf, target, want) == 0);
+    for (size_t i = want; i < sizeof buf; i++)
+      EQ(buf[i], 0xaa);
+  }
+  EQ(__wasi_path_readlink(d, "link", buf, 0, &n), __WASI_ERRNO_INVAL);
+  EQ(__wasi_path_readlink(d, target, buf, sizeof buf, &n), __WASI_ERRNO_INVAL);
+  int f = open(target, O_RDWR);
+  CHECK(f >= 0);
+  EQ(__wasi_path_readlink(f, "link", buf, sizeof buf, &n), __WASI_ERRNO_NOTDIR);
+  close(f);
+  char through[64];
+  snprintf(through, sizeof through, "%s/child", target);
+  EQ(__wasi_path_readlink(d, through, buf, sizeof buf, &n), __WASI_ERRNO_NOTDIR);
+  EQ(__wasi_path_readlink(9999, "link", buf, sizeof buf, &n), __WASI_ERRNO_BADF);
+  EQ(__wasi_path_readlink(d, "missing", buf, sizeof buf, &n), __WASI_ERRNO_NOENT);
+  EQ(__wasi_path_unlink_file(d, "link"), 0);
+  EQ(__wasi_path_unlink_file(d, target), 0);
+  close(d);
+  return 0;
+}
+
+/* path_remove_directory: an empty directory goes; ENOTEMPTY, ENOTDIR for a
+ * file (with or without a trailing slash), through a file or from a file
+ * fd; ENOENT; EBADF; EINVAL for "."; ELOOP through a chain of 140 links. */
+static int t_path_remove_directory(int argc, char **argv) {
+  int d = here();
+  CHECK(d >= 0);
+  __wasi_filestat_t st;
+  EQ(__wasi_path_create_directory(d, "e"), 0);
+  EQ(__wasi_path_remove_directory(d, "e"), 0);
+  EQ(__wasi_path_filestat_get(d, 0, "e", &st), __WASI_ERRNO_NOENT);
+  EQ(__wasi_path_create_directory(d, "full"), 0);
+  CHECK(make_file("full/file", "") == 0);
+  EQ(__wasi_path_remove_directory(d, "full"), __WASI_ERRNO_NOTEMPTY);
+  EQ(__wasi_path_remove_directory(d, "full/file"), __WASI_ERRNO_NOTDIR);
+  EQ(__wasi_path_remove_directory(d, "full/file/"), __WASI_ERRNO_NOTDIR);
+  EQ(__wasi_path_remove_directory(d, "full/file/child"), __WASI_ERRNO_NOTDIR);
+  int f = open("full/file", O_RDONLY);
+  CHECK(f >= 0);
+  EQ(__wasi_path_remove_directory(f, "child"), __WASI_ERRNO_NOTDIR);
+  close(f);
+  EQ(__wasi_path_remove_directory(d, "missing"), __WASI_ERRNO_NOENT);
+  EQ(__wasi_path_remove_directory(9999, "missing"), __WASI_ERRNO_BADF);
+  EQ(__wasi_path_remove_directory(d, "."), __WASI_ERRNO_INVAL);
+  EQ(__wasi_path_unlink_file(d, "full/file"), 0);
+  EQ(__wasi_path_remove_directory(d, "full"), 0);
+  EQ(__wasi_path_create_directory(d, "lp"), 0);
+  EQ(__wasi_path_symlink("../lp", d, "lp/loop"), 0);
+  static char path[1024];
+  strcpy(path, "lp/loop");
+  for (int i = 1; i < 140; i++)
+    strcat(path, "/loop");
+  EQ(__wasi_path_remove_directory(d, path), __WASI_ERRNO_LOOP);
+  EQ(__wasi_path_unlink_file(d, "lp/loop"), 0);
+  EQ(__wasi_path_remove_directory(d, "lp"), 0);
+  close(d);
+  return 0;
+}
+
 const struct ctest path_tests[] = {
     {"chdir", t_chdir},
     {"getcwd", t_getcwd},
+    {"path_create_directory", t_path_create_directory},
+    {"path_link", t_path_link},
+    {"path_readlink", t_path_readlink},
+    {"path_remove_directory", t_path_remove_directory},
     {NULL, NULL},
 };
