@@ -30,7 +30,9 @@ var cwasiFSTests = []string{
 	// path.c
 	"chdir", "getcwd", "path_create_directory", "path_link", "path_readlink", "path_remove_directory",
 	// misc.c
-	"clock_time_get", "clock_time_set",
+	"clock_time_get", "clock_time_set", "random_get", "sched_yield",
+	// net.c
+	"port",
 }
 
 // TestCWasiFS runs each test as Wasmer's Makefile does (--dir=. and the
@@ -49,12 +51,17 @@ func TestCWasiFS(t *testing.T) {
 	// clock_time_set moves the realtime clock of its runtime: one of its own
 	// that allows it.
 	clockRT := newRuntime(t, host.RuntimeConfig{AllowClockSet: true})
+	// port changes its runtime's virtual interface.
+	portRT := newRuntime(t, host.RuntimeConfig{Net: &host.NetConfig{LoopbackOnly: true}})
 	for _, name := range cwasiFSTests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			rt := rt
-			if name == "clock_time_set" {
+			switch name {
+			case "clock_time_set":
 				rt = clockRT
+			case "port":
+				rt = portRT
 			}
 			r := runGuest(t, rt, wasm, host.Config{
 				Args: []string{"cwasifs.wasm", name}, Cwd: "/work", MaxMemoryPages: testPages,
