@@ -20,6 +20,16 @@ type RuntimeConfig struct {
 	// in memory once. CacheDir is then not used.
 	Cache *CodeCache
 
+	// DebugInfo reads the programs' DWARF sections, so that the stack of a
+	// trap names source files and lines. It is off by default because it
+	// slows every start of such a program: wasixcc's output carries libc's
+	// DWARF even without -g, and wazero reads the source map it makes back
+	// from the compile cache 8 bytes per read call (a C hello: about 9,000
+	// reads instead of 70). Code compiled with it stays in memory, for this
+	// Runtime only (CacheDir and Cache are not used), so that cached code
+	// compiled without it never serves a run that asked for lines.
+	DebugInfo bool
+
 	// MaxMemoryPages bounds every linear memory of every guest, in 64 KiB
 	// pages, when it is compiled: a program declaring a larger maximum is
 	// refused. 0 leaves the programs' own maxima (Config.MaxMemoryPages

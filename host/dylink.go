@@ -36,6 +36,7 @@ func (pr *procRun) newLinker(link *abi.Link) *linker.Linker {
 		Resolver:    link.Resolver(),
 		MainPath:    mainPath,
 		LibraryPath: ldpath,
+		Cwd:         p.Getcwd,
 		Read: func(file string) ([]byte, error) {
 			if rel, ok := strings.CutPrefix(file, "$ORIGIN/"); ok {
 				if origin == nil {

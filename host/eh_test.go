@@ -86,15 +86,34 @@ func TestSetjmpLongjmpExceptions(t *testing.T) {
 	checkTAP(t, r, 0)
 }
 
-// TestLegacyExceptionsRefused: the same program in the legacy encoding is
-// refused with ErrLegacyExceptions, whose message says how to rebuild.
-func TestLegacyExceptionsRefused(t *testing.T) {
+// TestSetjmpLongjmpLegacy: the same program in the legacy encoding
+// (try/catch/delegate) is translated at load and prints what the exnref
+// build prints.
+func TestSetjmpLongjmpLegacy(t *testing.T) {
 	rt := newRuntime(t, host.RuntimeConfig{})
-	_, err := rt.Compile(context.Background(), ehGuest(t, "sjlj_legacy.wasm"))
+	cfg := host.Config{Args: []string{"sjlj"}, MaxMemoryPages: testPages}
+	want := runGuest(t, rt, ehGuest(t, "sjlj.wasm"), cfg)
+	got := runGuest(t, rt, ehGuest(t, "sjlj_legacy.wasm"), cfg)
+	checkTAP(t, got, 0)
+	if got.stdout != want.stdout || got.code != want.code {
+		t.Errorf("legacy build: exit %d, stdout\n%s\nexnref build: exit %d, stdout\n%s", got.code, got.stdout, want.code, want.stdout)
+	}
+}
+
+// TestLegacyExceptionsUntranslatable: legacy code the translator gives up
+// on (a delegate whose exception would cross a try_table) is refused with
+// ErrLegacyExceptions, whose message says why and how to rebuild.
+func TestLegacyExceptionsUntranslatable(t *testing.T) {
+	// One function: try_table, try, delegate 0, end.
+	wasm := []byte("\x00asm\x01\x00\x00\x00" +
+		"\x01\x04\x01\x60\x00\x00" + // type () -> ()
+		"\x03\x02\x01\x00" + // one function
+		"\x0a\x0c\x01\x0a\x00\x1f\x40\x00\x06\x40\x18\x00\x0b\x0b")
+	_, err := newRuntime(t, host.RuntimeConfig{}).Compile(context.Background(), wasm)
 	if !errors.Is(err, host.ErrLegacyExceptions) {
 		t.Fatalf("error %v, want ErrLegacyExceptions", err)
 	}
-	for _, want := range []string{"legacy", "-wasm-use-legacy-eh=false", "--translate-to-exnref"} {
+	for _, want := range []string{"legacy", "try_table", "-wasm-use-legacy-eh=false", "--translate-to-exnref"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("message %q lacks %q", err, want)
 		}
@@ -117,4 +136,24 @@ func TestVforkExecExceptions(t *testing.T) {
 		MaxMemoryPages: testPages,
 	})
 	checkTAP(t, r, 0)
+}
+
+// TestVforkExecLegacy: vfork.c in the legacy encoding, exec'ing itself
+// (so the exec'd program is translated too), prints what the exnref build
+// prints.
+func TestVforkExecLegacy(t *testing.T) {
+	bin, _ := filepath.Abs(filepath.Join(ehDir, "bin"))
+	rt := newRuntime(t, host.RuntimeConfig{})
+	run := func(name string) result {
+		return runGuest(t, rt, ehGuest(t, name), host.Config{
+			Args:           []string{"vfork", "/eh/" + name},
+			Mounts:         []host.Mount{{GuestPath: "/eh", HostDir: bin, ReadOnly: true}},
+			MaxMemoryPages: testPages,
+		})
+	}
+	want, got := run("vfork.wasm"), run("vfork_legacy.wasm")
+	checkTAP(t, got, 0)
+	if got.stdout != want.stdout || got.code != want.code {
+		t.Errorf("legacy build: exit %d, stdout\n%s\nexnref build: exit %d, stdout\n%s", got.code, got.stdout, want.code, want.stdout)
+	}
 }

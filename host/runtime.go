@@ -50,7 +50,9 @@ func NewRuntime(ctx context.Context, cfg RuntimeConfig) (*Runtime, error) {
 		return nil, err
 	}
 	var cache wazero.CompilationCache
-	if cfg.Cache != nil {
+	if cfg.DebugInfo {
+		cache = wazero.NewCompilationCache()
+	} else if cfg.Cache != nil {
 		cache = cfg.Cache.c
 	} else if cfg.CacheDir != "" {
 		var err error
@@ -69,7 +71,8 @@ func NewRuntime(ctx context.Context, cfg RuntimeConfig) (*Runtime, error) {
 		// Cancelling the context of a run ends the program, at the price
 		// of a check in every loop and function entry.
 		WithCloseOnContextDone(!cfg.NoComputeInterrupts).
-		WithCompilationCache(cache)
+		WithCompilationCache(cache).
+		WithDebugInfoEnabled(cfg.DebugInfo)
 	if cfg.MaxMemoryPages != 0 {
 		rc = rc.WithMemoryLimitPages(cfg.MaxMemoryPages)
 	}
@@ -84,7 +87,7 @@ func NewRuntime(ctx context.Context, cfg RuntimeConfig) (*Runtime, error) {
 
 		strictImports: cfg.StrictImports,
 	}
-	r.sharedCache = cfg.Cache != nil
+	r.sharedCache = cfg.Cache != nil && !cfg.DebugInfo
 	return r, nil
 }
 
@@ -139,9 +142,10 @@ type Module struct {
 	r        *Runtime
 	compiled wazero.CompiledModule
 	imports  []api.FunctionDefinition
-	modules  []string          // the modules imports come from: the ones linked
-	memory   *abi.MemoryImport // imported
-	defined  *abi.MemoryImport // defined by the program
+	modules  []string            // the modules imports come from: the ones linked
+	calls    map[string][]string // the functions imported, by module; nil for a dynamic program
+	memory   *abi.MemoryImport   // imported
+	defined  *abi.MemoryImport   // defined by the program
 	gen      abi.Generation
 	unknown  []abi.UnknownImport // imports of calls no generation defines, linked to stubs
 	genErr   error               // why detection failed; an explicit ABI may still do
@@ -182,15 +186,14 @@ func (r *Runtime) Compile(ctx context.Context, wasm []byte) (*Module, error) {
 	if merr == nil && (mem != nil && mem.Shared || defined != nil && defined.Shared) {
 		code, rewritten = r.rewriteAtomics(wasm)
 	}
-	compiled, err := compileModule(ctx, r.rt, code)
+	compiled, code, err := compileEH(ctx, r.rt, code)
 	if err != nil && rewritten {
 		// The rewrite of a binary wazero rejects would only blur its
 		// error: compile the original for the message.
-		code = wasm
-		compiled, err = compileModule(ctx, r.rt, code)
+		compiled, code, err = compileEH(ctx, r.rt, wasm)
 	}
 	if err != nil {
-		return nil, compileError(err)
+		return nil, err
 	}
 	// wazero has validated the binary; read what its API does not say.
 	if merr != nil {
@@ -213,6 +216,15 @@ func (r *Runtime) Compile(ctx context.Context, wasm []byte) (*Module, error) {
 	for _, f := range m.imports {
 		if name, _, _ := f.Import(); !slices.Contains(m.modules, name) {
 			m.modules = append(m.modules, name)
+		}
+	}
+	if m.dynamic == nil {
+		// Its libraries, which may import other calls, are linked to
+		// the same host modules: a dynamic program gets them whole.
+		m.calls = map[string][]string{}
+		for _, f := range m.imports {
+			mod, name, _ := f.Import()
+			m.calls[mod] = append(m.calls[mod], name)
 		}
 	}
 	if rewritten {

@@ -2,8 +2,8 @@ package host
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
+	"hash/maphash"
 	"sync"
 	"time"
 
@@ -38,11 +38,14 @@ type threadCode struct {
 // when the half-made module is instantiated). Runs of one program on
 // several goroutines, and the thread variants of its runs, compile the
 // same bytes; different programs still compile at the same time.
+// A lock is chosen by a fast hash of the bytes: wazero hashes them again
+// with SHA-256, and a program of 30 MB need not pay for that twice.
 var compileLocks [64]sync.Mutex
 
+var compileSeed = maphash.MakeSeed()
+
 func compileModule(ctx context.Context, rt wazero.Runtime, wasm []byte) (wazero.CompiledModule, error) {
-	sum := sha256.Sum256(wasm)
-	mu := &compileLocks[sum[0]%byte(len(compileLocks))]
+	mu := &compileLocks[maphash.Bytes(compileSeed, wasm)%uint64(len(compileLocks))]
 	mu.Lock()
 	defer mu.Unlock()
 	return rt.CompileModule(ctx, wasm)
@@ -130,7 +133,7 @@ func (th *threads) launch(t *kernel.Thread, e kernel.ThreadEntry) error {
 			th.r.ops.leave()
 			return err
 		}
-		if mod, err = th.r.rt.InstantiateModule(th.ictx, compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions()); err != nil {
+		if mod, err = th.r.rt.InstantiateModule(th.ictx, compiled, guestConfig); err != nil {
 			th.r.ops.leave()
 			return err
 		}

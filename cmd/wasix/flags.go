@@ -99,7 +99,14 @@ Flags (each may be written -flag or --flag, with a value after "=" or a space):
                        directory's wasix, e.g. ~/.cache/wasix); --cache-dir=""
                        turns the cache off. "wasix cache" shows and empties it.
   --cache-max SIZE     Keep the cache within SIZE (default 1GiB; 0: no limit),
-                       evicting the least recently used programs first.
+                       evicting the least recently used programs first, when
+                       a run adds to the cache or records a use (at most once
+                       a minute per program); "wasix cache prune" trims now.
+  --debug-info         Read the program's DWARF so that a trap's stack shows
+                       source files and lines. Off by default, as it slows
+                       every start of a program carrying DWARF (wasixcc's
+                       output does, even without -g); code compiled with it
+                       is not kept in the cache.
   --help               Print this help.
 
 Examples (from the repository's root):
@@ -142,6 +149,8 @@ type runOptions struct {
 	maxMemFS       int64
 	// strictImports refuses calls no generation defines (issue 10).
 	strictImports bool
+	// debugInfo reads DWARF for source lines in traps, without the disk cache.
+	debugInfo bool
 }
 
 // listFlag is a repeatable flag whose values are checked by parse.
@@ -273,6 +282,7 @@ func parseRunFlags(args []string) (*runOptions, []string, error) {
 		return nil
 	}}, "cache-max", "")
 	fs.BoolVar(&o.strictImports, "strict-imports", false, "")
+	fs.BoolVar(&o.debugInfo, "debug-info", false, "")
 
 	if err := fs.Parse(args); err != nil {
 		switch {
@@ -304,7 +314,7 @@ func dirGuestPath(dir string) string {
 
 // diskCache is the run's compile cache, nil when it is off.
 func (o *runOptions) diskCache() *compcache.Cache {
-	if o.cacheDir == "" {
+	if o.cacheDir == "" || o.debugInfo {
 		return nil
 	}
 	return &compcache.Cache{Dir: o.cacheDir, Max: o.cacheMax}

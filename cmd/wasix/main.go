@@ -148,7 +148,7 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 	rt, err := host.NewRuntime(ctx, host.RuntimeConfig{CacheDir: o.cacheDir, NoComputeInterrupts: true, Net: o.netConfig(cfg.Trace),
 		MaxProcs: o.maxProcs, MaxHostFDs: o.maxHostFDs, MaxFDs: o.maxFDs, MaxMemFSBytes: o.maxMemFS,
-		StrictImports: o.strictImports})
+		StrictImports: o.strictImports, DebugInfo: o.debugInfo})
 	if err != nil {
 		fmt.Fprintf(stderr, "wasix run: %v\n", err)
 		return exitFailure
@@ -229,6 +229,9 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return int(code)
 	case errors.As(err, &trap):
 		fmt.Fprintf(stderr, "wasix run: %s trapped: %v\n", file, trap)
+		if !o.debugInfo && hasDWARFLines(file) {
+			fmt.Fprintln(stderr, "wasix run: --debug-info shows the source lines of this stack")
+		}
 		return exitTrap
 	case ctx.Err() != nil || errors.Is(err, context.Canceled):
 		fmt.Fprintf(stderr, "wasix run: %s interrupted\n", file)
@@ -274,4 +277,15 @@ func isGoProgram(wasm []byte) bool {
 func splitEnv(s string) bool {
 	k, _, ok := strings.Cut(s, "=")
 	return ok && k != ""
+}
+
+// hasDWARFLines reports whether the program at file has a DWARF line
+// table, which --debug-info would turn into source lines.
+func hasDWARFLines(file string) bool {
+	wasm, err := os.ReadFile(file)
+	if err != nil {
+		return false
+	}
+	sum, err := wasmbin.Summarize(wasm)
+	return err == nil && slices.Contains(sum.CustomSections, ".debug_line")
 }

@@ -28,7 +28,7 @@ func TestHelpDocumentsEveryFlag(t *testing.T) {
 		}
 		for _, flag := range []string{"--dir DIR", "--mapdir GUEST:HOST", "--env KEY=VALUE", "--env-inherit",
 			"--argv0 NAME", "--cwd DIR", "--net", "--command NAME=FILE.wasm", "--abi GEN", "--trace[=FILE]", "--cache-dir DIR",
-			"--trace-filter GLOBS", "--cache-max SIZE", "--dir DIR[:ro]", "--mapdir GUEST:HOST[:ro]"} {
+			"--trace-filter GLOBS", "--cache-max SIZE", "--debug-info", "--dir DIR[:ro]", "--mapdir GUEST:HOST[:ro]"} {
 			if !strings.Contains(out, flag) {
 				t.Errorf("%v does not document %s", args, flag)
 			}
@@ -84,6 +84,24 @@ func TestRunTrap(t *testing.T) {
 	code, out, errOut := wasix(t, "run", "--cache-dir=", "../../host/testdata/trap.wasm")
 	if code != exitTrap || out != "about to trap\n" || !strings.Contains(errOut, "wasm stack trace:\n\t.inner()\n\t.outer()") {
 		t.Errorf("status %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+}
+
+// TestRunDebugInfo: a trap of a program carrying DWARF names its source
+// lines with --debug-info; without it, a line says how to get them.
+func TestRunDebugInfo(t *testing.T) {
+	const prog, line = "../../testdata/guests/bin/p1_dwarf.wasm", "c/p1_dwarf.c:8:3"
+	code, _, errOut := wasix(t, "run", "--cache-dir", t.TempDir(), prog)
+	if code != exitTrap || strings.Contains(errOut, line) || !strings.Contains(errOut, "--debug-info shows the source lines") {
+		t.Errorf("status %d\nstderr:\n%s", code, errOut)
+	}
+	code, _, errOut = wasix(t, "run", "--debug-info", prog)
+	if code != exitTrap || !strings.Contains(errOut, line) || strings.Contains(errOut, "--debug-info shows") {
+		t.Errorf("--debug-info: status %d\nstderr:\n%s", code, errOut)
+	}
+	// A program without DWARF gets no such advice.
+	if _, _, errOut := wasix(t, "run", "--cache-dir=", "../../host/testdata/trap.wasm"); strings.Contains(errOut, "--debug-info") {
+		t.Errorf("advice for a program without DWARF:\n%s", errOut)
 	}
 }
 

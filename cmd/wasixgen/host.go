@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/wasix-go/wasix/witx"
@@ -63,26 +64,30 @@ func generateHost(out string) error {
 			fmt.Fprintf(&b, "\t\t\t{Name: %q, Params: []api.ValueType{%s}, Results: []api.ValueType{%s}, ParamNames: []string{%s}, ParamKinds: []string{%s}, NoReturn: %v},\n",
 				f.Name, strings.Join(params, ", "), strings.Join(results, ", "), strings.Join(names, ", "), strings.Join(kinds, ", "), f.NoReturn)
 		}
-		b.WriteString("\t\t},\n\t\tTypes: map[string]TypeLayout{\n")
-		for _, tn := range doc.Types {
+		// Types and Named are sorted slices, not maps: the linker lays them
+		// out as data, where map literals would be built at every start.
+		types := slices.Clone(doc.Types)
+		slices.SortFunc(types, func(a, b *witx.TypeName) int { return strings.Compare(a.Name, b.Name) })
+		b.WriteString("\t\t},\n\t\tTypes: []TypeLayout{\n")
+		for _, tn := range types {
 			l := witx.Wasm32.Layout(tn.Type)
 			var fields []string
 			switch t := tn.Type.Resolve(); tn.Type.Kind {
 			case witx.KindRecord:
 				for i, off := range witx.Wasm32.FieldOffsets(t) {
-					fields = append(fields, fmt.Sprintf("%q: %d", t.Fields[i].Name, off))
+					fields = append(fields, fmt.Sprintf("{%q, %d}", t.Fields[i].Name, off))
 				}
 			case witx.KindVariant:
-				fields = append(fields, `"tag": 0`, fmt.Sprintf(`"payload": %d`, witx.Wasm32.PayloadOffset(t)))
+				fields = append(fields, `{"tag", 0}`, fmt.Sprintf(`{"payload", %d}`, witx.Wasm32.PayloadOffset(t)))
 			}
-			fm := "nil"
+			fs := "nil"
 			if len(fields) > 0 {
-				fm = "map[string]uint32{" + strings.Join(fields, ", ") + "}"
+				fs = "[]Field{" + strings.Join(fields, ", ") + "}"
 			}
-			fmt.Fprintf(&b, "\t\t\t%q: {Size: %d, Align: %d, Fields: %s},\n", tn.Name, l.Size, l.Align, fm)
+			fmt.Fprintf(&b, "\t\t\t{Name: %q, Size: %d, Align: %d, Fields: %s},\n", tn.Name, l.Size, l.Align, fs)
 		}
-		b.WriteString("\t\t},\n\t\tNamed: map[string]Named{\n")
-		for _, tn := range doc.Types {
+		b.WriteString("\t\t},\n\t\tNamed: []Named{\n")
+		for _, tn := range types {
 			t := tn.Type
 			if t.Kind != witx.KindEnum && t.Kind != witx.KindFlags {
 				continue
@@ -91,7 +96,7 @@ func generateHost(out string) error {
 			for _, m := range t.Members {
 				ms = append(ms, fmt.Sprintf("{%q, %d}", m.Name, m.Value))
 			}
-			fmt.Fprintf(&b, "\t\t\t%q: {Flags: %v, Members: []Member{%s}},\n", tn.Name, t.Kind == witx.KindFlags, strings.Join(ms, ", "))
+			fmt.Fprintf(&b, "\t\t\t{Name: %q, Flags: %v, Members: []Member{%s}},\n", tn.Name, t.Kind == witx.KindFlags, strings.Join(ms, ", "))
 		}
 		b.WriteString("\t\t},\n\t},\n")
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/tetratelabs/wazero"
@@ -31,6 +32,7 @@ type Host struct {
 
 	mu       sync.Mutex
 	shared   map[moduleKey]api.Module
+	subsets  int // modules of shared built for a set of calls
 	memories map[memoryKey]wazero.CompiledModule
 	closers  []func(context.Context) error
 
@@ -41,7 +43,14 @@ type Host struct {
 type moduleKey struct {
 	gen      Generation
 	unstable bool // wasi_unstable rather than the generation's own module
+	// calls, if not empty, are the only calls the module exports, sorted
+	// and comma-separated (see LinkConfig.Calls).
+	calls string
 }
+
+// maxSubsets bounds the modules built for a set of calls that a runtime
+// keeps; past it, guests get whole modules.
+const maxSubsets = 32
 
 type memoryKey struct {
 	min, max uint32
@@ -89,6 +98,13 @@ type LinkConfig struct {
 	// compiled trampoline per call the first time, which a CLI run pays at
 	// every start.
 	Imports []string
+	// Calls, if not nil, are the functions the guest imports, by module:
+	// a host module then exports only these (built once per set of
+	// calls), which spares a CLI run the trampolines of the calls its
+	// program never makes. Leave it nil when other modules may link to
+	// the same host modules later (a dynamically linked program's
+	// libraries).
+	Calls map[string][]string
 	// Allocator, if not nil, makes the imported memory, as it makes the
 	// memories guests define (without it wazero zeroes a Go buffer of the
 	// memory's full maximum for every shared one). The memory is freed
@@ -112,6 +128,19 @@ type Link struct {
 func (h *Host) Link(ctx context.Context, cfg LinkConfig) (*Link, error) {
 	l := &Link{h: h, byName: map[string]api.Module{}}
 	get := h.sharedModule
+	if cfg.Calls != nil {
+		get = func(ctx context.Context, k moduleKey) (api.Module, error) {
+			name := ModuleWasix
+			switch {
+			case k.unstable:
+				name = ModuleUnstable
+			case k.gen == Preview1:
+				name = ModulePreview1
+			}
+			k.calls = strings.Join(slices.Sorted(slices.Values(cfg.Calls[name])), ",")
+			return h.sharedModule(ctx, k)
+		}
+	}
 	if cfg.Tracer != nil || len(cfg.Unknown) > 0 {
 		get = func(ctx context.Context, k moduleKey) (api.Module, error) {
 			m, err := h.build(ctx, k, cfg.Tracer, stubsFor(k, cfg.Unknown)...)
@@ -209,6 +238,15 @@ func (h *Host) sharedModule(ctx context.Context, k moduleKey) (api.Module, error
 	if m := h.shared[k]; m != nil {
 		return m, nil
 	}
+	if k.calls != "" && h.subsets >= maxSubsets {
+		k.calls = ""
+		if m := h.shared[k]; m != nil {
+			return m, nil
+		}
+	}
+	if k.calls != "" {
+		h.subsets++
+	}
 	// The module outlives the run that happens to build it.
 	m, err := h.build(context.WithoutCancel(ctx), k, nil)
 	if err != nil {
@@ -232,8 +270,15 @@ func (h *Host) build(ctx context.Context, k moduleKey, t *Tracer, stubs ...Unkno
 		name = ModuleUnstable
 	}
 	b := h.rt.NewHostModuleBuilder(name)
+	var calls []string
+	if k.calls != "" {
+		calls = strings.Split(k.calls, ",")
+	}
 	for i := range spec.Funcs {
 		f := &spec.Funcs[i]
+		if calls != nil && !slices.Contains(calls, f.Name) {
+			continue
+		}
 		fn := handlerFor(k.gen, f.Name)
 		if k.unstable {
 			fn = unstable(f.Name, fn)

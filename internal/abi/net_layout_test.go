@@ -10,21 +10,25 @@ import (
 // The address layouts of hostnet must be those of each generation's spec.
 func TestNetLayoutsMatchSpec(t *testing.T) {
 	for _, g := range []netGen{{Wasix2022, hostnet.Small}, {WasixSeed, hostnet.Small}, {WasixCurrent, hostnet.Wide}} {
-		ty := SpecOf(g.gen).Types
+		s := SpecOf(g.gen)
 		for name, got := range map[string]uint32{
 			"addr_port": g.l.AddrPortSize(), "addr": g.l.AddrSize(),
 			"addr_cidr": g.l.CidrSize(), "route": g.l.RouteSize(),
 		} {
-			if ty[name].Size != got {
-				t.Errorf("%s %s: size %d, spec %d", g.gen, name, got, ty[name].Size)
+			if l, ok := s.Type(name); !ok || l.Size != got {
+				t.Errorf("%s %s: size %d, spec %d (found %v)", g.gen, name, got, l.Size, ok)
 			}
 		}
-		r := ty["route"].Fields
-		if r["via_router"] != g.l.CidrSize() || r["preferred_until"] != (g.l.CidrSize()+g.l.AddrSize()+7)&^7 {
-			t.Errorf("%s route fields %v", g.gen, r)
+		r, _ := s.Type("route")
+		via, ok1 := r.Field("via_router")
+		until, ok2 := r.Field("preferred_until")
+		if !ok1 || !ok2 || via != g.l.CidrSize() || until != (g.l.CidrSize()+g.l.AddrSize()+7)&^7 {
+			t.Errorf("%s route fields %v", g.gen, r.Fields)
 		}
 	}
-	if SpecOf(WasixCurrent).Types["addr_ip"].Size != 18 || SpecOf(WasixSeed).Types["addr"].Size != 18 {
+	ip, _ := SpecOf(WasixCurrent).Type("addr_ip")
+	addr, _ := SpecOf(WasixSeed).Type("addr")
+	if ip.Size != 18 || addr.Size != 18 {
 		t.Error("resolve records are not 18 bytes")
 	}
 }

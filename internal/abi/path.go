@@ -53,6 +53,9 @@ func init() {
 		if !ok {
 			return wasix.ErrnoFault
 		}
+		if len(buf) == 0 {
+			return wasix.ErrnoInval // no room for any of it, as readlink(2)
+		}
 		out := uint32(s[5])
 		if _, ok := span(m, out, 4); !ok {
 			return wasix.ErrnoFault

@@ -7,7 +7,12 @@
 // spec/, the same source as the guest bindings.
 package abi
 
-import "github.com/tetratelabs/wazero/api"
+import (
+	"slices"
+	"strings"
+
+	"github.com/tetratelabs/wazero/api"
+)
 
 // Generation is one version of the ABI a guest may be compiled against.
 type Generation uint8
@@ -42,14 +47,16 @@ type Spec struct {
 	Gen    Generation
 	Module string
 	Funcs  []Func
-	Types  map[string]TypeLayout
-	// Named holds the members of the generation's enums and flags, by
-	// type name, for the tracer.
-	Named map[string]Named
+	// Types holds the layout of every type, sorted by name (see Type).
+	Types []TypeLayout
+	// Named holds the members of the generation's enums and flags, sorted
+	// by type name, for the tracer (see NamedType).
+	Named []Named
 }
 
 // Named is an enum (members by value) or a flags type (members by bit).
 type Named struct {
+	Name    string
 	Flags   bool
 	Members []Member
 }
@@ -87,8 +94,49 @@ func (s *Spec) Func(name string) *Func {
 // TypeLayout is the wasm32 size, alignment and field offsets of a type. For
 // a union, Fields holds "tag" and "payload".
 type TypeLayout struct {
+	Name        string
 	Size, Align uint32
-	Fields      map[string]uint32
+	Fields      []Field
+}
+
+// Field is a field of a record and its offset.
+type Field struct {
+	Name   string
+	Offset uint32
+}
+
+// Field returns the offset of the field named name.
+func (l TypeLayout) Field(name string) (uint32, bool) {
+	for _, f := range l.Fields {
+		if f.Name == name {
+			return f.Offset, true
+		}
+	}
+	return 0, false
+}
+
+// Type returns the layout of the type named name. s may be nil.
+func (s *Spec) Type(name string) (TypeLayout, bool) {
+	if s == nil {
+		return TypeLayout{}, false
+	}
+	i, ok := slices.BinarySearchFunc(s.Types, name, func(l TypeLayout, n string) int { return strings.Compare(l.Name, n) })
+	if !ok {
+		return TypeLayout{}, false
+	}
+	return s.Types[i], true
+}
+
+// NamedType returns the enum or flags type named name. s may be nil.
+func (s *Spec) NamedType(name string) (Named, bool) {
+	if s == nil {
+		return Named{}, false
+	}
+	i, ok := slices.BinarySearchFunc(s.Named, name, func(n Named, x string) int { return strings.Compare(n.Name, x) })
+	if !ok {
+		return Named{}, false
+	}
+	return s.Named[i], true
 }
 
 // SpecOf returns the spec of a generation, or nil.

@@ -96,10 +96,7 @@ func (t *Tracer) wrap(f *Func, h api.GoModuleFunc, implemented bool) api.GoModul
 	if !t.traces(f.Name) {
 		return h
 	}
-	var named map[string]Named
-	if s := specByFunc()[f]; s != nil {
-		named = s.Named
-	}
+	spec := specByFunc()[f] // nil for a Func of no generation
 	return func(ctx context.Context, mod api.Module, stack []uint64) {
 		var b strings.Builder
 		var pid uint32
@@ -114,7 +111,7 @@ func (t *Tracer) wrap(f *Func, h api.GoModuleFunc, implemented bool) api.GoModul
 		if f.NoReturn {
 			// The call does not come back (proc_exit unwinds the guest), so
 			// the line is complete before it.
-			t.args(&b, f, named, mod, params, false)
+			t.args(&b, f, spec, mod, params, false)
 			b.WriteString(") = ?")
 			if !implemented {
 				b.WriteString(" not implemented")
@@ -133,7 +130,7 @@ func (t *Tracer) wrap(f *Func, h api.GoModuleFunc, implemented bool) api.GoModul
 			// The call ended the program (proc_raise of a fatal signal)
 			// or trapped; say so, then let the panic go on its way.
 			r := recover()
-			t.args(&b, f, named, mod, params, false)
+			t.args(&b, f, spec, mod, params, false)
 			b.WriteByte(')')
 			if ee, ok := r.(*sys.ExitError); ok {
 				fmt.Fprintf(&b, " = ? (exit %d) %s", ee.ExitCode(), micros(time.Since(start)))
@@ -150,7 +147,7 @@ func (t *Tracer) wrap(f *Func, h api.GoModuleFunc, implemented bool) api.GoModul
 		trapped = false
 
 		ok := len(f.Results) == 0 || uint32(stack[0]) == 0
-		t.args(&b, f, named, mod, params, ok)
+		t.args(&b, f, spec, mod, params, ok)
 		b.WriteByte(')')
 		if len(f.Results) > 0 {
 			r := stack[0]
@@ -177,7 +174,7 @@ func (t *Tracer) wrap(f *Func, h api.GoModuleFunc, implemented bool) api.GoModul
 // args formats the parameters of one call as its ParamKinds say. With
 // done, the call has succeeded and what it wrote to memory (data read,
 // results behind out pointers) is shown too.
-func (t *Tracer) args(b *strings.Builder, f *Func, named map[string]Named, mod api.Module, v []uint64, done bool) {
+func (t *Tracer) args(b *strings.Builder, f *Func, spec *Spec, mod api.Module, v []uint64, done bool) {
 	kind := func(i int) string {
 		if i < len(f.ParamKinds) {
 			return f.ParamKinds[i]
@@ -222,7 +219,7 @@ func (t *Tracer) args(b *strings.Builder, f *Func, named map[string]Named, mod a
 			}
 		case strings.HasPrefix(k, "out:"):
 			if done {
-				if s, ok := traceOut(mod, named, k[4:], uint32(v[i]), f); ok {
+				if s, ok := traceOut(mod, spec, k[4:], uint32(v[i]), f); ok {
 					fmt.Fprintf(b, "%s=[%s]", name, s)
 					continue
 				}
@@ -230,7 +227,7 @@ func (t *Tracer) args(b *strings.Builder, f *Func, named map[string]Named, mod a
 			fmt.Fprintf(b, "%s=%#x", name, uint32(v[i]))
 			continue
 		}
-		if nt, ok := named[k]; ok {
+		if nt, ok := spec.NamedType(k); ok {
 			x := v[i]
 			if i < len(f.Params) && f.Params[i] == api.ValueTypeI32 {
 				x = uint64(uint32(x)) // the upper half of an i32 slot is not the guest's
@@ -322,7 +319,7 @@ func bufferLen(f *Func, mod api.Module, v []uint64, i int) (uint32, bool) {
 
 // traceOut reads the value a call wrote through an out pointer, when it is
 // an integer, enum or flags; structs stay a pointer.
-func traceOut(mod api.Module, named map[string]Named, kind string, ptr uint32, f *Func) (string, bool) {
+func traceOut(mod api.Module, spec *Spec, kind string, ptr uint32, f *Func) (string, bool) {
 	if mod == nil || mod.Memory() == nil {
 		return "", false
 	}
@@ -365,7 +362,7 @@ func traceOut(mod api.Module, named map[string]Named, kind string, ptr uint32, f
 	default:
 		return "", false
 	}
-	if nt, ok := named[kind]; ok {
+	if nt, ok := spec.NamedType(kind); ok {
 		return formatNamed(nt, v), true
 	}
 	return strconv.FormatUint(v, 10), true
@@ -376,11 +373,7 @@ var outSizes = map[string]uint32{"u8": 1, "u16": 2, "u32": 4, "u64": 8, "s32": 4
 
 // typeLayout finds the layout of a named type in the generation of f.
 func typeLayout(f *Func, name string) (TypeLayout, bool) {
-	if s := specByFunc()[f]; s != nil {
-		l, ok := s.Types[name]
-		return l, ok
-	}
-	return TypeLayout{}, false
+	return specByFunc()[f].Type(name)
 }
 
 // traceString quotes a guest string for a trace line, shortened to

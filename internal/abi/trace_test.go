@@ -44,7 +44,7 @@ func TestNotImplementedNoReturn(t *testing.T) {
 }
 
 func TestFormatNamed(t *testing.T) {
-	oflags := SpecOf(Preview1).Named["oflags"]
+	oflags, _ := SpecOf(Preview1).NamedType("oflags")
 	if got := formatNamed(oflags, 1|8); got != "CREAT|TRUNC" {
 		t.Errorf("oflags 9: %q", got)
 	}
@@ -54,14 +54,14 @@ func TestFormatNamed(t *testing.T) {
 	if got := formatNamed(oflags, 0); got != "0" {
 		t.Errorf("no flags: %q", got)
 	}
-	whence := SpecOf(Preview1).Named["whence"]
+	whence, _ := SpecOf(Preview1).NamedType("whence")
 	if got := formatNamed(whence, 2); got != "END" {
 		t.Errorf("whence 2: %q", got)
 	}
 	if got := formatNamed(whence, 9); got != "9" {
 		t.Errorf("whence 9: %q", got)
 	}
-	rights := SpecOf(Preview1).Named["rights"]
+	rights, _ := SpecOf(Preview1).NamedType("rights")
 	if got := formatNamed(rights, 1<<30-1); !strings.HasSuffix(got, "|...(22 more)") || strings.Count(got, "|") != 8 {
 		t.Errorf("every right: %q", got)
 	}
@@ -83,5 +83,30 @@ func TestEveryParamHasAKind(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// The generated types and enums are looked up by binary search: every one
+// of them must be found by its name, and a name no generation has by none.
+func TestSpecLookups(t *testing.T) {
+	for _, s := range specs {
+		for _, l := range s.Types {
+			if got, ok := s.Type(l.Name); !ok || got.Name != l.Name {
+				t.Errorf("%s: type %s not found (%v)", s.Gen, l.Name, got.Name)
+			}
+		}
+		for _, n := range s.Named {
+			if got, ok := s.NamedType(n.Name); !ok || got.Name != n.Name {
+				t.Errorf("%s: enum or flags %s not found (%v)", s.Gen, n.Name, got.Name)
+			}
+		}
+		if _, ok := s.Type("no_such_type"); ok {
+			t.Errorf("%s: a type that does not exist was found", s.Gen)
+		}
+	}
+	if l, ok := SpecOf(Preview1).Type("iovec"); !ok || l.Size != 8 || len(l.Fields) != 2 {
+		t.Errorf("preview1 iovec: %+v, %v", l, ok)
+	} else if off, ok := l.Field("buf_len"); !ok || off != 4 {
+		t.Errorf("iovec.buf_len at %d, %v", off, ok)
 	}
 }

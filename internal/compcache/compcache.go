@@ -16,12 +16,13 @@ package compcache
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -35,8 +36,18 @@ const DefaultMax = 1 << 30
 // program run again within it is not recorded again.
 const usedResolution = time.Minute
 
-// indexName is the index file in the cache directory.
-const indexName = "wasix-index.json"
+// indexName is the index file in the cache directory: a header line, then
+// one line per program: its sum, the time of its last use (Unix
+// nanoseconds), its name and its files, the last two quoted as Go strings,
+// all separated by spaces. Plain text read by hand, not JSON: decoding
+// JSON by reflection cost a cached start a millisecond.
+const indexName = "wasix-index"
+
+// indexHeader starts the index; a file without it reads as empty.
+const indexHeader = "wasix compile cache index 1\n"
+
+// oldIndexName is the JSON index of earlier versions, removed by Clear.
+const oldIndexName = "wasix-index.json"
 
 // Cache is a compile cache directory.
 type Cache struct {
@@ -47,15 +58,15 @@ type Cache struct {
 
 // Program is what the index knows of one program.
 type Program struct {
-	Sum   string    `json:"sum"`   // sha256 of the wasm binary, hex
-	Name  string    `json:"name"`  // the file it was last run from
-	Files []string  `json:"files"` // its entries, relative to the directory
-	Used  time.Time `json:"used"`
-	Size  int64     `json:"-"` // bytes of its entries still present
+	Sum   string   // sha256 of the wasm binary, hex
+	Name  string   // the file it was last run from
+	Files []string // its entries, relative to the directory
+	Used  time.Time
+	Size  int64 // bytes of its entries still present (List)
 }
 
 type index struct {
-	Programs map[string]*Program `json:"programs"`
+	Programs map[string]*Program
 }
 
 // Sum returns the key the index files a program under.
@@ -77,14 +88,26 @@ type entry struct {
 // loses nothing but compiled code. Temporary files wazero is writing are
 // left alone.
 func (c *Cache) entries() ([]entry, error) {
+	var out []entry
+	err := c.walk(func(rel string, f fs.DirEntry) {
+		if info, err := f.Info(); err == nil { // else removed meanwhile
+			out = append(out, entry{rel: rel, size: info.Size(), mod: info.ModTime()})
+		}
+	})
+	return out, err
+}
+
+// walk calls visit for each file of compiled code, from the directory
+// listings alone: a start of a cached program lists the cache twice, and a
+// stat of every entry each time would cost it a system call per entry.
+func (c *Cache) walk(visit func(rel string, f fs.DirEntry)) error {
 	tops, err := os.ReadDir(c.Dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var out []entry
 	for _, top := range tops {
 		if !top.IsDir() || !strings.HasPrefix(top.Name(), "wazero-") {
 			continue
@@ -97,24 +120,17 @@ func (c *Cache) entries() ([]entry, error) {
 			if !f.Type().IsRegular() || strings.HasSuffix(f.Name(), ".tmp") {
 				continue
 			}
-			info, err := f.Info()
-			if err != nil {
-				continue // removed meanwhile
-			}
-			out = append(out, entry{rel: top.Name() + "/" + f.Name(), size: info.Size(), mod: info.ModTime()})
+			visit(top.Name()+"/"+f.Name(), f)
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // Snapshot returns the entries present now, to be given to Record after
 // a run.
 func (c *Cache) Snapshot() map[string]bool {
-	es, _ := c.entries()
-	m := make(map[string]bool, len(es))
-	for _, e := range es {
-		m[e.rel] = true
-	}
+	m := map[string]bool{}
+	_ = c.walk(func(rel string, _ fs.DirEntry) { m[rel] = true })
 	return m
 }
 
@@ -130,30 +146,29 @@ func (c *Cache) Record(sum, name string, before map[string]bool) error {
 		p = &Program{Sum: sum}
 		ix.Programs[sum] = p
 	}
-	es, err := c.entries()
-	if err != nil {
-		return err
-	}
 	have := map[string]bool{}
 	for _, f := range p.Files {
 		have[f] = true
 	}
 	added := false
-	var total int64
-	for _, e := range es {
-		total += e.size
-		if !before[e.rel] && !have[e.rel] {
+	err := c.walk(func(rel string, _ fs.DirEntry) {
+		if !before[rel] && !have[rel] {
 			// A new entry may also be another program's, run at the same
 			// time; it is then filed twice, which costs nothing.
-			p.Files = append(p.Files, e.rel)
-			have[e.rel] = true
+			p.Files = append(p.Files, rel)
+			have[rel] = true
 			added = true
 		}
+	})
+	if err != nil {
+		return err
 	}
 	now := time.Now()
-	if !added && p.Name == name && now.Sub(p.Used) < usedResolution && (c.Max <= 0 || total <= c.Max) {
-		// Nothing to record: writing the index on every run would cost
-		// a start of a cached program a good part of its time.
+	if !added && p.Name == name && now.Sub(p.Used) < usedResolution {
+		// Nothing to record, and the cache has not grown: writing the
+		// index (or weighing the cache) on every run would cost a start
+		// of a cached program a good part of its time. A lower limit
+		// given meanwhile applies at the next run that records.
 		return nil
 	}
 	p.Name = name
@@ -213,8 +228,10 @@ func (c *Cache) Clear() (int64, error) {
 		}
 		freed += e.size
 	}
-	if err := os.Remove(filepath.Join(c.Dir, indexName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return freed, err
+	for _, name := range []string{indexName, oldIndexName} {
+		if err := os.Remove(filepath.Join(c.Dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return freed, err
+		}
 	}
 	return freed, nil
 }
@@ -293,23 +310,67 @@ func (c *Cache) forgetMissing(ix *index) {
 	}
 }
 
-// load reads the index; a missing or damaged one reads as empty.
+// load reads the index; a missing one reads as empty, and so does the
+// rest of a damaged one from its first bad line.
 func (c *Cache) load() *index {
-	ix := &index{}
-	if b, err := os.ReadFile(filepath.Join(c.Dir, indexName)); err == nil {
-		_ = json.Unmarshal(b, ix)
+	ix := &index{Programs: map[string]*Program{}}
+	b, err := os.ReadFile(filepath.Join(c.Dir, indexName))
+	if err != nil {
+		return ix
 	}
-	if ix.Programs == nil {
-		ix.Programs = map[string]*Program{}
+	rest, ok := strings.CutPrefix(string(b), indexHeader)
+	if !ok {
+		return ix
+	}
+	for line := range strings.Lines(rest) {
+		p, ok := parseProgram(strings.TrimSuffix(line, "\n"))
+		if !ok {
+			break
+		}
+		ix.Programs[p.Sum] = p
 	}
 	return ix
 }
 
+// parseProgram reads one line of the index (see indexName).
+func parseProgram(line string) (*Program, bool) {
+	sum, line, ok1 := strings.Cut(line, " ")
+	used, line, ok2 := strings.Cut(line, " ")
+	ns, err := strconv.ParseInt(used, 10, 64)
+	if !ok1 || !ok2 || sum == "" || err != nil {
+		return nil, false
+	}
+	p := &Program{Sum: sum, Used: time.Unix(0, ns)}
+	for i := 0; line != ""; i++ {
+		q, err := strconv.QuotedPrefix(line)
+		if err != nil {
+			return nil, false
+		}
+		v, err := strconv.Unquote(q)
+		if err != nil {
+			return nil, false
+		}
+		if i == 0 {
+			p.Name = v
+		} else {
+			p.Files = append(p.Files, v)
+		}
+		line = strings.TrimPrefix(line[len(q):], " ")
+	}
+	return p, true
+}
+
 // save replaces the index atomically.
 func (c *Cache) save(ix *index) error {
-	b, err := json.MarshalIndent(ix, "", "\t")
-	if err != nil {
-		return err
+	sums := slices.Sorted(maps.Keys(ix.Programs))
+	b := []byte(indexHeader)
+	for _, sum := range sums {
+		p := ix.Programs[sum]
+		b = fmt.Appendf(b, "%s %d %q", sum, p.Used.UnixNano(), p.Name)
+		for _, f := range p.Files {
+			b = fmt.Appendf(b, " %q", f)
+		}
+		b = append(b, '\n')
 	}
 	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
 		return err

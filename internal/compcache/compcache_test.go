@@ -184,3 +184,37 @@ func TestProgressSilentWhenNotATerminal(t *testing.T) {
 	}
 	p.Done()
 }
+
+// The index keeps any name and file name, and reads a damaged line and
+// what follows as absent.
+func TestIndexRoundTrip(t *testing.T) {
+	c := &Cache{Dir: t.TempDir()}
+	used := time.Unix(1700000000, 123456789)
+	ix := &index{Programs: map[string]*Program{
+		"s1": {Sum: "s1", Name: "dir with space/\"q\"\n\tx.wasm", Files: []string{"wazero-v1/a b", "wazero-v1/c"}, Used: used},
+		"s2": {Sum: "s2", Name: "", Used: used.Add(time.Second)},
+	}}
+	if err := c.save(ix); err != nil {
+		t.Fatal(err)
+	}
+	got := c.load()
+	if len(got.Programs) != 2 {
+		t.Fatalf("%d programs read back", len(got.Programs))
+	}
+	for sum, want := range ix.Programs {
+		p := got.Programs[sum]
+		if p == nil || p.Name != want.Name || !p.Used.Equal(want.Used) || strings.Join(p.Files, "|") != strings.Join(want.Files, "|") {
+			t.Errorf("%s: read back %+v, wrote %+v", sum, p, want)
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join(c.Dir, indexName))
+	b = bytes.Replace(b, []byte("s2 "), []byte("s2 x"), 1)
+	os.WriteFile(filepath.Join(c.Dir, indexName), b, 0o644)
+	if got := c.load(); got.Programs["s1"] == nil || got.Programs["s2"] != nil {
+		t.Errorf("damaged second line: %v", got.Programs)
+	}
+	os.WriteFile(filepath.Join(c.Dir, indexName), []byte(`{"programs":{}}`), 0o644)
+	if got := c.load(); len(got.Programs) != 0 {
+		t.Errorf("an index without the header: %v", got.Programs)
+	}
+}

@@ -26,6 +26,7 @@ func (p *Process) Fork() (*Process, wasix.Errno) {
 		stdout: p.stdout,
 		stderr: p.stderr,
 	}
+	c.cpuBase, _ = hostCPUTime()
 	c.cfg.Args = slices.Clone(p.cfg.Args)
 	c.cfg.Env = slices.Clone(p.cfg.Env)
 	c.fds.max = p.fds.max

@@ -50,7 +50,20 @@ type rules struct {
 	// raiseSigpipe: a write without reader raises SIGPIPE, whose default
 	// then ends the process (today's WASIX; see sigpipe.go).
 	raiseSigpipe bool
+	// absoluteSymlinks: path_symlink may store an absolute target. A
+	// WASIX program has one root, "/", which such a target then means (as
+	// in Wasmer); a plain WASI program has none, so it gets EPERM.
+	absoluteSymlinks bool
+	// getcwdRange: a buffer too short for getcwd is ERANGE, as POSIX's
+	// getcwd: today's libc passes the errno on and retries
+	// getcwd(NULL, 0) on ERANGE with a buffer of the size given back.
+	// Older ones expected EOVERFLOW.
+	getcwdRange bool
 }
+
+// GetcwdRange tells the ABI layer which getcwd the program expects (see
+// rules.getcwdRange).
+func (p *Process) GetcwdRange() bool { return p.rules().getcwdRange }
 
 func (p *Process) rules() rules {
 	switch p.ABI() {
@@ -58,11 +71,12 @@ func (p *Process) rules() rules {
 		return rules{renumberWASI: true}
 	case ABIWasix2022:
 		return rules{renumber2022: true, stdioTTY: true, execClosesAll: true, tid0Main: true,
-			lenientEventFlags: true, bidirectionalPipes: true, keepPreopens: true}
+			lenientEventFlags: true, bidirectionalPipes: true, keepPreopens: true, absoluteSymlinks: true}
 	case ABIWasixSeed:
-		return rules{bidirectionalPipes: p.cfg.BidirectionalPipes, keepPreopens: true}
+		return rules{bidirectionalPipes: p.cfg.BidirectionalPipes, keepPreopens: true, absoluteSymlinks: true}
 	case ABIWasixCurrent:
-		return rules{bidirectionalPipes: p.cfg.BidirectionalPipes, keepPreopens: true, raiseSigpipe: true}
+		return rules{bidirectionalPipes: p.cfg.BidirectionalPipes, keepPreopens: true, raiseSigpipe: true,
+			absoluteSymlinks: true, getcwdRange: true}
 	}
-	return rules{bidirectionalPipes: p.cfg.BidirectionalPipes}
+	return rules{bidirectionalPipes: p.cfg.BidirectionalPipes, getcwdRange: true}
 }

@@ -58,6 +58,8 @@ type Process struct {
 	ns   *vfs.Namespace
 	born time.Time
 
+	cpuBase int64 // the host's CPU time when the process began (clock.go)
+
 	fds fdTable
 
 	abi atomic.Uint32 // an ABI: the generation of the running program (generation.go)
@@ -84,6 +86,7 @@ type Process struct {
 // preopen cannot be opened as a directory.
 func (k *Kernel) NewProcess(cfg ProcConfig) (*Process, error) {
 	p := &Process{k: k, cfg: cfg, ns: cfg.Namespace, born: time.Now(), cwd: "/"}
+	p.cpuBase, _ = hostCPUTime()
 	if p.ns == nil {
 		p.ns = k.ns
 	}

@@ -86,15 +86,21 @@ func (p *Process) signalTarget() *Thread {
 	return best
 }
 
+// libcMainTid is the thread id wasi-libc (and so wasix-libc) gives its
+// main thread without asking the runtime: raise() and pthread_kill() on
+// the main thread send it, and Wasmer takes it as the main thread.
+const libcMainTid = 0x3fffffff
+
 // ThreadSignal sends sig to the thread tid of the process (thread_signal);
 // an unknown tid gives ESRCH. For 2022 programs tid 0 is the main thread:
 // one that never imports thread_id raises on tid 0, as 2022 Wasmer took it.
+// libcMainTid is the main thread too.
 func (p *Process) ThreadSignal(tid uint32, sig wasix.Signal) wasix.Errno {
 	if sig > wasix.SignalSys {
 		return wasix.ErrnoInval
 	}
 	t := p.thread(tid)
-	if t == nil && tid == 0 && p.rules().tid0Main {
+	if t == nil && (tid == 0 && p.rules().tid0Main || tid == libcMainTid) {
 		t = p.MainThread()
 	}
 	if t == nil {

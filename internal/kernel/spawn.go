@@ -87,7 +87,7 @@ func (p *Process) Spawn(req SpawnRequest) (SpawnResult, wasix.Errno) {
 	}
 	cwd := p.Getcwd()
 	if req.WorkingDir != "" {
-		cwd = path.Clean(path.Join(cwd, req.WorkingDir))
+		cwd = resolveFrom(cwd, req.WorkingDir)
 	}
 	env := req.Env
 	if env == nil {
@@ -101,7 +101,7 @@ func (p *Process) Spawn(req SpawnRequest) (SpawnResult, wasix.Errno) {
 		}
 	}
 	for _, d := range req.Preopens {
-		pre = append(pre, Preopen{GuestPath: path.Clean(path.Join(cwd, d)), Name: d})
+		pre = append(pre, Preopen{GuestPath: resolveFrom(cwd, d), Name: d})
 	}
 	cfg := p.cfg
 	cfg.Args, cfg.Env, cfg.Cwd, cfg.Preopens = prog.Args, env, cwd, pre
@@ -155,11 +155,23 @@ func (p *Process) Spawn(req SpawnRequest) (SpawnResult, wasix.Errno) {
 			return fail(errno)
 		}
 	}
+	// The child execs the program after its file actions, and that exec
+	// closes what is marked close-on-exec, as after fork and exec.
+	c.fds.closeOnExec()
 	if err := p.k.runner().Start(c, prog); err != nil {
 		return fail(wasix.ErrnoNoexec)
 	}
 	res.Pid = c.pid
 	return res, wasix.ErrnoSuccess
+}
+
+// resolveFrom returns the guest path p names from the directory dir: an
+// absolute p as it is (path.Join would put it beneath dir).
+func resolveFrom(dir, p string) string {
+	if path.IsAbs(p) {
+		return path.Clean(p)
+	}
+	return path.Join(dir, p)
 }
 
 // spawnStdio sets the child's descriptor fd as mode says and returns the

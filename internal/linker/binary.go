@@ -67,7 +67,15 @@ type Dylink struct {
 	Needed                []string
 	RuntimePath           []string
 	TLSExports            map[string]bool // exported symbols that are thread-local
-	WeakImports           map[string]bool // "module.field" of weak imports
+	WeakImports           map[string]bool // "module.field" of weak imports (see Weak)
+}
+
+// Weak says whether the import module.name is of a weak symbol. wasm-ld
+// records a symbol's binding under "env" whichever way it is imported: a
+// weak function whose address is taken is imported as GOT.func.NAME and
+// listed as env.NAME.
+func (d *Dylink) Weak(module, name string) bool {
+	return d.WeakImports[module+"."+name] || d.WeakImports["env."+name]
 }
 
 // Binary is a parsed module.

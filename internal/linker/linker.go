@@ -60,6 +60,10 @@ type Config struct {
 	MainPath string
 	// LibraryPath is LD_LIBRARY_PATH of the program's environment.
 	LibraryPath []string
+	// Cwd, if not nil, is the program's working directory, against which a
+	// relative library path is made absolute when it is opened (so that
+	// "./libx.so" opened from two directories is two libraries).
+	Cwd func() string
 	// Compile, if not nil, compiles the generated modules and keeps what
 	// it compiles (the linker never closes its results): a runtime-wide
 	// cache, so that a program run again links without compiling. nil
@@ -146,6 +150,9 @@ type module struct {
 	tlsBlock  uint32
 	deps      []*module
 	exports   map[string]exportEntry
+
+	ownOnce sync.Once
+	own     map[uint32]uint32 // function index -> slot its element segments give it
 }
 
 func (m *module) instName() string { return "m" + strconv.Itoa(int(m.handle)) }
@@ -267,7 +274,7 @@ func (l *Linker) loadNeeded(root *module, ldpath []string) ([]*module, error) {
 func (l *Linker) open(name string, requester *module, ldpath []string) (m *module, fresh bool, err error) {
 	var candidates []string
 	if strings.Contains(name, "/") {
-		candidates = []string{path.Clean(name)}
+		candidates = []string{l.absPath(name)}
 	} else {
 		for _, src := range []*module{requester, l.main} {
 			if src == nil || src.bin.Dylink == nil {
@@ -591,7 +598,7 @@ func (m *module) hasFunc(name string) bool {
 // the memory grown for it (never freed: a leak per thread and library).
 func (l *Linker) tlsCall(ctx context.Context, th, caller *thread, m *module) (*initCall, error) {
 	if m == l.main {
-		return nil, nil
+		return l.mainTLSCall(th), nil
 	}
 	size := m.constGlobal("__tls_size")
 	if size == 0 || !m.hasFunc("__wasm_init_tls") {
@@ -611,6 +618,25 @@ func (l *Linker) tlsCall(ctx context.Context, th, caller *thread, m *module) (*i
 		}
 	}
 	return &initCall{m: m, name: "__wasm_init_tls", arg: &block, what: "thread-local data"}, nil
+}
+
+// mainTLSCall is the call that applies the main program's thread-local
+// relocations in the main thread, nil when there are none to apply: its
+// start function puts the thread-local block in place (at __tls_base) but,
+// in a -pie program, leaves the pointers in it unrelocated (other threads'
+// blocks get them from __wasm_init_tls in wasi_thread_start).
+// Initialising the block again before the program ran changes nothing
+// else.
+func (l *Linker) mainTLSCall(th *thread) *initCall {
+	if th != l.mainTh || l.main.constGlobal("__tls_size") == 0 || !l.main.hasFunc("__wasm_init_tls") {
+		return nil
+	}
+	tb := th.insts[l.main].ExportedGlobal("__tls_base")
+	if tb == nil {
+		return nil
+	}
+	block := uint32(tb.Get())
+	return &initCall{m: l.main, name: "__wasm_init_tls", arg: &block, what: "thread-local relocations"}
 }
 
 // growAlloc reserves zeroed memory by growing the memory, for when no
@@ -698,6 +724,14 @@ func (l *Linker) slot(ctx context.Context, m *module, name string) (uint32, erro
 	if s, ok := l.slots[k]; ok {
 		return s, nil
 	}
+	// A function the module's own element segments put in the table
+	// already has an address there: giving out another slot would make
+	// &f in the module differ from &f anywhere else.
+	if e, ok := m.exports[name]; ok && e.kind == kindFunc {
+		if s, ok := m.ownSlot(e.index); ok {
+			return s, nil
+		}
+	}
 	s := l.nextSlot
 	if err := l.ensureTable(ctx, s+1); err != nil {
 		return 0, err
@@ -712,6 +746,35 @@ func (l *Linker) slot(ctx context.Context, m *module, name string) (uint32, erro
 		}
 	}
 	return s, nil
+}
+
+// ownSlot is the table slot where m's element segments (at its
+// __table_base) put function fn, if they do.
+func (m *module) ownSlot(fn uint32) (uint32, bool) {
+	m.ownOnce.Do(func() {
+		tb, k := -1, 0
+		for _, im := range m.bin.imports {
+			if im.kind == kindGlobal {
+				if im.module == "env" && im.name == "__table_base" {
+					tb = k
+				}
+				k++
+			}
+		}
+		m.own = map[uint32]uint32{}
+		for _, seg := range m.bin.elems {
+			if seg.global != tb || tb < 0 {
+				continue
+			}
+			for i, f := range seg.funcs {
+				if _, dup := m.own[f]; !dup {
+					m.own[f] = m.tableBase + uint32(seg.add) + uint32(i)
+				}
+			}
+		}
+	})
+	s, ok := m.own[fn]
+	return s, ok
 }
 
 // fill puts functions of m (instantiated) into their table slots.
@@ -908,7 +971,7 @@ func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wa
 					ok = false
 				}
 				if !ok {
-					if m.bin.Dylink.WeakImports["env."+im.name] {
+					if m.bin.Dylink.Weak(im.module, im.name) {
 						stubs = append(stubs, stub{name: im.name, t: t, trap: true})
 						continue
 					}
@@ -946,7 +1009,7 @@ func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wa
 					return err
 				}
 				v = s
-			case !m.bin.Dylink.WeakImports["GOT.func."+im.name]:
+			case !m.bin.Dylink.Weak(im.module, im.name):
 				return errorf("%s: undefined symbol: %s", m.path, im.name)
 			}
 			gotFunc = append(gotFunc, gotEntry{im.name, v})
@@ -1094,7 +1157,7 @@ func (l *Linker) address(scope []*module, m *module, im importEntry) (uint32, er
 			return 0, errorf("%s: %s is a function, imported as data", m.path, im.name)
 		}
 	}
-	if m.bin.Dylink.WeakImports[im.module+"."+im.name] {
+	if m.bin.Dylink.Weak(im.module, im.name) {
 		return 0, nil
 	}
 	return 0, errorf("%s: undefined symbol: %s", m.path, im.name)
@@ -1157,9 +1220,18 @@ func (l *Linker) open1(ctx context.Context, caller api.Module, name string, flag
 	return m.handle, h, nil
 }
 
+// absPath cleans a library path, relative ones made absolute against the
+// working directory when the linker knows it.
+func (l *Linker) absPath(name string) string {
+	if !path.IsAbs(name) && l.cfg.Cwd != nil {
+		name = path.Join(l.cfg.Cwd(), name)
+	}
+	return path.Clean(name)
+}
+
 // findLoaded returns the loaded library name would open, or nil.
 func (l *Linker) findLoaded(name string, ldpath []string) *module {
-	if m := l.paths[path.Clean(name)]; m != nil {
+	if m := l.paths[l.absPath(name)]; m != nil {
 		return m
 	}
 	for _, m := range l.mods {
@@ -1219,13 +1291,15 @@ func (l *Linker) forget(keep int) {
 }
 
 // Sym is dlsym: the address of a data symbol, or the table index of a
-// function, found in the library of handle and what it needs, or in the
-// global scope for handle 0 (RTLD_DEFAULT).
-func (l *Linker) Sym(ctx context.Context, handle uint32, name string) (uint32, error) {
+// function, found in the library of handle and what it needs; for handle 0
+// (RTLD_DEFAULT) and the main program's handle (dlopen(NULL)) in the
+// global scope, as POSIX has it. A thread-local variable's address is the
+// calling thread's copy.
+func (l *Linker) Sym(ctx context.Context, caller api.Module, handle uint32, name string) (uint32, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	scope := l.scope
-	if handle != 0 {
+	if handle != 0 && handle != MainHandle {
 		if handle > uint32(len(l.mods)) {
 			return 0, errorf("invalid library handle %d", handle)
 		}
@@ -1237,6 +1311,15 @@ func (l *Linker) Sym(ctx context.Context, handle uint32, name string) (uint32, e
 	}
 	if e.kind == kindFunc {
 		return l.slot(ctx, def, name)
+	}
+	if def.bin.Dylink.TLSExports[name] {
+		if inst := l.threadOf(caller).insts[def]; inst != nil {
+			if tb := inst.ExportedGlobal("__tls_base"); tb != nil {
+				if g := def.bin.exportedGlobal(e); g != nil && g.hasInit {
+					return uint32(tb.Get()) + uint32(g.init), nil
+				}
+			}
+		}
 	}
 	v, ok := def.dataAddress(e)
 	if !ok {

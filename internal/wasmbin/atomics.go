@@ -564,40 +564,6 @@ func walk(b []byte, rw *rewriter, visit func(op, sub uint32), depth *int, constE
 		}
 		mark = upto
 	}
-	skipU := func(n int) error {
-		for ; n > 0; n-- {
-			if _, err := s.U64(); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	memarg := func() (offset uint64, err error) {
-		align, err := s.U32()
-		if err != nil {
-			return 0, err
-		}
-		if align&0x40 != 0 { // multi-memory: a memory index follows
-			if _, err := s.U32(); err != nil {
-				return 0, err
-			}
-		}
-		return s.U64()
-	}
-	// funcIdx rewrites a function index operand in place.
-	funcIdx := func() error {
-		at := s.off
-		idx, err := s.U32()
-		if err != nil {
-			return err
-		}
-		if rw != nil && rw.fn(idx) != idx {
-			flush(at)
-			out = AppendULEB(out, uint64(rw.fn(idx)))
-			mark = s.off
-		}
-		return nil
-	}
 	for {
 		at := s.off
 		op, err := s.Byte()
@@ -606,8 +572,6 @@ func walk(b []byte, rw *rewriter, visit func(op, sub uint32), depth *int, constE
 		}
 		var sub uint32
 		switch {
-		case op == 0x00 || op == 0x01 || op == 0x05 || op == 0x0a || op == 0x0f || op == 0x19 ||
-			op == 0x1a || op == 0x1b || op == 0xd1 || op == 0xd3 || op == 0xd5 || (op >= 0x45 && op <= 0xc4):
 		case op == 0x0b: // end
 			if *depth == 0 {
 				flush(s.off)
@@ -617,150 +581,51 @@ func walk(b []byte, rw *rewriter, visit func(op, sub uint32), depth *int, constE
 				return out, s.off, nil
 			}
 			*depth--
-		case op == 0x02 || op == 0x03 || op == 0x04 || op == 0x06: // block, loop, if, try
-			*depth++
-			if _, err := s.U64(); err != nil { // block type: a byte or an s33
-				return nil, 0, err
-			}
-		case op == 0x1f: // try_table
-			*depth++
-			if _, err := s.U64(); err != nil {
-				return nil, 0, err
-			}
-			n, err := s.U32()
-			if err != nil {
-				return nil, 0, err
-			}
-			for i := uint32(0); i < n; i++ {
-				kind, err := s.Byte()
-				if err != nil {
-					return nil, 0, err
-				}
-				args := 1
-				if kind < 2 {
-					args = 2
-				}
-				if err := skipU(args); err != nil {
-					return nil, 0, err
-				}
-			}
-		case op == 0x07 || op == 0x08 || op == 0x09 || op == 0x0c || op == 0x0d || op == 0x14 || op == 0x15 ||
-			op == 0x18 || (op >= 0x20 && op <= 0x26) || op == 0x3f || op == 0x40 || op == 0xd4 || op == 0xd6:
-			if op == 0x18 { // delegate closes a try
-				*depth--
-			}
-			if err := skipU(1); err != nil {
-				return nil, 0, err
-			}
-		case op == 0x0e: // br_table
-			n, err := s.U32()
-			if err != nil {
-				return nil, 0, err
-			}
-			if err := skipU(int(n) + 1); err != nil {
-				return nil, 0, err
-			}
 		case op == 0x10 || op == 0x12 || op == 0xd2: // call, return_call, ref.func
-			if err := funcIdx(); err != nil {
-				return nil, 0, err
-			}
-		case op == 0x11 || op == 0x13: // call_indirect, return_call_indirect
-			if err := skipU(2); err != nil {
-				return nil, 0, err
-			}
-		case op == 0x1c: // select t*
-			n, err := s.U32()
+			idx, err := s.U32()
 			if err != nil {
 				return nil, 0, err
 			}
-			if _, err := s.Bytes(uint64(n)); err != nil {
-				return nil, 0, err
+			if rw != nil && rw.fn(idx) != idx {
+				flush(at + 1)
+				out = AppendULEB(out, uint64(rw.fn(idx)))
+				mark = s.off
 			}
-		case op >= 0x28 && op <= 0x3e:
-			if _, err := memarg(); err != nil {
-				return nil, 0, err
-			}
-		case op == 0x41 || op == 0x42 || op == 0xd0:
-			if err := skipU(1); err != nil {
-				return nil, 0, err
-			}
-		case op == 0x43:
-			if _, err := s.Bytes(4); err != nil {
-				return nil, 0, err
-			}
-		case op == 0x44:
-			if _, err := s.Bytes(8); err != nil {
-				return nil, 0, err
-			}
-		case op == 0xfc:
+		case op == 0xfe && rw != nil:
 			if sub, err = s.U32(); err != nil {
 				return nil, 0, err
 			}
-			args := 0
-			switch {
-			case sub <= 7:
-			case sub == 8 || sub == 10 || sub == 12 || sub == 14:
-				args = 2
-			case sub <= 17:
-				args = 1
-			default:
-				return nil, 0, errOpcode
-			}
-			if err := skipU(args); err != nil {
-				return nil, 0, err
-			}
-		case op == 0xfd:
-			if sub, err = s.U32(); err != nil {
-				return nil, 0, err
-			}
-			switch {
-			case sub <= 11 || sub == 92 || sub == 93:
-				_, err = memarg()
-			case sub == 12 || sub == 13:
-				_, err = s.Bytes(16)
-			case sub >= 21 && sub <= 34:
-				_, err = s.Byte()
-			case sub >= 84 && sub <= 91:
-				if _, err = memarg(); err == nil {
-					_, err = s.Byte()
-				}
-			case sub <= 0x113:
-			default:
-				err = errOpcode
-			}
-			if err != nil {
-				return nil, 0, err
-			}
-		case op == 0xfe:
-			if sub, err = s.U32(); err != nil {
-				return nil, 0, err
-			}
-			if sub == 3 { // atomic.fence
-				if _, err := s.Byte(); err != nil {
+			if sub > 2 { // not a wait or notify
+				s.off = at
+				if sub, err = skipInstr(s); err != nil {
 					return nil, 0, err
 				}
 				break
 			}
-			if sub > 0x4e {
-				return nil, 0, errOpcode
-			}
-			offset, err := memarg()
+			offset, err := memarg(s)
 			if err != nil {
 				return nil, 0, err
 			}
-			if rw != nil && sub <= 2 {
-				if offset > 1<<32-1 {
-					return nil, 0, fmt.Errorf("%w: atomic offset past 32 bits", ErrFormat)
-				}
-				flush(at)
-				mark = s.off
-				out = append(out, 0x41) // i32.const offset
-				out = AppendSLEB(out, int64(int32(uint32(offset))))
-				out = append(out, 0x10)
-				out = AppendULEB(out, uint64([]uint32{rw.notify, rw.wait32, rw.wait64}[sub]))
+			if offset > 1<<32-1 {
+				return nil, 0, fmt.Errorf("%w: atomic offset past 32 bits", ErrFormat)
 			}
+			flush(at)
+			mark = s.off
+			out = append(out, 0x41) // i32.const offset
+			out = AppendSLEB(out, int64(int32(uint32(offset))))
+			out = append(out, 0x10)
+			out = AppendULEB(out, uint64([]uint32{rw.notify, rw.wait32, rw.wait64}[sub]))
 		default:
-			return nil, 0, errOpcode
+			s.off = at
+			if sub, err = skipInstr(s); err != nil {
+				return nil, 0, err
+			}
+			switch op {
+			case 0x02, 0x03, 0x04, 0x06, 0x1f: // block, loop, if, try, try_table
+				*depth++
+			case 0x18: // delegate closes a try
+				*depth--
+			}
 		}
 		if constExpr && op != 0x0b && op != 0x41 && op != 0x42 && op != 0x43 && op != 0x44 &&
 			op != 0x23 && op != 0xd0 && op != 0xd2 && op != 0xfd && !(op >= 0x6a && op <= 0x6c) && !(op >= 0x7c && op <= 0x7e) {
@@ -770,4 +635,152 @@ func walk(b []byte, rw *rewriter, visit func(op, sub uint32), depth *int, constE
 			visit(uint32(op), sub)
 		}
 	}
+}
+
+// memarg reads the alignment (with its memory index, for multi-memory)
+// and the offset of a memory instruction.
+func memarg(s *Reader) (offset uint64, err error) {
+	align, err := s.U32()
+	if err != nil {
+		return 0, err
+	}
+	if align&0x40 != 0 { // multi-memory: a memory index follows
+		if _, err := s.U32(); err != nil {
+			return 0, err
+		}
+	}
+	return s.U64()
+}
+
+// skipLEBs skips n LEB128 numbers.
+func skipLEBs(s *Reader, n int) error {
+	for ; n > 0; n-- {
+		if _, err := s.U64(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// blockType reads a block type: a negative s33 for a value type (or the
+// empty type), a non-negative one for a type index. A reference type with
+// a heap type (0x63, 0x64) takes a second number.
+func blockType(s *Reader) (int64, error) {
+	bt, err := s.SLEB()
+	if err == nil && (bt == -29 || bt == -28) {
+		_, err = s.SLEB()
+	}
+	return bt, err
+}
+
+// skipInstr reads one instruction with its immediates and returns its
+// sub-opcode (for the prefixed ones); errOpcode when it does not know it.
+func skipInstr(s *Reader) (sub uint32, err error) {
+	op, err := s.Byte()
+	if err != nil {
+		return 0, err
+	}
+	switch {
+	case op == 0x00 || op == 0x01 || op == 0x05 || op == 0x0a || op == 0x0b || op == 0x0f || op == 0x19 ||
+		op == 0x1a || op == 0x1b || op == 0xd1 || op == 0xd3 || op == 0xd4 || (op >= 0x45 && op <= 0xc4):
+	case op == 0x02 || op == 0x03 || op == 0x04 || op == 0x06: // block, loop, if, try
+		_, err = blockType(s)
+	case op == 0x1f: // try_table
+		if _, err = blockType(s); err != nil {
+			return 0, err
+		}
+		n, err := s.U32()
+		if err != nil {
+			return 0, err
+		}
+		for i := uint32(0); i < n; i++ {
+			kind, err := s.Byte()
+			if err != nil {
+				return 0, err
+			}
+			args := 1 // a label
+			if kind < 2 {
+				args = 2 // a tag and a label
+			}
+			if err := skipLEBs(s, args); err != nil {
+				return 0, err
+			}
+		}
+	case op == 0x07 || op == 0x08 || op == 0x09 || op == 0x0c || op == 0x0d || op == 0x10 || op == 0x12 ||
+		op == 0x14 || op == 0x15 || op == 0x18 || (op >= 0x20 && op <= 0x26) || op == 0x3f || op == 0x40 ||
+		op == 0x41 || op == 0x42 || op == 0xd0 || op == 0xd2 || op == 0xd5 || op == 0xd6:
+		err = skipLEBs(s, 1)
+	case op == 0x0e: // br_table
+		n, err := s.U32()
+		if err != nil {
+			return 0, err
+		}
+		err = skipLEBs(s, int(n)+1)
+	case op == 0x11 || op == 0x13: // call_indirect, return_call_indirect
+		err = skipLEBs(s, 2)
+	case op == 0x1c: // select t*
+		n, err := s.U32()
+		if err != nil {
+			return 0, err
+		}
+		for i := uint32(0); i < n && err == nil; i++ {
+			var t byte
+			if t, err = s.Byte(); err == nil && (t == 0x63 || t == 0x64) {
+				_, err = s.SLEB()
+			}
+		}
+	case op >= 0x28 && op <= 0x3e:
+		_, err = memarg(s)
+	case op == 0x43:
+		_, err = s.Bytes(4)
+	case op == 0x44:
+		_, err = s.Bytes(8)
+	case op == 0xfc:
+		if sub, err = s.U32(); err != nil {
+			return 0, err
+		}
+		switch {
+		case sub <= 7:
+		case sub == 8 || sub == 10 || sub == 12 || sub == 14:
+			err = skipLEBs(s, 2)
+		case sub <= 17:
+			err = skipLEBs(s, 1)
+		default:
+			err = errOpcode
+		}
+	case op == 0xfd:
+		if sub, err = s.U32(); err != nil {
+			return 0, err
+		}
+		switch {
+		case sub <= 11 || sub == 92 || sub == 93:
+			_, err = memarg(s)
+		case sub == 12 || sub == 13:
+			_, err = s.Bytes(16)
+		case sub >= 21 && sub <= 34:
+			_, err = s.Byte()
+		case sub >= 84 && sub <= 91:
+			if _, err = memarg(s); err == nil {
+				_, err = s.Byte()
+			}
+		case sub <= 0x113:
+		default:
+			err = errOpcode
+		}
+	case op == 0xfe:
+		if sub, err = s.U32(); err != nil {
+			return 0, err
+		}
+		switch {
+		case sub == 3: // atomic.fence
+			_, err = s.Byte()
+		case sub > 0x4e:
+			err = errOpcode
+		default:
+			_, err = memarg(s)
+		}
+	default:
+		err = errOpcode
+	}
+	return sub, err
 }

@@ -1,6 +1,8 @@
 // Package wasmbin reads the parts of a WebAssembly binary that the project
-// needs to inspect without instantiating it: the function types and the
-// imports. It is small on purpose; wazero does the real decoding at run time.
+// needs to inspect without instantiating it (the function types and the
+// imports), and rewrites the function bodies where the runtime needs it:
+// atomic waits into host calls, legacy exception handling into exnref. It
+// is small on purpose; wazero does the real decoding at run time.
 package wasmbin
 
 import (
@@ -40,7 +42,7 @@ type FuncType struct {
 
 // Import is one entry of the import section. Kind is 0 for a function (then
 // Type is its signature), 1 table, 2 memory (then Limits is set), 3 global,
-// 4 tag.
+// 4 tag (then Type is the tag's type: its params are the exception's values).
 type Import struct {
 	Module, Name string
 	Kind         byte
@@ -320,10 +322,17 @@ func readImports(s *Reader, types []FuncType) ([]Import, error) {
 		case 3:
 			_, err = s.Bytes(2)
 		case 4:
-			_, err = s.Bytes(1)
-			if err == nil {
-				_, err = s.U32()
+			if _, err = s.Byte(); err != nil { // attribute: an exception
+				return nil, err
 			}
+			idx, err := s.U32()
+			if err != nil {
+				return nil, err
+			}
+			if int(idx) >= len(types) {
+				return nil, fmt.Errorf("%w: tag import %s.%s uses type %d of %d", ErrFormat, imp.Module, imp.Name, idx, len(types))
+			}
+			imp.Type = types[idx]
 		default:
 			return nil, fmt.Errorf("%w: import kind %d", ErrFormat, imp.Kind)
 		}

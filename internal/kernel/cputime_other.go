@@ -1,0 +1,5 @@
+//go:build !unix
+
+package kernel
+
+func hostCPUTime() (int64, bool) { return 0, false }

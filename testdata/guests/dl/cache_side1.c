@@ -1,0 +1,2 @@
+/* libcache1.so */
+int side_func(int x) { return x + 42; }

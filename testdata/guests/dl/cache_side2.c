@@ -1,0 +1,2 @@
+/* libcache2.so */
+int side_func(int x) { return x * 2; }

@@ -1,0 +1,2 @@
+/* a/libdup.so */
+const char *module_name(void) { return "A"; }

@@ -1,0 +1,2 @@
+/* b/libdup.so */
+const char *module_name(void) { return "B"; }

@@ -1,0 +1,2 @@
+/* libsimple.so */
+int get_value(void) { return 42; }
