@@ -3,6 +3,7 @@ package linker
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/wasix-go/wasix/internal/wasmbin"
 )
@@ -92,6 +93,9 @@ type Binary struct {
 	importGlobs int
 	Dylink      *Dylink // nil for a module without dylink.0
 	start       int64   // the start function's index; -1 for none
+
+	ownOnce sync.Once
+	own     map[uint32]uint32 // function index -> its place past __table_base (ownOffset)
 	// startName is the export the linker calls as the start function of a
 	// library whose start section it removed (PrepareLibrary); "" when
 	// wazero runs it.
@@ -623,4 +627,35 @@ func PrepareLibrary(wasm []byte) (*Binary, []byte, error) {
 func appendSection(out []byte, id byte, body []byte) []byte {
 	out = wasmbin.AppendULEB(append(out, id), uint64(len(body)))
 	return append(out, body...)
+}
+
+// ownOffset is where, past the module's __table_base, its element segments
+// put function fn, if they do (the first place when several). It is
+// worked out once per Binary, which a runtime keeps for every load of the
+// library.
+func (b *Binary) ownOffset(fn uint32) (uint32, bool) {
+	b.ownOnce.Do(func() {
+		tb, k := -1, 0
+		for _, im := range b.imports {
+			if im.kind == kindGlobal {
+				if im.module == "env" && im.name == "__table_base" {
+					tb = k
+				}
+				k++
+			}
+		}
+		b.own = map[uint32]uint32{}
+		for _, seg := range b.elems {
+			if seg.global != tb || tb < 0 {
+				continue
+			}
+			for i, f := range seg.funcs {
+				if _, dup := b.own[f]; !dup {
+					b.own[f] = uint32(seg.add) + uint32(i)
+				}
+			}
+		}
+	})
+	off, ok := b.own[fn]
+	return off, ok
 }

@@ -150,9 +150,6 @@ type module struct {
 	tlsBlock  uint32
 	deps      []*module
 	exports   map[string]exportEntry
-
-	ownOnce sync.Once
-	own     map[uint32]uint32 // function index -> slot its element segments give it
 }
 
 func (m *module) instName() string { return "m" + strconv.Itoa(int(m.handle)) }
@@ -751,30 +748,8 @@ func (l *Linker) slot(ctx context.Context, m *module, name string) (uint32, erro
 // ownSlot is the table slot where m's element segments (at its
 // __table_base) put function fn, if they do.
 func (m *module) ownSlot(fn uint32) (uint32, bool) {
-	m.ownOnce.Do(func() {
-		tb, k := -1, 0
-		for _, im := range m.bin.imports {
-			if im.kind == kindGlobal {
-				if im.module == "env" && im.name == "__table_base" {
-					tb = k
-				}
-				k++
-			}
-		}
-		m.own = map[uint32]uint32{}
-		for _, seg := range m.bin.elems {
-			if seg.global != tb || tb < 0 {
-				continue
-			}
-			for i, f := range seg.funcs {
-				if _, dup := m.own[f]; !dup {
-					m.own[f] = m.tableBase + uint32(seg.add) + uint32(i)
-				}
-			}
-		}
-	})
-	s, ok := m.own[fn]
-	return s, ok
+	off, ok := m.bin.ownOffset(fn)
+	return m.tableBase + off, ok
 }
 
 // fill puts functions of m (instantiated) into their table slots.
