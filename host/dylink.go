@@ -114,7 +114,9 @@ func (l *launcher) compileLocked(ctx context.Context, sum [32]byte, wasm []byte)
 	if e := l.libs[sum]; e.compiled != nil {
 		return e.compiled, nil
 	}
-	c, err := l.r.rt.CompileModule(context.WithoutCancel(ctx), wasm)
+	// A library in the legacy exception encoding is translated as a main
+	// program is; the translation keeps every index the linker read.
+	c, _, err := compileEH(context.WithoutCancel(ctx), l.r.rt, wasm)
 	if err != nil {
 		return nil, err
 	}

@@ -33,6 +33,21 @@ func TestDynamicLinkingLibraryPath(t *testing.T) {
 	checkTAP(t, r, 0)
 }
 
+// TestDynamicLinkingLegacyLibrary: the same with libneed.so in the legacy
+// exception encoding (its setjmp is try/catch), found first through
+// LD_LIBRARY_PATH: the library is translated to exnref as a main program
+// is, and longjmp into it still lands.
+func TestDynamicLinkingLegacyLibrary(t *testing.T) {
+	bin, _ := filepath.Abs(filepath.Join(ehDir, "bin"))
+	r := runGuest(t, newRuntime(t, host.RuntimeConfig{}), ehGuest(t, "dyn.wasm"), host.Config{
+		Args: []string{"dyn"}, MaxMemoryPages: testPages,
+		Env: []string{"LD_LIBRARY_PATH=/opt/legacy:/opt/lib"},
+		Mounts: []host.Mount{{GuestPath: "/opt/lib", HostDir: bin, ReadOnly: true},
+			{GuestPath: "/opt/legacy", HostDir: filepath.Join(bin, "legacy"), ReadOnly: true}},
+	})
+	checkTAP(t, r, 0)
+}
+
 // TestDynamicLinkingMissingLibrary: a needed library found nowhere fails
 // the start with a message naming it, not a trap.
 func TestDynamicLinkingMissingLibrary(t *testing.T) {
