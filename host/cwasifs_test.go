@@ -29,6 +29,8 @@ var cwasiFSTests = []string{
 	"fd_readdir", "fd_renumber", "fd_seek", "fd_tell", "fd_write",
 	// path.c
 	"chdir", "getcwd", "path_create_directory", "path_link", "path_readlink", "path_remove_directory",
+	"path_filestat_get", "path_filestat_set_times", "path_open", "path_open2", "path_rename", "path_symlink",
+	"path_unlink_file",
 	// misc.c
 	"clock_time_get", "clock_time_set", "random_get", "sched_yield",
 	// net.c
