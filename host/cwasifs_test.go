@@ -34,7 +34,7 @@ var cwasiFSTests = []string{
 	// misc.c
 	"clock_time_get", "clock_time_set", "random_get", "sched_yield",
 	// net.c
-	"port",
+	"port", "poll_oneoff", "epoll_create", "epoll_ctl", "epoll_wait",
 }
 
 // TestCWasiFS runs each test as Wasmer's Makefile does (--dir=. and the
