@@ -35,6 +35,10 @@ var cwasiFSTests = []string{
 	"clock_time_get", "clock_time_set", "random_get", "sched_yield",
 	// net.c
 	"port", "poll_oneoff", "epoll_create", "epoll_ctl", "epoll_wait",
+	"sock_open", "sock_bind", "sock_listen", "sock_accept", "sock_connect", "sock_addr_peer", "sock_status",
+	"sock_get_opt_flag", "sock_get_opt_size", "sock_get_opt_time", "sock_join_multicast",
+	"sock_leave_multicast", "sock_pair", "sock_recv", "sock_recv_from", "sock_send", "sock_send_to",
+	"sock_shutdown", "resolve",
 }
 
 // TestCWasiFS runs each test as Wasmer's Makefile does (--dir=. and the
