@@ -51,7 +51,7 @@ type launcher struct {
 
 	mu       sync.Mutex
 	compiled map[[32]byte]*Module
-	libs     map[[32]byte]wazero.CompiledModule // the dynamic linker's (dylink.go)
+	libs     map[[32]byte]libEntry // the dynamic linker's (dylink.go)
 
 	settings sync.Map // pid -> runSettings, what spawned children inherit
 }
