@@ -1,12 +1,8 @@
 package host_test
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 	"testing"
 
 	"github.com/wasix-go/wasix/host"
@@ -85,31 +81,5 @@ func TestCWasiFS(t *testing.T) {
 // TestCWasiFSFresh holds cwasi/fs/bin/SOURCES.sha256 against the sources,
 // as its Makefile computes it.
 func TestCWasiFSFresh(t *testing.T) {
-	var names []string
-	for _, pat := range []string{"*.c", "*.h"} {
-		m, err := filepath.Glob(filepath.Join(cwasiFSDir, pat))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range m {
-			names = append(names, filepath.Base(f))
-		}
-	}
-	sort.Strings(names)
-	h := sha256.New()
-	for _, f := range append(names, "Makefile") {
-		b, err := os.ReadFile(filepath.Join(cwasiFSDir, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.Write(b)
-	}
-	want, err := os.ReadFile(filepath.Join(cwasiFSDir, "bin", "SOURCES.sha256"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != strings.TrimSpace(string(want)) {
-		t.Errorf("testdata/guests/cwasi/fs/bin is stale (sources hash %s, built from %s): run make there",
-			got, strings.TrimSpace(string(want)))
-	}
+	checkFresh(t, cwasiFSDir, []string{"*.c", "*.h"})
 }
