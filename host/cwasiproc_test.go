@@ -1,8 +1,6 @@
 package host_test
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"os"
 	"path/filepath"
 	"strings"
@@ -286,24 +284,5 @@ TLS: "foobar", tls_char aligned, tls_short aligned, tls_int aligned, tls_ll alig
 // TestCWasiProcFresh holds cwasi/proc/bin/SOURCES.sha256 against the
 // sources, as its Makefile computes it.
 func TestCWasiProcFresh(t *testing.T) {
-	names, err := filepath.Glob(filepath.Join(cwasiProcDir, "*.[ch]"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := sha256.New()
-	for _, f := range append(names, filepath.Join(cwasiProcDir, "Makefile")) {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.Write(b)
-	}
-	want, err := os.ReadFile(filepath.Join(cwasiProcDir, "bin", "SOURCES.sha256"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != strings.TrimSpace(string(want)) {
-		t.Errorf("testdata/guests/cwasi/proc/bin is stale (sources hash %s, built from %s): run make in testdata/guests/cwasi/proc",
-			got, strings.TrimSpace(string(want)))
-	}
+	checkFresh(t, cwasiProcDir, []string{"*.[ch]"})
 }
