@@ -44,7 +44,7 @@ func (pr *procRun) fork(snap *abi.Snapshot) error {
 		return failed()
 	}
 	alloc, release := pr.r.alloc.forkAllocator(pr.maxPages, memoryOf(pr.mod), pr.alone())
-	cr.alloc = alloc
+	cr.alloc, cr.forkOf = alloc, parent
 	err := cr.instantiate()
 	release()
 	if err != nil {
@@ -53,7 +53,6 @@ func (pr *procRun) fork(snap *abi.Snapshot) error {
 	if err := copyMemory(cr, pr); err != nil {
 		return fail()
 	}
-	cr.slot.In.InheritSnapshots(parent)
 	if err := cr.slot.In.Rewind(pr.ctx, snap, 0, 0, true); err != nil {
 		return fail()
 	}

@@ -17,7 +17,7 @@ import (
 func TestDynamicLinking(t *testing.T) {
 	bin := filepath.Join(ehDir, "bin")
 	r := runGuest(t, newRuntime(t, host.RuntimeConfig{}), ehGuest(t, "dyn.wasm"),
-		host.Config{Args: []string{"dyn"}, Origin: os.DirFS(bin), MaxMemoryPages: testPages})
+		host.Config{Args: []string{"dyn"}, Origin: host.DirFS(bin), MaxMemoryPages: testPages})
 	checkTAP(t, r, 0)
 }
 
@@ -29,6 +29,21 @@ func TestDynamicLinkingLibraryPath(t *testing.T) {
 		Args: []string{"dyn"}, MaxMemoryPages: testPages,
 		Env:    []string{"LD_LIBRARY_PATH=/opt/x:/opt/lib"},
 		Mounts: []host.Mount{{GuestPath: "/opt/lib", HostDir: bin, ReadOnly: true}},
+	})
+	checkTAP(t, r, 0)
+}
+
+// TestDynamicLinkingLegacyLibrary: the same with libneed.so in the legacy
+// exception encoding (its setjmp is try/catch), found first through
+// LD_LIBRARY_PATH: the library is translated to exnref as a main program
+// is, and longjmp into it still lands.
+func TestDynamicLinkingLegacyLibrary(t *testing.T) {
+	bin, _ := filepath.Abs(filepath.Join(ehDir, "bin"))
+	r := runGuest(t, newRuntime(t, host.RuntimeConfig{}), ehGuest(t, "dyn.wasm"), host.Config{
+		Args: []string{"dyn"}, MaxMemoryPages: testPages,
+		Env: []string{"LD_LIBRARY_PATH=/opt/legacy:/opt/lib"},
+		Mounts: []host.Mount{{GuestPath: "/opt/lib", HostDir: bin, ReadOnly: true},
+			{GuestPath: "/opt/legacy", HostDir: filepath.Join(bin, "legacy"), ReadOnly: true}},
 	})
 	checkTAP(t, r, 0)
 }
@@ -75,6 +90,6 @@ func TestCallDynamicAndClosures(t *testing.T) {
 // module, and a library one thread dlopens serves every thread.
 func TestDynamicLinkingThreads(t *testing.T) {
 	r := runGuest(t, newRuntime(t, host.RuntimeConfig{}), ehGuest(t, "dynthreads.wasm"), host.Config{
-		Args: []string{"dynthreads"}, Origin: os.DirFS(filepath.Join(ehDir, "bin")), MaxMemoryPages: testPages})
+		Args: []string{"dynthreads"}, Origin: host.DirFS(filepath.Join(ehDir, "bin")), MaxMemoryPages: testPages})
 	checkTAP(t, r, 0)
 }

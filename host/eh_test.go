@@ -2,13 +2,10 @@ package host_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
@@ -31,30 +28,7 @@ func ehGuest(t testing.TB, name string) []byte {
 // TestEHGuestsFresh holds bin/SOURCES.sha256 against the sources, as the
 // Makefile computes it: a source changed without rebuilding fails here.
 func TestEHGuestsFresh(t *testing.T) {
-	names, err := filepath.Glob(filepath.Join(ehDir, "*.[ch]"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range names {
-		names[i] = filepath.Base(names[i])
-	}
-	sort.Strings(names)
-	h := sha256.New()
-	for _, f := range append(append(names, "../c/check.h"), "Makefile") {
-		b, err := os.ReadFile(filepath.Join(ehDir, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.Write(b)
-	}
-	want, err := os.ReadFile(filepath.Join(ehDir, "bin", "SOURCES.sha256"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != strings.TrimSpace(string(want)) {
-		t.Errorf("testdata/guests/eh/bin is stale (sources hash %s, built from %s): run make in testdata/guests/eh",
-			got, strings.TrimSpace(string(want)))
-	}
+	checkFresh(t, ehDir, []string{"*.[ch]"}, "../c/check.h")
 }
 
 // TestEHGuestsRebuild rebuilds the guests into a scratch directory when

@@ -2,6 +2,7 @@ package host
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -50,7 +51,7 @@ type launcher struct {
 
 	mu       sync.Mutex
 	compiled map[[32]byte]*Module
-	libs     map[[32]byte]wazero.CompiledModule // the dynamic linker's (dylink.go)
+	libs     map[[32]byte]libEntry // the dynamic linker's (dylink.go)
 
 	settings sync.Map // pid -> runSettings, what spawned children inherit
 }
@@ -136,6 +137,7 @@ type procRun struct {
 	tracer   *abi.Tracer
 	maxPages uint32
 	alloc    experimental.MemoryAllocator // a forked child's memory (forkAllocator), or nil
+	forkOf   *abi.Instance                // a forked child's parent instance, or nil
 
 	link *abi.Link
 	mod  api.Module
@@ -204,7 +206,7 @@ func (pr *procRun) instantiate() error {
 			err = fmt.Errorf("dynamic linking: %w", err)
 		}
 	} else {
-		mod, err = r.rt.InstantiateModule(pctx, pr.m.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
+		mod, err = r.rt.InstantiateModule(pctx, pr.m.compiled, guestConfig)
 	}
 	if err != nil {
 		link.Close(pr.ctx)
@@ -221,7 +223,11 @@ func (pr *procRun) instantiate() error {
 	} else {
 		abi.SetDynLinker(pr.p, nil)
 	}
-	pr.slot.In = abi.NewInstance(mod, pr.tracer)
+	if pr.forkOf != nil {
+		pr.slot.In, pr.forkOf = pr.forkOf.ForkCopy(mod), nil
+	} else {
+		pr.slot.In = abi.NewInstance(mod, pr.tracer)
+	}
 	// The first call makes the main thread; later ones (exec) keep it and
 	// point the launcher of threads at the new program.
 	pr.main, pr.th = r.startThreads(pctx, pr.m, pr.p)
@@ -238,6 +244,13 @@ func (pr *procRun) instantiate() error {
 	}
 	return nil
 }
+
+// guestConfig instantiates programs and their threads: unnamed, with no
+// start function (the run loop calls _start), and with a random source of
+// its own: without one wazero seeds a new math/rand generator at each
+// instantiation (some 10 µs per fork, spawn or thread), which nothing
+// reads (the host, not wazero, answers random_get).
+var guestConfig = wazero.NewModuleConfig().WithName("").WithStartFunctions().WithRandSource(rand.Reader)
 
 // close releases the current instance.
 func (pr *procRun) close() {
@@ -290,10 +303,6 @@ func (pr *procRun) finish(code uint32, err error) {
 	if errors.As(err, &trap) {
 		pr.p.Abort()
 	}
-	if pr.mod != nil && pr.alone() {
-		// Before the parent's join returns: see memAllocator.retire.
-		pr.r.alloc.retire(memoryOf(pr.mod))
-	}
 	_, err = pr.r.endThreads(pr.ctx, pr.p, pr.main, pr.mod, code, err)
 	if err != nil {
 		// Nobody waits for this run's error: the process's standard error
@@ -301,6 +310,10 @@ func (pr *procRun) finish(code uint32, err error) {
 		msg, _, _ := strings.Cut(err.Error(), "\n")
 		_, _ = pr.p.FdWrite(context.Background(), 2, [][]byte{[]byte(fmt.Sprintf("wasix: pid %d: %s\n", pr.p.Pid(), msg))})
 	}
+	// Closed before the parent's join can return: with no thread left,
+	// the child's memory is freed now, and its parent, holding its
+	// snapshot file alone again, forks next by writing back only what it
+	// wrote, into a child memory kept from this one (keepSpare).
 	pr.close()
 	pr.p.Close()
 }
@@ -319,8 +332,14 @@ func (pr *procRun) callContext() context.Context {
 // returns from the call, is acted on, and the entry point is called again
 // (to rewind, or to start the new program).
 func (pr *procRun) loop() (uint32, error) {
+	var start api.Function
+	var startOf api.Module
 	for {
-		start := pr.mod.ExportedFunction("_start")
+		if startOf != pr.mod {
+			// Each lookup makes a call engine with a stack of its own:
+			// one per instance, not one per fork or longjmp.
+			start, startOf = pr.mod.ExportedFunction("_start"), pr.mod
+		}
 		if start == nil {
 			return 0, errNotCommand
 		}

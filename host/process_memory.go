@@ -44,13 +44,19 @@ func (a *memAllocator) lookup(mem []byte) *mappedMemory {
 // most maxPages pages (0: no limit but the memory's own maximum). Growth
 // past the limit fails as memory.grow does at a memory's maximum.
 func (a *memAllocator) limit(maxPages uint32) experimental.MemoryAllocator {
-	limit := uint64(1) << 32
-	if maxPages != 0 {
-		limit = uint64(maxPages) << 16
-	}
+	limit := limitBytes(maxPages)
 	return experimental.MemoryAllocatorFunc(func(_, max uint64) experimental.LinearMemory {
 		return a.allocate(min(max, limit))
 	})
+}
+
+// limitBytes is the most bytes a memory of a process limited to maxPages
+// may have (0: no limit but 4 GiB).
+func limitBytes(maxPages uint32) uint64 {
+	if maxPages != 0 {
+		return uint64(maxPages) << 16
+	}
+	return 1 << 32
 }
 
 // Allocate makes a memory of at most max bytes (wazero's allocator).

@@ -30,7 +30,9 @@ func adviseHuge(b []byte) { _ = unix.Madvise(b, unix.MADV_HUGEPAGE) }
 // snapshot copies the parent's touched pages into the file once; at a
 // later fork, if no earlier child still maps the file, only the pages
 // the parent has written since (its private ones, which
-// /proc/self/pagemap tells apart) are written back into it.
+// /proc/self/pagemap tells apart) are written back into it. A parent with
+// few such pages keeps them: they now equal the file, and writing a page
+// back costs less than the page fault that would take it again.
 func (a *memAllocator) forkMemory(dst, src []byte, alone bool) bool {
 	if !alone || len(src) == 0 || len(dst) < len(src) {
 		return false
@@ -47,8 +49,13 @@ func (a *memAllocator) forkMemory(dst, src []byte, alone bool) bool {
 		return false
 	}
 	if f := cm.back; f != nil && f == pm.back {
-		// Made by forkAllocator: map the snapshot afresh over whatever
-		// instantiation wrote (the data segments).
+		// Made by forkAllocator: the pages instantiation wrote (the data
+		// segments) get the snapshot's bytes back, read from the file.
+		// Mapping the snapshot afresh instead would drop them, only for
+		// the child to fault them in again.
+		if readBack(f.fd, dst[:len(src)]) == nil {
+			return true
+		}
 		if err := cm.mapView(f, len(src)); err != nil {
 			cm.reset()
 			return false
@@ -92,17 +99,26 @@ func (a *memAllocator) forkAllocator(maxPages uint32, src []byte, alone bool) (e
 	}
 	var once sync.Once
 	release := func() { once.Do(f.unref) }
-	size, limited := len(src), a.limit(maxPages)
-	return experimental.MemoryAllocatorFunc(func(cap, max uint64) experimental.LinearMemory {
-		lm := limited.Allocate(cap, max)
-		m, ok := lm.(*mappedMemory)
-		if !ok || len(m.all) < size {
-			return lm
-		}
+	size, limit := len(src), limitBytes(maxPages)
+	return experimental.MemoryAllocatorFunc(func(_, max uint64) experimental.LinearMemory {
+		max = min(max, limit)
 		handed := false
-		once.Do(func() { handed = true })
+		if max >= uint64(size) {
+			once.Do(func() { handed = true })
+		}
 		if !handed {
-			return lm // a second memory: not the one forked
+			return a.allocate(max) // too small, or a second memory: not the one forked
+		}
+		if m := f.takeSpare(max, size); m != nil {
+			m.back = f
+			a.memories.Store(uintptr(unsafe.Pointer(&m.all[0])), m)
+			return m
+		}
+		lm := a.allocate(max)
+		m, ok := lm.(*mappedMemory)
+		if !ok {
+			f.unref()
+			return lm
 		}
 		m.mu.Lock()
 		defer m.mu.Unlock()
@@ -116,19 +132,57 @@ func (a *memAllocator) forkAllocator(maxPages uint32, src []byte, alone bool) (e
 	}), release
 }
 
-// retire lets a memory whose process has ended, with no thread left
-// running over it, drop its snapshot file: its parent, holding the file
-// alone again, then forks next time by writing back only what it wrote.
-func (a *memAllocator) retire(mem []byte) {
-	m := a.lookup(mem)
-	if m == nil {
-		return
+// keepSpare keeps m, a forked child's memory being freed, for the next
+// child its snapshot file makes (see takeSpare), and reports whether it
+// did. Kept, the mapping keeps its page tables, which a new mapping gets
+// built at its first page faults and a munmap frees again, and the few
+// pages the child wrote in its view, which the next child would write
+// too (its stack, libc's data): forkMemory reads the snapshot back over
+// them, as over the pages instantiation writes, where dropping them here
+// would cost a zap and the next child a fault each. Many pages, and any
+// past the view (memory the child grew), are dropped. On a virtual
+// machine that shadows page tables, a fault or a zap costs 10-15 µs: that
+// was much of what a small fork cost. m.mu is held.
+func (m *mappedMemory) keepSpare() bool {
+	f := m.back
+	if f == nil || m.view == 0 || f.refs.Load() < 2 {
+		return false // no parent left to fork from the file
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.back != nil && m.all != nil {
-		m.reset()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.spare != nil {
+		return false
 	}
+	used := max(len(m.buf), m.view)
+	drop := m.all[m.view:used]
+	pages, runs, err := ownRuns(m.all[:m.view], func([]byte, int) error { return nil })
+	if err != nil || pages > keepPages || runs > keepRuns {
+		drop = m.all[:used]
+	}
+	if len(drop) > 0 && unix.Madvise(drop, unix.MADV_DONTNEED) != nil {
+		return false
+	}
+	f.spare = &mappedMemory{a: m.a, all: m.all, view: m.view}
+	return true
+}
+
+// takeSpare returns f's spare memory, if it is one of max bytes, as a view
+// of size bytes of f (with at most a few pages of its own, which
+// forkMemory reads back), or nil. The file holds the parent's memory,
+// which never shrinks: the view only grows.
+func (f *memFile) takeSpare(max uint64, size int) *mappedMemory {
+	f.mu.Lock()
+	s := f.spare
+	f.spare = nil
+	f.mu.Unlock()
+	if s == nil {
+		return nil
+	}
+	if uint64(len(s.all)) != max || s.view > size || s.extendView(f, size) != nil {
+		_ = unix.Munmap(s.all)
+		return nil
+	}
+	return s
 }
 
 // reset maps m afresh, anonymous and zero, and drops its snapshot file.
@@ -139,7 +193,7 @@ func (m *mappedMemory) reset() {
 		panic("wasix: cannot remap a linear memory: " + err.Error()) // the address space is exhausted
 	}
 	m.back.unref()
-	m.back = nil
+	m.back, m.view = nil, 0
 }
 
 // snapshot makes the file m's first size bytes are a private view of hold
@@ -148,9 +202,14 @@ func (m *mappedMemory) snapshot(size int) (*memFile, error) {
 	mem := m.all[:size]
 	if f := m.back; f != nil && f.refs.Load() == 1 {
 		// No child maps the file any more: write back the parent's own
-		// pages and drop them.
-		if err := writeBack(f.fd, mem); err != nil {
+		// pages, and drop them if they are many (each fork writes back
+		// the ones kept).
+		pages, runs, err := writeBack(f.fd, mem)
+		if err != nil {
 			return nil, err
+		}
+		if pages <= keepPages && runs <= keepRuns {
+			return f, nil
 		}
 		if err := m.mapView(f, size); err != nil {
 			m.restore(f, size)
@@ -197,7 +256,8 @@ func fill(fd int, old *memFile, mem []byte) error {
 			}
 			off += int64(n)
 		}
-		return writeBack(fd, mem)
+		_, _, err := writeBack(fd, mem)
+		return err
 	}
 	for off := 0; off < len(mem); off += len(zeroChunk) {
 		end := min(off+len(zeroChunk), len(mem))
@@ -226,48 +286,101 @@ func (m *mappedMemory) restore(f *memFile, size int) {
 	}
 }
 
+// A parent keeps its own pages at a fork (see forkMemory) while there are
+// at most keepPages of them in at most keepRuns runs: writing them back
+// at the next fork then costs at most about 16 system calls and 256 KiB
+// of copying (some 50 µs on this project's 2-core VM, where one page
+// fault costs 10-15 µs), and they take at most 256 KiB twice.
+const (
+	keepPages = 64
+	keepRuns  = 16
+)
+
 // writeBack writes into fd the pages of mem (a private view of fd) that
-// the process has written: those the kernel has given it a page of its
-// own for. Without /proc/self/pagemap it writes all of them.
-func writeBack(fd int, mem []byte) error {
+// the process has written, and returns how many there were and in how
+// many runs. Without /proc/self/pagemap it writes all of them.
+func writeBack(fd int, mem []byte) (pages, runs int, err error) {
+	pages, runs, err = ownRuns(mem, func(b []byte, off int) error { return pwriteAll(fd, b, int64(off)) })
+	if errors.Is(err, errNoPagemap) {
+		return len(mem) / os.Getpagesize(), 1, pwriteAll(fd, mem, 0)
+	}
+	return pages, runs, err
+}
+
+// readBack reads from fd, over the pages of mem (a private view of fd)
+// that the process has written, what the file holds there.
+func readBack(fd int, mem []byte) error {
+	_, _, err := ownRuns(mem, func(b []byte, off int) error {
+		for len(b) > 0 {
+			n, err := unix.Pread(fd, b, int64(off))
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				return errors.New("short read")
+			}
+			b, off = b[n:], off+n
+		}
+		return nil
+	})
+	return err
+}
+
+// errNoPagemap: /proc/self/pagemap cannot be read.
+var errNoPagemap = errors.New("no /proc/self/pagemap")
+
+// ownRuns calls do for each run of pages of mem that the process has a
+// page of its own for (written, or swapped out): in a private view of a
+// file, the pages it has written. It returns how many pages and runs it
+// found.
+func ownRuns(mem []byte, do func(run []byte, off int) error) (own, runs int, err error) {
 	pm := pagemap()
 	if pm == nil {
-		return pwriteAll(fd, mem, 0)
+		return 0, 0, errNoPagemap
 	}
 	page := os.Getpagesize()
 	base := uintptr(unsafe.Pointer(&mem[0]))
 	pages := len(mem) / page
-	var buf [4096 * 8]byte
-	run := -1 // first page of the current run of written pages
+	bp := pagemapBufs.Get().(*[4096 * 8]byte)
+	defer pagemapBufs.Put(bp)
+	buf := bp[:]
+	run := -1 // first page of the current run of own pages
 	flush := func(end int) error {
 		if run < 0 {
 			return nil
 		}
-		err := pwriteAll(fd, mem[run*page:end*page], int64(run*page))
+		runs++
+		err := do(mem[run*page:end*page], run*page)
 		run = -1
 		return err
 	}
 	for first := 0; first < pages; first += len(buf) / 8 {
 		n := min(len(buf)/8, pages-first)
 		if _, err := pm.ReadAt(buf[:n*8], int64(base/uintptr(page)+uintptr(first))*8); err != nil {
-			return pwriteAll(fd, mem, 0)
+			return 0, 0, errNoPagemap
 		}
 		for i := range n {
 			e := binary.LittleEndian.Uint64(buf[i*8:])
 			const present, swapped, file = 1 << 63, 1 << 62, 1 << 61
-			own := e&swapped != 0 || (e&present != 0 && e&file == 0)
-			switch {
-			case own && run < 0:
-				run = first + i
-			case !own:
-				if err := flush(first + i); err != nil {
-					return err
+			mine := e&swapped != 0 || (e&present != 0 && e&file == 0)
+			if mine {
+				own++
+				if run < 0 {
+					run = first + i
 				}
+			} else if err := flush(first + i); err != nil {
+				return own, runs, err
 			}
 		}
 	}
-	return flush(pages)
+	err = flush(pages)
+	return own, runs, err
 }
+
+// pagemapBufs holds ownRuns's buffers, 4096 entries of the pagemap: on a
+// goroutine's stack, one would make a child's goroutine grow its stack
+// to 64 KiB at each fork.
+var pagemapBufs = sync.Pool{New: func() any { return new([4096 * 8]byte) }}
 
 // pagemap is /proc/self/pagemap, opened once, or nil where it cannot be.
 var pagemap = sync.OnceValue(func() *os.File {

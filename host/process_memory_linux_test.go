@@ -3,6 +3,8 @@ package host
 import (
 	"bytes"
 	"testing"
+
+	"github.com/tetratelabs/wazero/experimental"
 )
 
 // TestForkMemoryShares checks the copy-on-write mechanism itself: fork
@@ -48,10 +50,10 @@ func TestForkMemoryShares(t *testing.T) {
 	if child[4096] != byte(1) || child[0] != 0xAA {
 		t.Fatal("the first child saw the parent's later writes")
 	}
-	a.retire(child)
-	a.retire(second)
+	a.lookup(child).Free()
+	a.lookup(second).Free()
 	if pm := a.lookup(parent); pm.back == nil || pm.back.refs.Load() != 1 {
-		t.Fatal("retired children still hold the snapshot")
+		t.Fatal("freed children still hold the snapshot")
 	}
 
 	// Alone again: the parent's own pages are written back.
@@ -64,5 +66,79 @@ func TestForkMemoryShares(t *testing.T) {
 	third[size-1] = 0
 	if parent[size-1] != 0xCC {
 		t.Fatal("a write crossed the fork after write-back")
+	}
+}
+
+// TestForkSpareMemory checks the memory a freed child leaves to the next
+// child of the same parent: the next child gets the same mapping, which
+// shows the parent's memory as of the new fork (not what instantiation
+// wrote, nor what the first child wrote, in the part it had grown too);
+// the parent keeps its few written pages without the next child seeing
+// its later writes; and the spare goes when the parent's memory does.
+func TestForkSpareMemory(t *testing.T) {
+	a := &memAllocator{}
+	const size, max = 1 << 20, 16 << 20
+	pmem := a.Allocate(0, max)
+	parent := pmem.Reallocate(size)
+	for i := range parent {
+		parent[i] = byte(i / 4096)
+	}
+	fork := func() (experimental.LinearMemory, []byte) {
+		t.Helper()
+		alloc, release := a.forkAllocator(0, parent, true)
+		if alloc == nil {
+			t.Fatal("no fork allocator")
+		}
+		lm := alloc.Allocate(0, max)
+		release()
+		child := lm.Reallocate(size)
+		child[100] = 0x99 // as instantiation writes data segments
+		if !a.forkMemory(child, parent, true) {
+			t.Fatal("forkMemory did not share")
+		}
+		return lm, child
+	}
+
+	first, child := fork()
+	if !bytes.Equal(child, parent) {
+		t.Fatal("first child: wrong snapshot")
+	}
+	grown := first.Reallocate(size + 65536)
+	for _, i := range []int{0, 4096 * 7, size + 100} {
+		grown[i] = 0xEE
+	}
+	addr := &child[0]
+	first.Free()
+	f := a.lookup(parent).back
+	if f == nil || f.spare == nil {
+		t.Fatal("the freed child's memory was not kept")
+	}
+
+	parent[4096*3] = 0x33 // a page of the parent's own
+	want := bytes.Clone(parent)
+	second, child := fork()
+	if &child[0] != addr {
+		t.Error("the second child did not get the spare")
+	}
+	if !bytes.Equal(child, want) {
+		t.Fatal("second child: wrong snapshot")
+	}
+	if g := second.Reallocate(size + 65536); g[size+100] != 0 {
+		t.Fatal("second child: the first child's grown memory shows through")
+	}
+	if own, _, err := ownRuns(parent[4096*3:4096*4], func([]byte, int) error { return nil }); err == nil && own != 1 {
+		t.Error("the parent's written page was dropped at the fork, not kept")
+	}
+	parent[4096*3] = 0x44
+	if child[4096*3] != 0x33 {
+		t.Fatal("the parent's write after the fork reached the child")
+	}
+	second.Free()
+	if f.spare == nil {
+		t.Fatal("the second child's memory was not kept")
+	}
+	pmem.Free()
+	if f.spare != nil || f.refs.Load() != 0 {
+		t.Error("the spare outlived the parent's memory")
 	}
 }

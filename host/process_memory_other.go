@@ -13,6 +13,3 @@ func (a *memAllocator) forkAllocator(uint32, []byte, bool) (experimental.MemoryA
 // forkMemory reports that the child's memory must be copied: copy-on-write
 // memories are built on Linux's memfd (process_memory_linux.go).
 func (a *memAllocator) forkMemory(dst, src []byte, alone bool) bool { return false }
-
-// retire has nothing to do without copy-on-write memories.
-func (a *memAllocator) retire([]byte) {}

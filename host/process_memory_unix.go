@@ -40,6 +40,7 @@ type mappedMemory struct {
 
 	mu   sync.Mutex // guards back against a fork racing Free
 	back *memFile   // the snapshot this memory is a private view of, or nil
+	view int        // how many bytes at its start map back
 }
 
 // memFile is a file holding a snapshot of a memory, mapped privately by
@@ -48,12 +49,22 @@ type mappedMemory struct {
 type memFile struct {
 	fd   int
 	refs atomic.Int32
+
+	mu    sync.Mutex
+	spare *mappedMemory // a freed child's memory kept for the next (see keepSpare), or nil
 }
 
 // unref drops one user of f and closes it after the last.
 func (f *memFile) unref() {
 	if f != nil && f.refs.Add(-1) == 0 {
 		_ = unix.Close(f.fd)
+		f.mu.Lock()
+		s := f.spare
+		f.spare = nil
+		f.mu.Unlock()
+		if s != nil {
+			_ = unix.Munmap(s.all)
+		}
 	}
 }
 
@@ -77,7 +88,7 @@ func (m *mappedMemory) Free() {
 		return
 	}
 	m.a.memories.Delete(uintptr(unsafe.Pointer(&m.all[0])))
-	if !m.a.leak.Load() {
+	if !m.a.leak.Load() && !m.keepSpare() {
 		_ = unix.Munmap(m.all)
 	}
 	m.back.unref()
@@ -86,7 +97,20 @@ func (m *mappedMemory) Free() {
 
 // mapView maps size bytes of f privately over the start of m, in place.
 func (m *mappedMemory) mapView(f *memFile, size int) error {
-	_, err := unix.MmapPtr(f.fd, 0, unsafe.Pointer(&m.all[0]), uintptr(size),
+	m.view = 0
+	return m.extendView(f, size)
+}
+
+// extendView maps the bytes of f from m.view to size privately over the
+// same bytes of m, in place.
+func (m *mappedMemory) extendView(f *memFile, size int) error {
+	if size == m.view {
+		return nil
+	}
+	_, err := unix.MmapPtr(f.fd, int64(m.view), unsafe.Pointer(&m.all[m.view]), uintptr(size-m.view),
 		unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_FIXED|unix.MAP_NORESERVE)
+	if err == nil {
+		m.view = size
+	}
 	return err
 }

@@ -133,7 +133,7 @@ func (th *threads) launch(t *kernel.Thread, e kernel.ThreadEntry) error {
 			th.r.ops.leave()
 			return err
 		}
-		if mod, err = th.r.rt.InstantiateModule(th.ictx, compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions()); err != nil {
+		if mod, err = th.r.rt.InstantiateModule(th.ictx, compiled, guestConfig); err != nil {
 			th.r.ops.leave()
 			return err
 		}

@@ -1,11 +1,8 @@
 package host_test
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
@@ -135,31 +132,5 @@ func TestWasmerSuite(t *testing.T) {
 // TestWasmerSuiteFresh holds wasmer/bin/SOURCES.sha256 against the
 // sources, as its Makefile computes it.
 func TestWasmerSuiteFresh(t *testing.T) {
-	var names []string
-	for _, pat := range []string{"*.c", "*.h"} {
-		m, err := filepath.Glob(filepath.Join(wasmerDir, pat))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range m {
-			names = append(names, filepath.Base(f))
-		}
-	}
-	sort.Strings(names)
-	h := sha256.New()
-	for _, f := range append(names, "Makefile") {
-		b, err := os.ReadFile(filepath.Join(wasmerDir, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.Write(b)
-	}
-	want, err := os.ReadFile(filepath.Join(wasmerDir, "bin", "SOURCES.sha256"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != strings.TrimSpace(string(want)) {
-		t.Errorf("testdata/guests/wasmer/bin is stale (sources hash %s, built from %s): run make in testdata/guests/wasmer",
-			got, strings.TrimSpace(string(want)))
-	}
+	checkFresh(t, wasmerDir, []string{"*.c", "*.h"})
 }

@@ -1,12 +1,9 @@
 package host_test
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
@@ -132,33 +129,7 @@ missing library: failed, dlerror names it: yes
 // TestWasmerDynamicLinkingFresh holds dl/bin/SOURCES.sha256 against the
 // sources, as its Makefile computes it.
 func TestWasmerDynamicLinkingFresh(t *testing.T) {
-	var names []string
-	for _, pat := range []string{"*.c", "*.h", "*.s"} {
-		m, err := filepath.Glob(filepath.Join(dlDir, pat))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range m {
-			names = append(names, filepath.Base(f))
-		}
-	}
-	sort.Strings(names)
-	h := sha256.New()
-	for _, f := range append(names, "Makefile") {
-		b, err := os.ReadFile(filepath.Join(dlDir, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.Write(b)
-	}
-	want, err := os.ReadFile(filepath.Join(dlDir, "bin", "SOURCES.sha256"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != strings.TrimSpace(string(want)) {
-		t.Errorf("testdata/guests/dl/bin is stale (sources hash %s, built from %s): run make in testdata/guests/dl",
-			got, strings.TrimSpace(string(want)))
-	}
+	checkFresh(t, dlDir, []string{"*.c", "*.h", "*.s"})
 }
 
 // TestWasmerDynamicLinkingRebuild builds one library and the hash into a

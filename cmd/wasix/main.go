@@ -139,7 +139,7 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cfg.Signals = guestSigs
 	cfg.OnExit = func(code uint32) { ended <- code }
 	// A dynamically linked program finds the libraries beside it ($ORIGIN).
-	cfg.Origin = os.DirFS(filepath.Dir(file))
+	cfg.Origin = host.DirFS(filepath.Dir(file))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	sigs := make(chan os.Signal, 2)

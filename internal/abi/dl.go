@@ -132,7 +132,15 @@ func dlsym(ctx context.Context, p *kernel.Process, mod api.Module, s []uint64) w
 	if l == nil {
 		return errno
 	}
-	v, err := l.Sym(guestContext(ctx), mod, uint32(s[0]), strings.TrimRight(name, "\x00"))
+	name = strings.TrimRight(name, "\x00")
+	v, err := l.Sym(guestContext(ctx), mod, uint32(s[0]), name)
+	if err != nil && name == "main" {
+		// C's main(argc, argv) is __main_argc_argv in wasm (the C ABI
+		// renames it, main(void) keeps its name); dlsym takes C names.
+		if v2, err2 := l.Sym(guestContext(ctx), mod, uint32(s[0]), "__main_argc_argv"); err2 == nil {
+			v, err = v2, nil
+		}
+	}
 	if err != nil {
 		return dlFail(m, ebuf, elen, err.Error(), wasix.ErrnoNoent)
 	}

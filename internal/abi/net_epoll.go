@@ -45,7 +45,9 @@ func epollOp(op uint32) (kernel.EpollOp, bool) {
 	return 0, false
 }
 
-// epoll_ctl(epfd, op, fd, event*): the event may be null for a delete.
+// epoll_ctl(epfd, op, fd, event*): a delete reads no event; for the others
+// null is EFAULT, as Linux's epoll_ctl, though address 0 is readable
+// memory in wasm.
 func epollCtl(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
 	op, known := epollOp(uint32(s[1]))
 	if !known {
@@ -53,9 +55,9 @@ func epollCtl(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wa
 	}
 	evPtr := uint32(s[3])
 	var ev kernel.EpollEvent
-	if !(op == kernel.EpollCtlDel && evPtr == 0) {
+	if op != kernel.EpollCtlDel {
 		b, ok := span(m, evPtr, epollEventSize)
-		if !ok {
+		if !ok || evPtr == 0 {
 			return wasix.ErrnoFault
 		}
 		ev.Events = binary.LittleEndian.Uint32(b)

@@ -31,7 +31,7 @@ func httpRequest(ctx context.Context, p *kernel.Process, m api.Memory, s []uint6
 	if uint32(s[6]) > 1 {
 		return wasix.ErrnoInval
 	}
-	h, errno := p.HTTPRequest(ctx, url, method, headers, s[6] != 0)
+	h, errno := p.HTTPRequest(ctx, url, method, headers, uint32(s[6]) != 0)
 	if errno != wasix.ErrnoSuccess {
 		return errno
 	}

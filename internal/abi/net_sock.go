@@ -139,7 +139,9 @@ func (g netGen) sockOpen(_ context.Context, p *kernel.Process, m api.Memory, s [
 		case !known:
 			return 0, wasix.ErrnoInval
 		case typ == 0:
-			return 0, wasix.ErrnoNotsup
+			// Raw and seqpacket sockets are not offered: Linux's answer
+			// for a raw socket of protocol 0.
+			return 0, wasix.ErrnoProtonosupport
 		case uint32(s[2]) > 0xffff:
 			return 0, wasix.ErrnoInval
 		}
@@ -355,7 +357,7 @@ func sockSetOptFlag(_ context.Context, p *kernel.Process, _ api.Memory, s []uint
 	if uint32(s[1]) > 0xff || uint32(s[2]) > 1 {
 		return wasix.ErrnoInval
 	}
-	return p.SockSetOptFlag(wasix.Fd(uint32(s[0])), wasix.SockOption(s[1]), s[2] != 0)
+	return p.SockSetOptFlag(wasix.Fd(uint32(s[0])), wasix.SockOption(s[1]), uint32(s[2]) != 0)
 }
 
 // sock_get_opt_flag(fd, sockopt, ro_flag*)

@@ -16,6 +16,9 @@ func init() {
 		if !ok {
 			return wasix.ErrnoFault
 		}
+		if !knownLookup(s[1]) {
+			return wasix.ErrnoInval
+		}
 		st, errno := p.PathFilestatGet(wasix.Fd(uint32(s[0])), follow(s[1]), path)
 		if errno != wasix.ErrnoSuccess {
 			return errno
@@ -28,7 +31,7 @@ func init() {
 			return wasix.ErrnoFault
 		}
 		fst := uint32(s[6])
-		if fst > 0xffff {
+		if fst > 0xffff || !knownLookup(s[1]) {
 			return wasix.ErrnoInval
 		}
 		return p.PathFilestatSetTimes(wasix.Fd(uint32(s[0])), follow(s[1]), path, s[4], s[5], wasix.Fstflags(fst))
@@ -38,6 +41,9 @@ func init() {
 		newPath, ok2 := guestString(m, uint32(s[5]), uint32(s[6]))
 		if !ok1 || !ok2 {
 			return wasix.ErrnoFault
+		}
+		if !knownLookup(s[1]) {
+			return wasix.ErrnoInval
 		}
 		return p.PathLink(wasix.Fd(uint32(s[0])), follow(s[1]), oldPath, wasix.Fd(uint32(s[4])), newPath)
 	}
@@ -52,6 +58,9 @@ func init() {
 		buf, ok := span(m, uint32(s[3]), uint32(s[4]))
 		if !ok {
 			return wasix.ErrnoFault
+		}
+		if len(buf) == 0 {
+			return wasix.ErrnoInval // no room for any of it, as readlink(2)
 		}
 		out := uint32(s[5])
 		if _, ok := span(m, out, 4); !ok {
@@ -97,6 +106,11 @@ func fdPath(f func(*kernel.Process, wasix.Fd, string) wasix.Errno) call {
 
 // follow decodes lookupflags.
 func follow(v uint64) bool { return wasix.Lookupflags(v)&wasix.LookupflagsSymlinkFollow != 0 }
+
+// knownLookup says lookupflags has no bit but symlink_follow: the calls
+// after fstatat, utimensat and linkat refuse others with EINVAL as those
+// do. (path_open's dirflags stay lenient, as open(2) ignores unknown flags.)
+func knownLookup(v uint64) bool { return uint32(v)&^uint32(wasix.LookupflagsSymlinkFollow) == 0 }
 
 // pathOpen decodes path_open(fd, dirflags, path.ptr, path.len, oflags,
 // base, inheriting, fdflags, fd*) and path_open2, which has fdflagsext

@@ -71,8 +71,12 @@ func join(ctx context.Context, p *kernel.Process, m api.Memory, s []uint64, posi
 		return wasix.ErrnoFault
 	}
 	want := kernel.JoinAny
-	if opt[0] == byte(wasix.OptionSome) {
+	switch opt[0] {
+	case byte(wasix.OptionSome):
 		want = le32At(opt, 4)
+	case byte(wasix.OptionNone):
+	default:
+		return wasix.ErrnoInval // neither none nor some: no pid to read
 	}
 	nonblock := flags&wasix.JoinFlagsNonBlocking != 0
 	var pid uint32

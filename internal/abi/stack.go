@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"maps"
 
 	"github.com/tetratelabs/wazero/api"
 	"github.com/wasix-go/wasix"
@@ -40,12 +41,12 @@ const asyncifyHeader = 8
 // its calls (WithInstance); handlers start unwinds and finish rewinds, the
 // run loop does the rest. It is used by one goroutine at a time.
 type Instance struct {
-	mod                                              api.Module
-	startUnwind, stopUnwind, startRewind, stopRewind api.Function
-	sp                                               api.MutableGlobal
-	low, high                                        uint32 // the stack region
-	why                                              string // why the instance cannot unwind, or ""
-	tracer                                           *Tracer
+	mod       api.Module
+	fns       [4]api.Function // asyncify's exports (asyncifyExports), or nil until needed
+	sp        api.MutableGlobal
+	low, high uint32 // the stack region
+	why       string // why the instance cannot unwind, or ""
+	tracer    *Tracer
 
 	pending   any // what the unwind in progress is for
 	rewinding bool
@@ -64,18 +65,27 @@ type Snapshot struct {
 	Stack []byte
 }
 
+// asyncifyExports are the functions binaryen's asyncify pass exports, in
+// the order of Instance.fns.
+var asyncifyExports = [...]string{"asyncify_start_unwind", "asyncify_stop_unwind", "asyncify_start_rewind", "asyncify_stop_rewind"}
+
+const (
+	startUnwind = iota
+	stopUnwind
+	startRewind
+	stopRewind
+)
+
 // NewInstance finds the asyncify exports and the stack layout of mod,
 // which must not have run yet. A module without them is still run; its fork and stack_checkpoint give
 // ENOTSUP, and the trace says why. t may be nil.
 func NewInstance(mod api.Module, t *Tracer) *Instance {
 	in := &Instance{mod: mod, tracer: t, snaps: map[[16]byte]*Snapshot{}}
-	in.startUnwind = mod.ExportedFunction("asyncify_start_unwind")
-	in.stopUnwind = mod.ExportedFunction("asyncify_stop_unwind")
-	in.startRewind = mod.ExportedFunction("asyncify_start_rewind")
-	in.stopRewind = mod.ExportedFunction("asyncify_stop_rewind")
-	if in.startUnwind == nil || in.stopUnwind == nil || in.startRewind == nil || in.stopRewind == nil {
-		in.why = "the program exports no asyncify_* functions (build it with wasm-opt --asyncify)"
-		return in
+	for i, name := range asyncifyExports {
+		if in.fns[i] = mod.ExportedFunction(name); in.fns[i] == nil {
+			in.why = "the program exports no asyncify_* functions (build it with wasm-opt --asyncify)"
+			return in
+		}
 	}
 	sp, ok := mod.ExportedGlobal("__stack_pointer").(api.MutableGlobal)
 	if !ok {
@@ -98,6 +108,31 @@ func NewInstance(mod api.Module, t *Tracer) *Instance {
 		in.why = "the program's stack region is empty"
 	}
 	return in
+}
+
+// ForkCopy returns the Instance of mod, a new instance of in's program
+// made for a forked child, which goes on from in's stack: it has in's
+// stack layout and stack_checkpoint records. Its asyncify functions are
+// looked up when first called: each lookup makes a call engine with a
+// stack of its own, and most children never unwind.
+func (in *Instance) ForkCopy(mod api.Module) *Instance {
+	c := &Instance{mod: mod, tracer: in.tracer, why: in.why, low: in.low, high: in.high, snaps: maps.Clone(in.snaps)}
+	if c.why == "" {
+		var ok bool
+		if c.sp, ok = mod.ExportedGlobal("__stack_pointer").(api.MutableGlobal); !ok {
+			c.why = "the program does not export __stack_pointer (link it with --export=__stack_pointer)"
+		}
+	}
+	return c
+}
+
+// call calls asyncify's function f, looking it up on first use.
+func (in *Instance) call(ctx context.Context, f int, params ...uint64) error {
+	if in.fns[f] == nil {
+		in.fns[f] = in.mod.ExportedFunction(asyncifyExports[f])
+	}
+	_, err := in.fns[f].Call(ctx, params...)
+	return err
 }
 
 // Module returns the guest instance.
@@ -178,7 +213,7 @@ func (in *Instance) unwind(ctx context.Context, pending any) wasix.Errno {
 	if !writeU32(mem, in.low, start) || !writeU32(mem, in.low+4, sp) {
 		return wasix.ErrnoFault
 	}
-	if _, err := in.startUnwind.Call(ctx, uint64(in.low)); err != nil {
+	if err := in.call(ctx, startUnwind, uint64(in.low)); err != nil {
 		return wasix.ErrnoNotsup
 	}
 	in.pending = pending
@@ -194,7 +229,7 @@ func (in *Instance) Unwound() bool { return in.pending != nil }
 func (in *Instance) FinishUnwind(ctx context.Context) (any, *Snapshot, error) {
 	pending := in.pending
 	in.pending = nil
-	if _, err := in.stopUnwind.Call(ctx); err != nil {
+	if err := in.call(ctx, stopUnwind); err != nil {
 		return nil, nil, err
 	}
 	mem := in.mod.Memory()
@@ -238,8 +273,7 @@ func (in *Instance) Rewind(ctx context.Context, snap *Snapshot, result uint64, e
 		return fmt.Errorf("asyncify: cannot write the rewind buffer")
 	}
 	in.rewinding, in.result, in.errno = true, result, errno
-	_, err := in.startRewind.Call(ctx, uint64(in.low))
-	return err
+	return in.call(ctx, startRewind, uint64(in.low))
 }
 
 // rewound ends a rewind in the handler it reached and returns what the
@@ -249,18 +283,10 @@ func (in *Instance) rewound(ctx context.Context) (uint64, wasix.Errno, bool) {
 		return 0, 0, false
 	}
 	in.rewinding = false
-	if _, err := in.stopRewind.Call(ctx); err != nil {
+	if err := in.call(ctx, stopRewind); err != nil {
 		panic(err) // the guest is in no state to go on
 	}
 	return in.result, in.errno, true
-}
-
-// InheritSnapshots gives in the stack_checkpoint records of parent, so
-// that a forked child may longjmp to a point saved before the fork.
-func (in *Instance) InheritSnapshots(parent *Instance) {
-	for h, s := range parent.snaps {
-		in.snaps[h] = s
-	}
 }
 
 // checkpoint is the pending reason of stack_checkpoint's unwind.

@@ -35,7 +35,8 @@ func init() {
 // getcwd(path, path_len*): on entry *path_len is the buffer size. The path
 // is written with a NUL after it and *path_len set to its length; when it
 // does not fit, *path_len is set to the size needed (NUL included) and the
-// call fails with EOVERFLOW.
+// call fails with ERANGE, or EOVERFLOW for older programs
+// (kernel.Process.GetcwdRange).
 func getcwd(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasix.Errno {
 	ptr, lenPtr := uint32(s[0]), uint32(s[1])
 	size, ok := readU32(m, lenPtr)
@@ -44,11 +45,16 @@ func getcwd(_ context.Context, p *kernel.Process, m api.Memory, s []uint64) wasi
 	}
 	cwd := p.Getcwd()
 	need := uint64(len(cwd)) + 1
-	if need > uint64(size) {
+	short := wasix.ErrnoOverflow
+	if p.GetcwdRange() {
+		short = wasix.ErrnoRange
+	}
+	// A NULL buffer has no room: libc's getcwd(NULL, n) asks the size so.
+	if need > uint64(size) || ptr == 0 {
 		if !writeU32(m, lenPtr, uint32(need)) {
 			return wasix.ErrnoFault
 		}
-		return wasix.ErrnoOverflow
+		return short
 	}
 	b, ok := span(m, ptr, uint32(need))
 	if !ok {

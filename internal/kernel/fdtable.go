@@ -16,7 +16,7 @@ const (
 		wasix.RightsFdAdvise | wasix.RightsFdAllocate | wasix.RightsFdFilestatGet |
 		wasix.RightsFdFilestatSetSize | wasix.RightsFdFilestatSetTimes | wasix.RightsPollFdReadwrite
 
-	rightsDirBase = wasix.RightsFdFdstatSetFlags | wasix.RightsFdSync | wasix.RightsFdDatasync |
+	rightsDirBase = wasix.RightsFdFdstatSetFlags | wasix.RightsFdSync | wasix.RightsFdDatasync | wasix.RightsFdAdvise |
 		wasix.RightsPathCreateDirectory | wasix.RightsPathCreateFile | wasix.RightsPathLinkSource |
 		wasix.RightsPathLinkTarget | wasix.RightsPathOpen | wasix.RightsFdReaddir |
 		wasix.RightsPathReadlink | wasix.RightsPathRenameSource | wasix.RightsPathRenameTarget |

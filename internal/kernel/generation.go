@@ -54,7 +54,16 @@ type rules struct {
 	// WASIX program has one root, "/", which such a target then means (as
 	// in Wasmer); a plain WASI program has none, so it gets EPERM.
 	absoluteSymlinks bool
+	// getcwdRange: a buffer too short for getcwd is ERANGE, as POSIX's
+	// getcwd: today's libc passes the errno on and retries
+	// getcwd(NULL, 0) on ERANGE with a buffer of the size given back.
+	// Older ones expected EOVERFLOW.
+	getcwdRange bool
 }
+
+// GetcwdRange tells the ABI layer which getcwd the program expects (see
+// rules.getcwdRange).
+func (p *Process) GetcwdRange() bool { return p.rules().getcwdRange }
 
 func (p *Process) rules() rules {
 	switch p.ABI() {
@@ -67,7 +76,7 @@ func (p *Process) rules() rules {
 		return rules{bidirectionalPipes: p.cfg.BidirectionalPipes, keepPreopens: true, absoluteSymlinks: true}
 	case ABIWasixCurrent:
 		return rules{bidirectionalPipes: p.cfg.BidirectionalPipes, keepPreopens: true, raiseSigpipe: true,
-			absoluteSymlinks: true}
+			absoluteSymlinks: true, getcwdRange: true}
 	}
-	return rules{bidirectionalPipes: p.cfg.BidirectionalPipes}
+	return rules{bidirectionalPipes: p.cfg.BidirectionalPipes, getcwdRange: true}
 }

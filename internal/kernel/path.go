@@ -14,13 +14,18 @@ import (
 // that it holds need: EBADF if not open, ENOTCAPABLE without the right,
 // ENOTDIR if it is not a directory.
 func (p *Process) dir(fd wasix.Fd, need wasix.Rights) (string, fdEntry, wasix.Errno) {
-	e, errno := p.fds.get(fd, need)
+	// What is not a directory is ENOTDIR, as Linux's *at calls, before the
+	// path rights only a directory has.
+	e, errno := p.fds.get(fd, 0)
 	if errno != wasix.ErrnoSuccess {
 		return "", e, errno
 	}
 	o, ok := e.of.obj.(*fileObj)
 	if !ok || o.typ != vfs.TypeDir {
 		return "", e, wasix.ErrnoNotdir
+	}
+	if e, errno = p.fds.get(fd, need); errno != wasix.ErrnoSuccess {
+		return "", e, errno
 	}
 	return o.anchor(), e, wasix.ErrnoSuccess
 }
@@ -40,6 +45,9 @@ func (p *Process) at(fd wasix.Fd, need wasix.Rights, path string) (string, wasix
 	anchor, _, errno := p.dir(fd, need)
 	if errno != wasix.ErrnoSuccess {
 		return "", errno
+	}
+	if path == "" {
+		return "", wasix.ErrnoNoent // no name, as POSIX's path calls
 	}
 	return anchor, checkPath(anchor, path)
 }

@@ -283,7 +283,11 @@ const (
 // SockPair makes two connected local sockets (sock_pair). They reach no
 // network, so the policy is not asked.
 func (p *Process) SockPair(fam hostnet.Family, typ hostnet.SockType, proto uint16) (wasix.Fd, wasix.Fd, wasix.Errno) {
-	if fam != hostnet.Unix && fam != hostnet.Unspec {
+	switch fam {
+	case hostnet.Unix, hostnet.Unspec:
+	case hostnet.Inet4, hostnet.Inet6:
+		return 0, 0, wasix.ErrnoNotsup // as socketpair(2) of AF_INET
+	default:
 		return 0, 0, wasix.ErrnoAfnosupport
 	}
 	if typ != hostnet.Stream && typ != hostnet.Dgram {
@@ -327,6 +331,9 @@ func (p *Process) SockBind(fd wasix.Fd, a hostnet.Addr) wasix.Errno {
 	s, _, errno := p.sock(fd, 0)
 	if errno != wasix.ErrnoSuccess {
 		return errno
+	}
+	if !fits(s, a) {
+		return wasix.ErrnoAfnosupport
 	}
 	if err := p.network().Policy().Check(hostnet.OpBind, a); err != nil {
 		return netErrno(err)
@@ -390,6 +397,9 @@ func (p *Process) SockConnect(ctx context.Context, fd wasix.Fd, a hostnet.Addr) 
 	if errno != wasix.ErrnoSuccess {
 		return errno
 	}
+	if !fits(s, a) {
+		return wasix.ErrnoAfnosupport
+	}
 	if err := p.network().Policy().Check(hostnet.OpConnect, a); err != nil {
 		return netErrno(err)
 	}
@@ -419,8 +429,31 @@ func (p *Process) SockConnect(ctx context.Context, fd wasix.Fd, a hostnet.Addr) 
 	if err == nil {
 		err = s.h.TakeError()
 	}
+	if err == nil {
+		// Connecting again moves the host's socket from connecting to
+		// connected, as a blocking connect leaves it, so that the next
+		// connect is EISCONN (the first after a non-blocking one is 0).
+		_ = s.h.Connect(a)
+	}
 	s.setConnected(err)
 	return netErrno(err)
+}
+
+// fits says whether a can be an endpoint of s: an address of its family,
+// or IPv4 for an IPv6 socket (dual stack). Others are EAFNOSUPPORT, before
+// the policy is asked about them.
+func fits(s *socket, a hostnet.Addr) bool {
+	return a.Family == s.h.Family || a.Family == hostnet.Inet4 && s.h.Family == hostnet.Inet6
+}
+
+// placed says whether the socket has an address of its own or a peer:
+// bound (a port, or a unix path), or connected.
+func (s *socket) placed() bool {
+	if la, err := s.h.LocalAddr(); err == nil && (la.Family == hostnet.Unix && la.Path != "" || la.IP.Port() != 0) {
+		return true
+	}
+	_, err := s.h.PeerAddr()
+	return err == nil
 }
 
 func (s *socket) setConnected(err error) {
@@ -429,8 +462,9 @@ func (s *socket) setConnected(err error) {
 	s.mu.Unlock()
 }
 
-// SockStatus tells whether a connection is being made, is made or has
-// failed (sock_status).
+// SockStatus tells whether a socket is still being set up (opening: not
+// bound, listening or connected, or connecting), is set up (opened) or
+// failed to connect (sock_status), as Wasmer tells them.
 func (p *Process) SockStatus(fd wasix.Fd) (wasix.SockStatusType, wasix.Errno) {
 	s, _, errno := p.sock(fd, 0)
 	if errno != wasix.ErrnoSuccess {
@@ -446,9 +480,13 @@ func (p *Process) SockStatus(fd wasix.Fd) (wasix.SockStatusType, wasix.Errno) {
 		s.setConnected(s.h.TakeError())
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.connErr != nil {
+	failed := s.connErr != nil
+	s.mu.Unlock()
+	switch {
+	case failed:
 		return wasix.SockStatusFailed, wasix.ErrnoSuccess
+	case !s.placed():
+		return wasix.SockStatusOpening, wasix.ErrnoSuccess
 	}
 	return wasix.SockStatusOpened, wasix.ErrnoSuccess
 }
@@ -495,6 +533,9 @@ func (p *Process) SockSend(ctx context.Context, fd wasix.Fd, bufs [][]byte, to *
 		return 0, errno
 	}
 	if to != nil {
+		if !fits(s, *to) {
+			return 0, wasix.ErrnoAfnosupport
+		}
 		if err := p.network().Policy().Check(hostnet.OpConnect, *to); err != nil {
 			return 0, netErrno(err)
 		}

@@ -87,7 +87,7 @@ func (p *Process) Spawn(req SpawnRequest) (SpawnResult, wasix.Errno) {
 	}
 	cwd := p.Getcwd()
 	if req.WorkingDir != "" {
-		cwd = path.Clean(path.Join(cwd, req.WorkingDir))
+		cwd = resolveFrom(cwd, req.WorkingDir)
 	}
 	env := req.Env
 	if env == nil {
@@ -101,7 +101,7 @@ func (p *Process) Spawn(req SpawnRequest) (SpawnResult, wasix.Errno) {
 		}
 	}
 	for _, d := range req.Preopens {
-		pre = append(pre, Preopen{GuestPath: path.Clean(path.Join(cwd, d)), Name: d})
+		pre = append(pre, Preopen{GuestPath: resolveFrom(cwd, d), Name: d})
 	}
 	cfg := p.cfg
 	cfg.Args, cfg.Env, cfg.Cwd, cfg.Preopens = prog.Args, env, cwd, pre
@@ -163,6 +163,15 @@ func (p *Process) Spawn(req SpawnRequest) (SpawnResult, wasix.Errno) {
 	}
 	res.Pid = c.pid
 	return res, wasix.ErrnoSuccess
+}
+
+// resolveFrom returns the guest path p names from the directory dir: an
+// absolute p as it is (path.Join would put it beneath dir).
+func resolveFrom(dir, p string) string {
+	if path.IsAbs(p) {
+		return path.Clean(p)
+	}
+	return path.Join(dir, p)
 }
 
 // spawnStdio sets the child's descriptor fd as mode says and returns the

@@ -3,6 +3,7 @@ package linker
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/wasix-go/wasix/internal/wasmbin"
 )
@@ -91,6 +92,14 @@ type Binary struct {
 	importFuncs int
 	importGlobs int
 	Dylink      *Dylink // nil for a module without dylink.0
+	start       int64   // the start function's index; -1 for none
+
+	ownOnce sync.Once
+	own     map[uint32]uint32 // function index -> its place past __table_base (ownOffset)
+	// startName is the export the linker calls as the start function of a
+	// library whose start section it removed (PrepareLibrary); "" when
+	// wazero runs it.
+	startName string
 }
 
 // elemSeg is an active element segment of table 0: its offset is the
@@ -115,7 +124,7 @@ func Parse(wasm []byte) (*Binary, error) {
 	if len(wasm) < 8 || string(wasm[:4]) != "\x00asm" {
 		return nil, fmt.Errorf("not a WebAssembly module")
 	}
-	b := &Binary{}
+	b := &Binary{start: -1}
 	r := wasmbin.NewReader(wasm[8:])
 	for !r.Done() {
 		id, err := r.Byte()
@@ -159,6 +168,10 @@ func Parse(wasm []byte) (*Binary, error) {
 			err = b.parseGlobals(s)
 		case 7:
 			err = b.parseExports(s)
+		case 8:
+			var f uint32
+			f, err = s.U32()
+			b.start = int64(f)
 		case 9:
 			err = b.parseElems(s)
 		}
@@ -550,4 +563,99 @@ func (b *Binary) parseElems(s *wasmbin.Reader) error {
 		}
 	}
 	return nil
+}
+
+// startExport is the name a library's start function is exported under
+// once PrepareLibrary has taken it out of the start section.
+const startExport = "__wasix_linker_start"
+
+// PrepareLibrary parses a side module, which must have a dylink.0 section,
+// and returns it with the code to compile: the module without its start
+// section, its start function exported instead (the linker calls it from
+// the module that makes a load's other calls, see helper). wazero would
+// give each start function a call engine of its own (a 10 KiB stack) at
+// each instantiation.
+func PrepareLibrary(wasm []byte) (*Binary, []byte, error) {
+	bin, err := Parse(wasm)
+	if err != nil {
+		return nil, nil, err
+	}
+	if bin.Dylink == nil {
+		return nil, nil, errors.New("not a shared library (no dylink.0 section)")
+	}
+	if bin.start < 0 {
+		return bin, wasm, nil
+	}
+	entry := appendName(nil, startExport)
+	entry = wasmbin.AppendULEB(append(entry, kindFunc), uint64(bin.start))
+	out := append([]byte(nil), wasm[:8]...)
+	r := wasmbin.NewReader(wasm[8:])
+	exported := false
+	for !r.Done() {
+		id, _ := r.Byte()
+		size, _ := r.U64()
+		body, err := r.Bytes(size)
+		if err != nil {
+			return nil, nil, err // Parse read it whole: not reached
+		}
+		switch id {
+		case 7:
+			s := wasmbin.NewReader(body)
+			n, err := s.U32()
+			if err != nil {
+				return nil, nil, err
+			}
+			nb := wasmbin.AppendULEB(nil, uint64(n)+1)
+			nb = append(append(nb, body[s.Offset():]...), entry...)
+			out = appendSection(out, 7, nb)
+			exported = true
+		case 8:
+			// The export section comes before the start section: a
+			// module without one gets it here.
+			if !exported {
+				out = appendSection(out, 7, append(wasmbin.AppendULEB(nil, 1), entry...))
+				exported = true
+			}
+		default:
+			out = appendSection(out, id, body)
+		}
+	}
+	bin.startName = startExport
+	return bin, out, nil
+}
+
+func appendSection(out []byte, id byte, body []byte) []byte {
+	out = wasmbin.AppendULEB(append(out, id), uint64(len(body)))
+	return append(out, body...)
+}
+
+// ownOffset is where, past the module's __table_base, its element segments
+// put function fn, if they do (the first place when several). It is
+// worked out once per Binary, which a runtime keeps for every load of the
+// library.
+func (b *Binary) ownOffset(fn uint32) (uint32, bool) {
+	b.ownOnce.Do(func() {
+		tb, k := -1, 0
+		for _, im := range b.imports {
+			if im.kind == kindGlobal {
+				if im.module == "env" && im.name == "__table_base" {
+					tb = k
+				}
+				k++
+			}
+		}
+		b.own = map[uint32]uint32{}
+		for _, seg := range b.elems {
+			if seg.global != tb || tb < 0 {
+				continue
+			}
+			for i, f := range seg.funcs {
+				if _, dup := b.own[f]; !dup {
+					b.own[f] = uint32(seg.add) + uint32(i)
+				}
+			}
+		}
+	})
+	off, ok := b.own[fn]
+	return off, ok
 }

@@ -64,11 +64,16 @@ type Config struct {
 	// relative library path is made absolute when it is opened (so that
 	// "./libx.so" opened from two directories is two libraries).
 	Cwd func() string
-	// Compile, if not nil, compiles libraries and the generated modules
-	// and keeps what it compiles (the linker never closes its results):
-	// a runtime-wide cache, so that a program run again links without
-	// compiling. nil compiles with Runtime, closed with the linker.
+	// Compile, if not nil, compiles the generated modules and keeps what
+	// it compiles (the linker never closes its results): a runtime-wide
+	// cache, so that a program run again links without compiling. nil
+	// compiles with Runtime, closed with the linker.
 	Compile func(ctx context.Context, wasm []byte) (wazero.CompiledModule, error)
+	// Load, if not nil, does for a library what PrepareLibrary and
+	// compiling the code it returns do, keeping both results (by content:
+	// the same bytes read again need neither parsing nor compiling). nil
+	// prepares here and compiles as Compile says.
+	Load func(ctx context.Context, wasm []byte) (*Binary, wazero.CompiledModule, error)
 	// StackSize is the size of the main thread's stack (default 8 MiB, as
 	// wasixcc-eh links static programs).
 	StackSize uint32
@@ -145,9 +150,6 @@ type module struct {
 	tlsBlock  uint32
 	deps      []*module
 	exports   map[string]exportEntry
-
-	ownOnce sync.Once
-	own     map[uint32]uint32 // function index -> slot its element segments give it
 }
 
 func (m *module) instName() string { return "m" + strconv.Itoa(int(m.handle)) }
@@ -175,31 +177,16 @@ func errorf(format string, args ...any) error { return &Error{fmt.Sprintf(format
 // (the process, the memory allocator); its import resolver is replaced.
 func (l *Linker) LinkMain(ctx context.Context, bin *Binary, compiled wazero.CompiledModule) (api.Module, error) {
 	l.mu.Lock()
-	inst, ctors, err := l.linkMain(ctx, bin, compiled)
+	inst, h, err := l.linkMain(ctx, bin, compiled)
 	l.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}
 	// Constructors run without the lock: one may dlopen.
-	return inst, runCtors(ctx, ctors)
+	return inst, h.run(ctx, stepCtors)
 }
 
-// ctor is a library's __wasm_call_ctors, in the thread that loaded it.
-type ctor struct {
-	path string
-	fn   api.Function
-}
-
-func runCtors(ctx context.Context, ctors []ctor) error {
-	for _, c := range ctors {
-		if _, err := c.fn.Call(ctx); err != nil {
-			return fmt.Errorf("%s: constructors: %w", c.path, err)
-		}
-	}
-	return nil
-}
-
-func (l *Linker) linkMain(ctx context.Context, bin *Binary, compiled wazero.CompiledModule) (api.Module, []ctor, error) {
+func (l *Linker) linkMain(ctx context.Context, bin *Binary, compiled wazero.CompiledModule) (api.Module, *helper, error) {
 	if bin.Dylink == nil {
 		return nil, nil, errors.New("the program has no dylink.0 section: not a dynamically linked program")
 	}
@@ -229,18 +216,18 @@ func (l *Linker) linkMain(ctx context.Context, bin *Binary, compiled wazero.Comp
 			return nil, nil, errors.New("the memory cannot hold the program and its libraries")
 		}
 	}
-	l.tableSize = l.nextSlot + 1024
+	l.tableSize = l.nextSlot + tableSpare
 	th, err := l.newThread(ctx, l.stackTop, nil)
 	if err != nil {
 		return nil, nil, err
 	}
 	l.mainTh, l.base = th, th.base
-	ctors, err := l.instantiateAll(ctx, all, th, map[*module]wazero.CompiledModule{main: compiled})
+	h, err := l.instantiateAll(ctx, all, th, map[*module]wazero.CompiledModule{main: compiled})
 	if err != nil {
 		return nil, nil, err
 	}
 	l.running = true
-	return main.inst, ctors, nil
+	return main.inst, h, nil
 }
 
 // add records a module and gives it the next handle.
@@ -312,14 +299,7 @@ func (l *Linker) open(name string, requester *module, ldpath []string) (m *modul
 		if err != nil {
 			continue
 		}
-		bin, err := Parse(wasm)
-		if err != nil {
-			return nil, false, errorf("%s: %v", c, err)
-		}
-		if bin.Dylink == nil {
-			return nil, false, errorf("%s: not a shared library (no dylink.0 section)", c)
-		}
-		compiled, owned, err := l.compile(context.Background(), wasm)
+		bin, compiled, owned, err := l.load(context.Background(), wasm)
 		if err != nil {
 			return nil, false, errorf("%s: %v", c, err)
 		}
@@ -459,12 +439,21 @@ func (l *Linker) threadOf(caller api.Module) *thread {
 	return l.mainTh
 }
 
+// The table's free entries past the start-up layout, for the slots dlsym,
+// GOT.func and closures give out; and the least it grows by when they
+// are used up. A start makes each thread's table (8 bytes an entry in
+// wazero, cleared), and grows it rarely.
+const (
+	tableSpare  = 128
+	tableGrowth = 1024
+)
+
 // ensureTable makes the table hold at least n entries.
 func (l *Linker) ensureTable(ctx context.Context, n uint32) error {
 	if l.mainTh == nil || n <= l.tableSize {
 		return nil
 	}
-	delta := max(n-l.tableSize, 1024)
+	delta := max(n-l.tableSize, tableGrowth)
 	for _, th := range l.allThreads() {
 		if th.grow == nil {
 			th.grow = th.base.ExportedFunction("grow")
@@ -512,14 +501,18 @@ func (l *Linker) instantiateGenerated(ctx context.Context, b *modBuilder, names 
 }
 
 // instantiateAll instantiates new modules in every thread, dependencies
-// first (so that calls from a program into its libraries are direct),
-// then, in the thread caller, applies their relocations; each thread's
-// instances get their thread-local blocks. It returns the constructors to
-// run (not the main program's, which its _start runs), which the caller
-// runs without the lock. code overrides a module's compiled code (the
-// main program's).
-func (l *Linker) instantiateAll(ctx context.Context, mods []*module, caller *thread, code map[*module]wazero.CompiledModule) ([]ctor, error) {
-	for _, th := range l.allThreads() {
+// first (so that calls from a program into its libraries are direct).
+// Then each thread gets one generated module (helper) that fills its
+// slots given out before their modules existed and makes the calls the
+// new modules need there: in the thread caller, their relocations and
+// thread-local blocks, and (later) their constructors; in the others,
+// their thread-local blocks. It runs the first, and returns caller's
+// helper, whose constructors (not the main program's, which its _start
+// runs) the caller runs without the lock. code overrides a module's
+// compiled code (the main program's).
+func (l *Linker) instantiateAll(ctx context.Context, mods []*module, caller *thread, code map[*module]wazero.CompiledModule) (*helper, error) {
+	threads := l.allThreads()
+	for _, th := range threads {
 		for i := len(mods) - 1; i >= 0; i-- {
 			c := mods[i].compiled
 			if cc := code[mods[i]]; cc != nil {
@@ -529,54 +522,84 @@ func (l *Linker) instantiateAll(ctx context.Context, mods []*module, caller *thr
 				return nil, err
 			}
 		}
-		if err := l.fillPending(ctx, th, mods...); err != nil {
-			return nil, err
-		}
 	}
-	for i := len(mods) - 1; i >= 0; i-- {
-		m := mods[i]
-		if f := caller.insts[m].ExportedFunction("__wasm_apply_data_relocs"); f != nil {
-			if _, err := f.Call(ctx); err != nil {
-				return nil, fmt.Errorf("%s: relocations: %w", m.path, err)
+	helpers := make([]*helper, len(threads))
+	var ch *helper
+	for k, th := range threads {
+		// The start functions first, in every thread's instances, in the
+		// order of instantiation, as wazero would have run them.
+		init := startCalls(mods)
+		var ctors []initCall
+		for i := len(mods) - 1; i >= 0; i-- {
+			m := mods[i]
+			if th == caller && m.hasFunc("__wasm_apply_data_relocs") {
+				init = append(init, initCall{m: m, name: "__wasm_apply_data_relocs", what: "relocations"})
+			}
+			c, err := l.tlsCall(ctx, th, caller, m)
+			if err != nil {
+				return nil, err
+			}
+			if c != nil {
+				init = append(init, *c)
+			}
+			if th == caller && m != l.main && m.hasFunc("__wasm_call_ctors") {
+				ctors = append(ctors, initCall{m: m, name: "__wasm_call_ctors", what: "constructors"})
 			}
 		}
-		for _, th := range l.allThreads() {
-			if err := l.initTLS(ctx, th, caller, m); err != nil {
+		h, err := l.fillMany(ctx, th, l.pending(th, mods), init, ctors)
+		if err != nil {
+			return nil, err
+		}
+		helpers[k] = h
+		if th == caller {
+			ch = h
+		}
+	}
+	// The caller's first: the new modules' relocations are applied before
+	// any of their code runs in another thread.
+	if err := ch.run(ctx, stepInit); err != nil {
+		return nil, err
+	}
+	for _, h := range helpers {
+		if h != ch {
+			if err := h.run(ctx, stepInit); err != nil {
 				return nil, err
 			}
 		}
 	}
-	var ctors []ctor
-	for i := len(mods) - 1; i >= 0; i-- {
-		m := mods[i]
-		if m == l.main {
-			continue
-		}
-		if f := caller.insts[m].ExportedFunction("__wasm_call_ctors"); f != nil {
-			ctors = append(ctors, ctor{m.path, f})
-		}
-	}
-	return ctors, nil
+	return ch, nil
 }
 
-// initTLS gives a side module's instance in th its block of thread-local
-// data: the main thread's was placed with the module; another thread's
+// startCalls are the calls of the start functions of mods (those the
+// linker took out of their start sections), last first.
+func startCalls(mods []*module) []initCall {
+	var calls []initCall
+	for i := len(mods) - 1; i >= 0; i-- {
+		if m := mods[i]; m.bin.startName != "" {
+			calls = append(calls, initCall{m: m, name: m.bin.startName, what: "start function"})
+		}
+	}
+	return calls
+}
+
+// hasFunc says whether m exports a function name.
+func (m *module) hasFunc(name string) bool {
+	e, ok := m.exports[name]
+	return ok && e.kind == kindFunc
+}
+
+// tlsCall is the call of a side module's __wasm_init_tls that gives its
+// instance in th its block of thread-local data, nil when it has none:
+// the main thread's block was placed with the module; another thread's
 // comes from the caller's allocator (a dlopen) or, for a new thread, from
 // the memory grown for it (never freed: a leak per thread and library).
-func (l *Linker) initTLS(ctx context.Context, th, caller *thread, m *module) error {
+func (l *Linker) tlsCall(ctx context.Context, th, caller *thread, m *module) (*initCall, error) {
 	if m == l.main {
-		return l.mainTLSRelocs(ctx, th)
+		return l.mainTLSCall(th), nil
 	}
-	// The size first: ExportedFunction makes a call engine (with a stack of
-	// its own) each time, which a module without thread-local data never
-	// needs.
 	size := m.constGlobal("__tls_size")
-	if size == 0 {
-		return nil
-	}
-	f := th.insts[m].ExportedFunction("__wasm_init_tls")
-	if f == nil {
-		return nil
+	if size == 0 || !m.hasFunc("__wasm_init_tls") {
+		return nil, nil
 	}
 	block := m.tlsBlock
 	if th != l.mainTh {
@@ -588,34 +611,29 @@ func (l *Linker) initTLS(ctx context.Context, th, caller *thread, m *module) err
 			block, err = l.growAlloc(size, align)
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
-	if _, err := f.Call(ctx, uint64(block)); err != nil {
-		return fmt.Errorf("%s: thread-local data: %w", m.path, err)
-	}
-	return nil
+	return &initCall{m: m, name: "__wasm_init_tls", arg: &block, what: "thread-local data"}, nil
 }
 
-// mainTLSRelocs applies the main program's thread-local relocations in
-// the main thread: its start function puts the thread-local block in place
-// but, in a -pie program, leaves the pointers in it unrelocated (other
-// threads' blocks get them from __wasm_init_tls in wasi_thread_start).
+// mainTLSCall is the call that applies the main program's thread-local
+// relocations in the main thread, nil when there are none to apply: its
+// start function puts the thread-local block in place (at __tls_base) but,
+// in a -pie program, leaves the pointers in it unrelocated (other threads'
+// blocks get them from __wasm_init_tls in wasi_thread_start).
 // Initialising the block again before the program ran changes nothing
 // else.
-func (l *Linker) mainTLSRelocs(ctx context.Context, th *thread) error {
-	if th != l.mainTh || l.main.constGlobal("__tls_size") == 0 {
+func (l *Linker) mainTLSCall(th *thread) *initCall {
+	if th != l.mainTh || l.main.constGlobal("__tls_size") == 0 || !l.main.hasFunc("__wasm_init_tls") {
 		return nil
 	}
-	inst := th.insts[l.main]
-	tb, f := inst.ExportedGlobal("__tls_base"), inst.ExportedFunction("__wasm_init_tls")
-	if tb == nil || f == nil {
+	tb := th.insts[l.main].ExportedGlobal("__tls_base")
+	if tb == nil {
 		return nil
 	}
-	if _, err := f.Call(ctx, tb.Get()); err != nil {
-		return fmt.Errorf("%s: thread-local relocations: %w", l.main.path, err)
-	}
-	return nil
+	block := uint32(tb.Get())
+	return &initCall{m: l.main, name: "__wasm_init_tls", arg: &block, what: "thread-local relocations"}
 }
 
 // growAlloc reserves zeroed memory by growing the memory, for when no
@@ -730,30 +748,8 @@ func (l *Linker) slot(ctx context.Context, m *module, name string) (uint32, erro
 // ownSlot is the table slot where m's element segments (at its
 // __table_base) put function fn, if they do.
 func (m *module) ownSlot(fn uint32) (uint32, bool) {
-	m.ownOnce.Do(func() {
-		tb, k := -1, 0
-		for _, im := range m.bin.imports {
-			if im.kind == kindGlobal {
-				if im.module == "env" && im.name == "__table_base" {
-					tb = k
-				}
-				k++
-			}
-		}
-		m.own = map[uint32]uint32{}
-		for _, seg := range m.bin.elems {
-			if seg.global != tb || tb < 0 {
-				continue
-			}
-			for i, f := range seg.funcs {
-				if _, dup := m.own[f]; !dup {
-					m.own[f] = m.tableBase + uint32(seg.add) + uint32(i)
-				}
-			}
-		}
-	})
-	s, ok := m.own[fn]
-	return s, ok
+	off, ok := m.bin.ownOffset(fn)
+	return m.tableBase + off, ok
 }
 
 // fill puts functions of m (instantiated) into their table slots.
@@ -762,7 +758,8 @@ func (l *Linker) fill(ctx context.Context, th *thread, m *module, slots map[stri
 	for name, s := range slots {
 		items = append(items, fillItem{m, name, s})
 	}
-	return l.fillMany(ctx, th, items)
+	_, err := l.fillMany(ctx, th, items, nil, nil)
+	return err
 }
 
 // fillItem is one function to put into a table slot.
@@ -772,12 +769,58 @@ type fillItem struct {
 	slot uint32
 }
 
-// fillMany puts functions of modules instantiated in th into th's table
-// slots, with one generated module. The items are sorted so that the same
-// program generates the same bytes (and hits the compilation cache).
-func (l *Linker) fillMany(ctx context.Context, th *thread, items []fillItem) error {
-	if len(items) == 0 {
+// initCall is a call into a module once it is instantiated: its
+// relocations, its thread-local block, its constructors.
+type initCall struct {
+	m    *module
+	name string  // the function it exports
+	arg  *uint32 // the one argument (__wasm_init_tls's block), or none
+	what string  // what an error calls it
+}
+
+// The steps of a helper: its calls at instantiation, and the
+// constructors, run later.
+const (
+	stepInit  = 0
+	stepCtors = 1
+)
+
+// helper is the instance of a generated module that filled table slots
+// and makes a load's calls into its modules: its function "run" makes
+// the calls calls[step] in turn.
+type helper struct {
+	inst  api.Module
+	fn    api.Function // "run", looked up once: each lookup makes a call engine
+	calls [2][]initCall
+}
+
+// run makes the calls of step; a trap is the error of the call that
+// trapped. A nil helper calls nothing.
+func (h *helper) run(ctx context.Context, step int) error {
+	if h == nil || len(h.calls[step]) == 0 {
 		return nil
+	}
+	if h.fn == nil {
+		h.fn = h.inst.ExportedFunction("run")
+	}
+	if _, err := h.fn.Call(ctx, uint64(step)); err != nil {
+		if i := uint32(h.inst.ExportedGlobal("at").Get()); int(i) < len(h.calls[step]) {
+			c := h.calls[step][i]
+			return fmt.Errorf("%s: %s: %w", c.m.path, c.what, err)
+		}
+		return err
+	}
+	return nil
+}
+
+// fillMany puts functions of modules instantiated in th into th's table
+// slots, with one generated module, which also gets the function that
+// makes init's calls or ctors' (see helper); nil when it has nothing to
+// do. The items are sorted so that the same program generates the same
+// bytes (and hits the compilation cache).
+func (l *Linker) fillMany(ctx context.Context, th *thread, items []fillItem, init, ctors []initCall) (*helper, error) {
+	if len(items) == 0 && len(init) == 0 && len(ctors) == 0 {
+		return nil, nil
 	}
 	slices.SortFunc(items, func(a, b fillItem) int { return cmp.Compare(a.slot, b.slot) })
 	b := newModBuilder()
@@ -788,20 +831,55 @@ func (l *Linker) fillMany(ctx context.Context, th *thread, items []fillItem) err
 		e := it.m.exports[it.name]
 		t, ok := it.m.bin.funcTypeOf(e.index)
 		if !ok {
-			return errorf("%s: bad function %s", it.m.path, it.name)
+			return nil, errorf("%s: bad function %s", it.m.path, it.name)
 		}
 		names[it.m.instName()] = th.insts[it.m]
 		fns[i] = b.importFunc(it.m.instName(), it.name, t)
 		l.types[it.slot] = t
 	}
+	h := &helper{calls: [2][]initCall{init, ctors}}
+	var callFns [2][]uint32
+	var args [2][]*uint32
+	var nres [2][]int
+	for k, calls := range h.calls {
+		for _, c := range calls {
+			idx := c.m.exports[c.name].index
+			if c.name == c.m.bin.startName {
+				idx = uint32(c.m.bin.start) // exported by PrepareLibrary
+			}
+			t, ok := c.m.bin.funcTypeOf(idx)
+			want := 0
+			if c.arg != nil {
+				want = 1
+			}
+			if !ok || len(t.params) != want || want == 1 && t.params[0] != valI32 {
+				return nil, errorf("%s: %s has an unexpected signature", c.m.path, c.name)
+			}
+			names[c.m.instName()] = th.insts[c.m]
+			callFns[k] = append(callFns[k], b.importFunc(c.m.instName(), c.name, t))
+			args[k] = append(args[k], c.arg)
+			nres[k] = append(nres[k], len(t.results))
+		}
+	}
 	for i, it := range items {
 		b.elem(it.slot, fns[i])
 	}
+	at := b.globalI32(true, 0)
+	b.export("at", kindGlobal, at)
+	if len(init) > 0 || len(ctors) > 0 {
+		body := runBody(callsCode(at, callFns[stepInit], args[stepInit], nres[stepInit]),
+			callsCode(at, callFns[stepCtors], args[stepCtors], nres[stepCtors]))
+		b.export("run", kindFunc, b.function(funcType{params: []byte{valI32}}, body))
+	}
 	inst, err := l.instantiateGenerated(ctx, b, names)
-	if err == nil && th != l.mainTh {
+	if err != nil {
+		return nil, err
+	}
+	if th != l.mainTh {
 		th.gen = append(th.gen, inst)
 	}
-	return err
+	h.inst = inst
+	return h, nil
 }
 
 // instantiate builds the env and GOT modules of m and instantiates it.
@@ -926,20 +1004,19 @@ func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wa
 	// namespaces: fewer instances make a faster start) unless a name is
 	// in two of them; then GOT.mem and GOT.func get one module, or one
 	// each when they share a name too; none when empty.
-	envNames := map[string]bool{}
-	for name := range env.nExport {
-		envNames[name] = true
-	}
-	memNames := map[string]bool{}
-	for _, e := range gotMem {
-		memNames[e.name] = true
+	var memNames map[string]bool
+	if len(gotMem) > 0 && len(gotFunc) > 0 {
+		memNames = map[string]bool{}
+		for _, e := range gotMem {
+			memNames[e.name] = true
+		}
 	}
 	envClash, clash := false, false
 	for _, e := range gotMem {
-		envClash = envClash || envNames[e.name]
+		envClash = envClash || env.nExport[e.name]
 	}
 	for _, e := range gotFunc {
-		envClash = envClash || envNames[e.name]
+		envClash = envClash || env.nExport[e.name]
 		clash = clash || memNames[e.name]
 	}
 	gotModule := func(entries ...[]gotEntry) (api.Module, error) {
@@ -1017,9 +1094,9 @@ func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wa
 	return nil
 }
 
-// fillPending fills th's slots of the functions of mods given out before
-// they had instances there.
-func (l *Linker) fillPending(ctx context.Context, th *thread, mods ...*module) error {
+// pending is what fills th's slots of the functions of mods given out
+// before they had instances there.
+func (l *Linker) pending(th *thread, mods []*module) []fillItem {
 	in := map[uint32]*module{}
 	for _, m := range mods {
 		in[m.handle] = m
@@ -1030,7 +1107,7 @@ func (l *Linker) fillPending(ctx context.Context, th *thread, mods ...*module) e
 			items = append(items, fillItem{m, k.name, s})
 		}
 	}
-	return l.fillMany(ctx, th, items)
+	return items
 }
 
 // address resolves a data symbol that m imports as a global: its address,
@@ -1066,17 +1143,17 @@ func (l *Linker) address(scope []*module, m *module, im importEntry) (uint32, er
 // program.
 func (l *Linker) Open(ctx context.Context, caller api.Module, name string, flags uint32, ldpath []string) (uint32, error) {
 	l.mu.Lock()
-	h, ctors, err := l.open1(ctx, caller, name, flags, ldpath)
+	handle, h, err := l.open1(ctx, caller, name, flags, ldpath)
 	l.mu.Unlock()
 	if err != nil {
 		return 0, err
 	}
 	// Constructors run without the lock: one may dlopen in turn. A
 	// constructor that traps leaves the library loaded and is the error.
-	return h, runCtors(ctx, ctors)
+	return handle, h.run(ctx, stepCtors)
 }
 
-func (l *Linker) open1(ctx context.Context, caller api.Module, name string, flags uint32, ldpath []string) (uint32, []ctor, error) {
+func (l *Linker) open1(ctx context.Context, caller api.Module, name string, flags uint32, ldpath []string) (uint32, *helper, error) {
 	if name == "" {
 		return MainHandle, nil, nil
 	}
@@ -1097,7 +1174,7 @@ func (l *Linker) open1(ctx context.Context, caller api.Module, name string, flag
 		l.makeGlobal(m, flags)
 		return m.handle, nil, nil
 	}
-	fail := func(err error) (uint32, []ctor, error) {
+	fail := func(err error) (uint32, *helper, error) {
 		l.forget(before)
 		return 0, nil, err
 	}
@@ -1110,12 +1187,12 @@ func (l *Linker) open1(ctx context.Context, caller api.Module, name string, flag
 	if err := l.place(ctx, th, all); err != nil {
 		return fail(err)
 	}
-	ctors, err := l.instantiateAll(ctx, all, th, nil)
+	h, err := l.instantiateAll(ctx, all, th, nil)
 	if err != nil {
 		return fail(err)
 	}
 	l.makeGlobal(m, flags)
-	return m.handle, ctors, nil
+	return m.handle, h, nil
 }
 
 // absPath cleans a library path, relative ones made absolute against the
@@ -1321,13 +1398,22 @@ func (l *Linker) LinkThread(ctx context.Context, main wazero.CompiledModule, sp 
 			return fail(err)
 		}
 	}
-	if err := l.fillPending(ctx, th, l.mods...); err != nil {
-		return fail(err)
-	}
+	init := startCalls(l.mods)
 	for _, m := range l.mods {
-		if err := l.initTLS(ctx, th, nil, m); err != nil {
+		c, err := l.tlsCall(ctx, th, nil, m)
+		if err != nil {
 			return fail(err)
 		}
+		if c != nil {
+			init = append(init, *c)
+		}
+	}
+	h, err := l.fillMany(ctx, th, l.pending(th, l.mods), init, nil)
+	if err != nil {
+		return fail(err)
+	}
+	if err := h.run(ctx, stepInit); err != nil {
+		return fail(err)
 	}
 	for slot, d := range l.closureDefs {
 		if err := l.prepareIn(ctx, th, slot, d); err != nil {
@@ -1335,6 +1421,21 @@ func (l *Linker) LinkThread(ctx context.Context, main wazero.CompiledModule, sp 
 		}
 	}
 	return th.insts[l.main], release, nil
+}
+
+// load parses and compiles a library through the configured cache, or on
+// its own; owned says the linker must close the compiled code.
+func (l *Linker) load(ctx context.Context, wasm []byte) (*Binary, wazero.CompiledModule, bool, error) {
+	if l.cfg.Load != nil {
+		bin, c, err := l.cfg.Load(ctx, wasm)
+		return bin, c, false, err
+	}
+	bin, code, err := PrepareLibrary(wasm)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	c, owned, err := l.compile(ctx, code)
+	return bin, c, owned, err
 }
 
 // compile compiles wasm through the configured cache, or on its own;

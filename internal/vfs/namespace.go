@@ -427,7 +427,7 @@ func (ns *Namespace) Mkdir(anchor, path string, perm uint32) error {
 // there: EEXIST where the namespace already has one.
 func (ns *Namespace) resolveNew(anchor, path string) (Resolved, error) {
 	if e, _ := lastElem(path); notEntry(e) {
-		return Resolved{}, syscall.EEXIST
+		return Resolved{}, ns.badEntry(anchor, path, syscall.EEXIST)
 	}
 	r, err := ns.Resolve(anchor, stripSlash(path), false)
 	if err != nil {
@@ -443,14 +443,25 @@ func (ns *Namespace) resolveNew(anchor, path string) (Resolved, error) {
 // name no entry that could be added or removed.
 func notEntry(e string) bool { return e == "." || e == ".." || e == "/" }
 
+// badEntry is the error of a call that would add or remove the notEntry
+// path ends in: the error of walking to it if any (ENOTDIR for "file/.",
+// ENOENT for "missing/..", as Linux walks the path before it looks at the
+// last part), else want.
+func (ns *Namespace) badEntry(anchor, path string, want error) error {
+	if _, err := ns.Resolve(anchor, path, false); err != nil {
+		return err
+	}
+	return want
+}
+
 // Rmdir removes the empty directory at path. Mount points and the
 // directories leading to them give EBUSY.
 func (ns *Namespace) Rmdir(anchor, path string) error {
 	switch e, _ := lastElem(path); e {
 	case ".":
-		return syscall.EINVAL
+		return ns.badEntry(anchor, path, syscall.EINVAL)
 	case "..":
-		return syscall.ENOTEMPTY
+		return ns.badEntry(anchor, path, syscall.ENOTEMPTY)
 	case "/":
 		return syscall.EBUSY
 	}
@@ -470,7 +481,7 @@ func (ns *Namespace) Rmdir(anchor, path string) error {
 func (ns *Namespace) Unlink(anchor, path string) error {
 	e, trailing := lastElem(path)
 	if notEntry(e) {
-		return syscall.EISDIR
+		return ns.badEntry(anchor, path, syscall.EISDIR)
 	}
 	r, err := ns.Resolve(anchor, path, false)
 	if err != nil {
@@ -498,8 +509,11 @@ func (ns *Namespace) Unlink(anchor, path string) error {
 func (ns *Namespace) Rename(oldAnchor, oldPath, newAnchor, newPath string) error {
 	oe, otr := lastElem(oldPath)
 	ne, ntr := lastElem(newPath)
-	if notEntry(oe) || notEntry(ne) {
-		return syscall.EBUSY
+	if notEntry(oe) {
+		return ns.badEntry(oldAnchor, oldPath, syscall.EBUSY)
+	}
+	if notEntry(ne) {
+		return ns.badEntry(newAnchor, newPath, syscall.EBUSY)
 	}
 	t := table(ns.snapshot())
 	from, err := ns.resolve(t, oldAnchor, stripSlash(oldPath), false)
@@ -532,7 +546,7 @@ func (ns *Namespace) Rename(oldAnchor, oldPath, newAnchor, newPath string) error
 // of oldPath if follow; EXDEV across mounts.
 func (ns *Namespace) Link(oldAnchor, oldPath string, follow bool, newAnchor, newPath string) error {
 	if e, _ := lastElem(newPath); notEntry(e) {
-		return syscall.EEXIST
+		return ns.badEntry(newAnchor, newPath, syscall.EEXIST)
 	}
 	t := table(ns.snapshot())
 	from, err := ns.resolve(t, oldAnchor, oldPath, follow)

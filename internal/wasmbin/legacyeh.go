@@ -564,6 +564,20 @@ func (f *ehFunc) emit(code, out []byte, firstExn uint32) ([]byte, error) {
 		}
 		return ctl[len(ctl)-1-int(l)].label, nil
 	}
+	s := &Reader{b: code}
+	// relabel copies a label operand, as its depth in the new nesting.
+	relabel := func() error {
+		l, err := s.U32()
+		if err != nil {
+			return err
+		}
+		pos, err := label(l)
+		if err != nil {
+			return err
+		}
+		out = AppendULEB(out, depth(pos))
+		return nil
+	}
 	// A try the body of which exceptions are delegated to: its block
 	// ends by re-throwing them inside the try_table.
 	endBody := func(t *legacyTry) {
@@ -572,7 +586,6 @@ func (f *ehFunc) emit(code, out []byte, firstExn uint32) ([]byte, error) {
 			height--
 		}
 	}
-	s := &Reader{b: code}
 	mark := 0 // the bytes of code before mark are in out
 	next := 0 // the next try
 	for {
@@ -614,30 +627,19 @@ func (f *ehFunc) emit(code, out []byte, firstExn uint32) ([]byte, error) {
 					}
 					out = AppendULEB(out, uint64(tag))
 				}
-				l, err := s.U32()
-				if err != nil {
+				if err := relabel(); err != nil {
 					return nil, err
 				}
-				pos, err := label(l)
-				if err != nil {
-					return nil, err
-				}
-				out = AppendULEB(out, depth(pos))
 			}
 			mark = s.off
 			ctl = append(ctl, emitCtl{try: -1, label: height})
 			height++
 		case 0x0c, 0x0d, 0xd5, 0xd6: // br, br_if, br_on_null, br_on_non_null
 			out = append(out, code[mark:at]...)
-			l, err := s.U32()
-			if err != nil {
+			out = append(out, op)
+			if err := relabel(); err != nil {
 				return nil, err
 			}
-			pos, err := label(l)
-			if err != nil {
-				return nil, err
-			}
-			out = AppendULEB(append(out, op), depth(pos))
 			mark = s.off
 		case 0x0e: // br_table
 			out = append(out, code[mark:at]...)
@@ -647,15 +649,9 @@ func (f *ehFunc) emit(code, out []byte, firstExn uint32) ([]byte, error) {
 			}
 			out = AppendULEB(append(out, op), uint64(n))
 			for range uint64(n) + 1 {
-				l, err := s.U32()
-				if err != nil {
+				if err := relabel(); err != nil {
 					return nil, err
 				}
-				pos, err := label(l)
-				if err != nil {
-					return nil, err
-				}
-				out = AppendULEB(out, depth(pos))
 			}
 			mark = s.off
 		case 0x06: // try
