@@ -75,8 +75,8 @@ type HTTPHandles struct {
 }
 
 // HTTPRequest starts a request (http_request). headers holds "Name: value"
-// lines; gzip lets the response come compressed (the client then
-// inflates it). The host and every address it is dialled at must pass the policy,
+// lines; gzip lets the response come compressed (the client then inflates
+// it). The host and every address it is dialled at must pass the policy,
 // redirects included.
 func (p *Process) HTTPRequest(ctx context.Context, rawURL, method, headers string, gzip bool) (HTTPHandles, wasix.Errno) {
 	n := p.network()
