@@ -87,6 +87,13 @@ type Response struct {
 	Body io.ReadCloser
 }
 
+// asksGzip reports whether the request asks for gzip itself: not when
+// the caller chose an encoding or a range (whose bytes it then wants as
+// sent), nor for HEAD, which has no body.
+func (r *Request) asksGzip() bool {
+	return r.Gzip && r.Method != "HEAD" && r.Header.Get("Accept-Encoding") == "" && r.Header.Get("Range") == ""
+}
+
 // ValidMethod reports whether m can be a request's method (a token).
 func ValidMethod(m string) bool { return m != "" && isToken(m) }
 
@@ -104,14 +111,13 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 			return nil, err
 		}
 		next, err := redirect(&first, r, resp)
-		if next == nil || err != nil {
-			if err != nil {
-				resp.Body.Close()
-				return nil, err
-			}
+		if next == nil && err == nil {
 			return resp, nil
 		}
 		resp.Body.Close()
+		if err != nil {
+			return nil, err
+		}
 		if hops == MaxRedirects {
 			closeBody(next.Body)
 			return nil, fmt.Errorf("httpc: stopped after %d redirects", MaxRedirects)
@@ -255,7 +261,6 @@ func (c *Client) roundTrip(ctx context.Context, req *Request) (*Response, error)
 		return fail(err)
 	}
 	resp.URL = req.URL
-	requestedGzip := req.Gzip && req.Method != "HEAD" && req.Header.Get("Accept-Encoding") == "" && req.Header.Get("Range") == ""
 	if resp.StatusCode == 101 {
 		if !stop() {
 			return fail(ctx.Err())
@@ -264,7 +269,7 @@ func (c *Client) roundTrip(ctx context.Context, req *Request) (*Response, error)
 	} else {
 		b := resp.Body
 		resp.Body = &bodyCloser{Reader: b, conn: conn, stop: stop}
-		if requestedGzip && strings.EqualFold(resp.Header.Get("Content-Encoding"), "gzip") {
+		if req.asksGzip() && strings.EqualFold(resp.Header.Get("Content-Encoding"), "gzip") {
 			resp.Header.Del("Content-Encoding")
 			resp.Header.Del("Content-Length")
 			resp.ContentLength = -1
@@ -357,7 +362,7 @@ func requestHead(req *Request) ([]byte, error) {
 			b.WriteString(k + ": " + strings.TrimSpace(v) + "\r\n")
 		}
 	}
-	if req.Gzip && req.Method != "HEAD" && h.Get("Accept-Encoding") == "" && h.Get("Range") == "" {
+	if req.asksGzip() {
 		b.WriteString("Accept-Encoding: gzip\r\n")
 	}
 	if req.upgrade {
