@@ -40,31 +40,15 @@ var errOpcode = errors.New("wasmbin: unknown instruction")
 // needs no rewrite, notifies included). An instruction the rewriter does
 // not know is an error; the program can still run as it is.
 func RewriteAtomics(module []byte) (out []byte, changed bool, err error) {
-	if len(module) < 8 || string(module[:4]) != "\x00asm" {
-		return nil, false, fmt.Errorf("%w: not a WebAssembly binary", ErrFormat)
+	secs, err := splitSections(module)
+	if err != nil {
+		return nil, false, err
 	}
-	type section struct {
-		id   byte
-		body []byte
-	}
-	var secs []section
-	r := &Reader{b: module, off: 8}
 	var nTypes, nFuncImports uint32
 	code := -1
-	for r.off < len(r.b) {
-		id, err := r.Byte()
-		if err != nil {
-			return nil, false, err
-		}
-		size, err := r.U32()
-		if err != nil {
-			return nil, false, err
-		}
-		body, err := r.Bytes(uint64(size))
-		if err != nil {
-			return nil, false, err
-		}
-		switch id {
+	for i, sec := range secs {
+		body := sec.body
+		switch sec.id {
 		case 1:
 			if nTypes, err = (&Reader{b: body}).U32(); err != nil {
 				return nil, false, err
@@ -74,9 +58,8 @@ func RewriteAtomics(module []byte) (out []byte, changed bool, err error) {
 				return nil, false, err
 			}
 		case 10:
-			code = len(secs)
+			code = i
 		}
-		secs = append(secs, section{id, body})
 	}
 	if code < 0 {
 		return module, false, nil

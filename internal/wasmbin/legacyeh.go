@@ -52,34 +52,17 @@ var ErrUntranslatable = errors.New("wasmbin: legacy exception handling the trans
 // ErrFormat for a malformed module and ErrUntranslatable for what the
 // translator does not handle (GC types, a delegate across a try_table).
 func TranslateLegacyEH(module []byte) (out []byte, changed bool, err error) {
-	if len(module) < 8 || string(module[:4]) != "\x00asm" {
-		return nil, false, fmt.Errorf("%w: not a WebAssembly binary", ErrFormat)
+	secs, err := splitSections(module)
+	if err != nil {
+		return nil, false, err
 	}
-	type section struct {
-		id   byte
-		body []byte
-	}
-	var secs []section
 	m := &ehModule{}
 	var funcTypes []uint32 // the type of each defined function
 	var nFuncImports uint32
 	code := -1
-	r := &Reader{b: module, off: 8}
-	for !r.Done() {
-		id, err := r.Byte()
-		if err != nil {
-			return nil, false, err
-		}
-		size, err := r.U32()
-		if err != nil {
-			return nil, false, err
-		}
-		body, err := r.Bytes(uint64(size))
-		if err != nil {
-			return nil, false, err
-		}
-		s := &Reader{b: body}
-		switch id {
+	for i, sec := range secs {
+		s := &Reader{b: sec.body}
+		switch sec.id {
 		case 1:
 			if m.types, err = readTypes(s); err != nil {
 				return nil, false, fmt.Errorf("%w (%w: types other than function types)", err, ErrUntranslatable)
@@ -120,9 +103,8 @@ func TranslateLegacyEH(module []byte) (out []byte, changed bool, err error) {
 				m.tags = append(m.tags, m.types[t])
 			}
 		case 10:
-			code = len(secs)
+			code = i
 		}
-		secs = append(secs, section{id, body})
 	}
 	if code < 0 {
 		return module, false, nil

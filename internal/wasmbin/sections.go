@@ -1,7 +1,5 @@
 package wasmbin
 
-import "fmt"
-
 // Export is one entry of the export section. Kind is 0 for a function,
 // 1 table, 2 memory, 3 global, 4 tag.
 type Export struct {
@@ -22,27 +20,15 @@ type Summary struct {
 
 // Summarize walks every section of module.
 func Summarize(module []byte) (*Summary, error) {
-	if len(module) < 8 || string(module[:4]) != "\x00asm" {
-		return nil, fmt.Errorf("%w: not a WebAssembly binary", ErrFormat)
+	secs, err := splitSections(module)
+	if err != nil {
+		return nil, err
 	}
-	r := &Reader{b: module, off: 8}
 	var types []FuncType
 	out := &Summary{}
-	for r.off < len(r.b) {
-		id, err := r.Byte()
-		if err != nil {
-			return nil, err
-		}
-		size, err := r.U32()
-		if err != nil {
-			return nil, err
-		}
-		body, err := r.Bytes(uint64(size))
-		if err != nil {
-			return nil, err
-		}
-		s := &Reader{b: body}
-		switch id {
+	for _, sec := range secs {
+		s := &Reader{b: sec.body}
+		switch sec.id {
 		case 0:
 			name, err := s.Name()
 			if err != nil {

@@ -343,3 +343,35 @@ func readImports(s *Reader, types []FuncType) ([]Import, error) {
 	}
 	return out, nil
 }
+
+// section is one section of a module: its id and its contents.
+type section struct {
+	id   byte
+	body []byte
+}
+
+// splitSections checks the module's header and cuts the rest into its
+// sections, for the rewriters to walk and put back together.
+func splitSections(module []byte) ([]section, error) {
+	if len(module) < 8 || string(module[:4]) != "\x00asm" {
+		return nil, fmt.Errorf("%w: not a WebAssembly binary", ErrFormat)
+	}
+	var secs []section
+	r := &Reader{b: module, off: 8}
+	for r.off < len(r.b) {
+		id, err := r.Byte()
+		if err != nil {
+			return nil, err
+		}
+		size, err := r.U32()
+		if err != nil {
+			return nil, err
+		}
+		body, err := r.Bytes(uint64(size))
+		if err != nil {
+			return nil, err
+		}
+		secs = append(secs, section{id, body})
+	}
+	return secs, nil
+}
