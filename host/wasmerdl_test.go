@@ -2,7 +2,6 @@ package host_test
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -136,26 +135,5 @@ func TestWasmerDynamicLinkingFresh(t *testing.T) {
 // scratch directory when the toolchain is installed, so that the Makefile
 // itself stays working.
 func TestWasmerDynamicLinkingRebuild(t *testing.T) {
-	if testing.Short() {
-		t.Skip("rebuilding is slow")
-	}
-	if exec.Command("make", "-s", "-C", dlDir, "have-toolchain").Run() != nil {
-		t.Skip("wasixcc-eh toolchain not installed")
-	}
-	out := t.TempDir()
-	cmd := exec.Command("make", "-s", "-C", dlDir, "BIN="+out, out+"/libdlside.so", out+"/SOURCES.sha256")
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("make: %v\n%s", err, msg)
-	}
-	want, err := os.ReadFile(filepath.Join(dlDir, "bin", "SOURCES.sha256"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := os.ReadFile(filepath.Join(out, "SOURCES.sha256"))
-	if err != nil || string(got) != string(want) {
-		t.Errorf("rebuilt hash %q (%v), committed %q", got, err, want)
-	}
-	if _, err := os.Stat(filepath.Join(out, "libdlside.so")); err != nil {
-		t.Error(err)
-	}
+	checkRebuild(t, dlDir, "libdlside.so")
 }
