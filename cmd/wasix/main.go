@@ -229,7 +229,7 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return int(code)
 	case errors.As(err, &trap):
 		fmt.Fprintf(stderr, "wasix run: %s trapped: %v\n", file, trap)
-		if !o.debugInfo && hasDWARFLines(file) {
+		if !o.debugInfo && hasDWARFLines(wasm) {
 			fmt.Fprintln(stderr, "wasix run: --debug-info shows the source lines of this stack")
 		}
 		return exitTrap
@@ -279,13 +279,9 @@ func splitEnv(s string) bool {
 	return ok && k != ""
 }
 
-// hasDWARFLines reports whether the program at file has a DWARF line
-// table, which --debug-info would turn into source lines.
-func hasDWARFLines(file string) bool {
-	wasm, err := os.ReadFile(file)
-	if err != nil {
-		return false
-	}
+// hasDWARFLines reports whether the program has a DWARF line table,
+// which --debug-info would turn into source lines.
+func hasDWARFLines(wasm []byte) bool {
 	sum, err := wasmbin.Summarize(wasm)
 	return err == nil && slices.Contains(sum.CustomSections, ".debug_line")
 }
