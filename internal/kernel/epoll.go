@@ -48,8 +48,28 @@ type epollItem struct {
 	fd       wasix.Fd
 	obj      object
 	ev       EpollEvent
-	disabled bool   // a one-shot item that fired, until EPOLL_CTL_MOD
-	last     uint32 // the bits last reported, for edge-triggered items
+	disabled bool      // a one-shot item that fired, until EPOLL_CTL_MOD
+	last     uint32    // the bits seen at the last look, for edge-triggered items
+	seen     [2]uint64 // the reader and writer pokes counted at that look
+}
+
+// edger is an object whose queues poke readers and writers apart (a pipe
+// end reads from one buffer and writes to another); others count the pokes
+// of all their queues.
+type edger interface {
+	edges() (r, w uint64)
+}
+
+// edges counts the pokes for readers and for writers of obj so far.
+func edges(obj object) (r, w uint64) {
+	if e, ok := obj.(edger); ok {
+		return e.edges()
+	}
+	for _, q := range obj.waiters() {
+		r += q.seq[0].Load()
+		w += q.seq[1].Load()
+	}
+	return r, w
 }
 
 // epoll is an epoll instance (epoll_create): an interest list over any
@@ -188,7 +208,7 @@ func (p *Process) EpollCtl(epfd wasix.Fd, op EpollOp, fd wasix.Fd, ev EpollEvent
 		if ev.Events&^known != 0 {
 			return wasix.ErrnoInval
 		}
-		it.ev, it.disabled, it.last = ev, false, 0
+		it.ev, it.disabled, it.last, it.seen = ev, false, 0, [2]uint64{}
 	case EpollCtlDel:
 		if it == nil {
 			return wasix.ErrnoNoent
@@ -202,8 +222,10 @@ func (p *Process) EpollCtl(epfd wasix.Fd, op EpollOp, fd wasix.Fd, ev EpollEvent
 
 // EpollWait waits up to timeout nanoseconds (0: not at all; ^0: for ever)
 // for items of the list to be ready and returns at most max events
-// (epoll_wait). Edge-triggered items report only bits that were not set
-// at their last report; one-shot items are disabled once reported.
+// (epoll_wait). An edge-triggered item reports, as on Linux, when its
+// object was poked for what it waits for (new data, room to write, a
+// hang-up) or a bit came up since the last look; one-shot items are
+// disabled once reported.
 func (p *Process) EpollWait(ctx context.Context, epfd wasix.Fd, max int, timeout uint64) ([]EpollEvent, wasix.Errno) {
 	ep, errno := p.epollOf(epfd)
 	if errno != wasix.ErrnoSuccess {
@@ -253,6 +275,19 @@ func (p *Process) EpollWait(ctx context.Context, epfd wasix.Fd, max int, timeout
 	}
 }
 
+// edge returns got, the bits ready now, if they are news for an
+// edge-triggered item whose object had r and w pokes; else 0.
+func (it *epollItem) edge(got uint32, r, w uint64) uint32 {
+	news := got&^it.last != 0 ||
+		r != it.seen[0] && got&(EpollIn|EpollRdhup|EpollPri|EpollHup) != 0 ||
+		w != it.seen[1] && got&EpollOut != 0
+	it.last, it.seen = got, [2]uint64{r, w}
+	if !news {
+		return 0
+	}
+	return got
+}
+
 // collect returns the events ready now, dropping items whose descriptor
 // was closed.
 func (ep *epoll) collect(p *Process, max int) []EpollEvent {
@@ -267,11 +302,16 @@ func (ep *epoll) collect(p *Process, max int) []EpollEvent {
 		if it.disabled {
 			continue
 		}
+		et := it.ev.Events&EpollET != 0
+		var r, w uint64
+		if et {
+			// counted before readiness is read, never after: a poke
+			// between the two is then news at the next look, not lost
+			r, w = edges(it.obj)
+		}
 		got := readiness(it)
-		if it.ev.Events&EpollET != 0 {
-			fresh := got &^ it.last
-			it.last = got
-			got = fresh
+		if et {
+			got = it.edge(got, r, w)
 		}
 		if got == 0 {
 			continue

@@ -31,7 +31,7 @@ func (e *eventFD) read(ctx context.Context, bufs [][]byte, nonblock bool) (int, 
 		return 0, syscall.EINVAL
 	}
 	var v uint64
-	err := e.wait(ctx, nonblock, func() bool {
+	err := e.wait(ctx, nonblock, e.wq.notifyWriters, func() bool {
 		switch {
 		case e.val > 0 && e.semaphore:
 			v = 1
@@ -52,8 +52,8 @@ func (e *eventFD) read(ctx context.Context, bufs [][]byte, nonblock bool) (int, 
 
 // wait is the blocking of read and write: it runs step under e.mu until
 // step succeeds (EAGAIN instead of waiting when nonblock), then wakes the
-// other side.
-func (e *eventFD) wait(ctx context.Context, nonblock bool, step func() bool) error {
+// other side with wake.
+func (e *eventFD) wait(ctx context.Context, nonblock bool, wake func(), step func() bool) error {
 	var err error
 	werr := e.wq.waitUntil(ctx, func() bool {
 		e.mu.Lock()
@@ -73,7 +73,7 @@ func (e *eventFD) wait(ctx context.Context, nonblock bool, step func() bool) err
 	if err != nil {
 		return err
 	}
-	e.wq.notify()
+	wake()
 	return nil
 }
 
@@ -90,7 +90,7 @@ func (e *eventFD) write(ctx context.Context, bufs [][]byte, nonblock bool) (int,
 	if v == math.MaxUint64 {
 		return 0, syscall.EINVAL
 	}
-	err := e.wait(ctx, nonblock, func() bool {
+	err := e.wait(ctx, nonblock, e.wq.notifyReaders, func() bool {
 		if eventMax-e.val < v {
 			return false
 		}

@@ -128,7 +128,7 @@ func (e *pipeEnd) read(ctx context.Context, bufs [][]byte, nonblock bool) (int, 
 		return 0, werr
 	}
 	if n > 0 {
-		b.wq.notify() // room for writers
+		b.wq.notifyWriters()
 	}
 	return n, err
 }
@@ -169,7 +169,7 @@ func (e *pipeEnd) write(ctx context.Context, bufs [][]byte, nonblock bool) (int,
 				}
 				return true
 			})
-			b.wq.notify() // data for readers
+			b.wq.notifyReaders()
 			if werr != nil {
 				err = werr
 			}
@@ -245,4 +245,16 @@ func (e *pipeEnd) close() error {
 		}
 	})
 	return nil
+}
+
+// edges counts the pokes for this end's reader (data in its in buffer)
+// and writer (room in its out buffer) only.
+func (e *pipeEnd) edges() (r, w uint64) {
+	if e.in != nil {
+		r = e.in.wq.seq[0].Load()
+	}
+	if e.out != nil {
+		w = e.out.wq.seq[1].Load()
+	}
+	return r, w
 }

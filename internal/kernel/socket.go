@@ -68,9 +68,18 @@ func (s *socket) poll(write bool) (bool, uint64, bool) { return s.h.Ready(write)
 // waiters starts the host socket's watchers (once) and returns the queue
 // they poke.
 func (s *socket) waiters() []*waitq {
-	s.h.Watch(false, s.q.notify)
-	s.h.Watch(true, s.q.notify)
+	s.watch(false)
+	s.watch(true)
 	return []*waitq{&s.q}
+}
+
+// watch starts the host watcher of one direction, which pokes s.q.
+func (s *socket) watch(write bool) {
+	if write {
+		s.h.Watch(true, s.q.notifyWriters)
+	} else {
+		s.h.Watch(false, s.q.notifyReaders)
+	}
 }
 
 func (s *socket) close() error {
@@ -96,7 +105,7 @@ func (s *socket) retry(ctx context.Context, write, nonblock bool, timeout time.D
 	if err != syscall.EAGAIN || nonblock {
 		return err
 	}
-	s.h.Watch(write, s.q.notify)
+	s.watch(write)
 	ch := make(chan struct{}, 1)
 	s.q.add(ch)
 	defer s.q.remove(ch)

@@ -246,6 +246,64 @@ func TestEpollPipesAndEventfd(t *testing.T) {
 	want(t, p.EpollCtl(ep, EpollCtlDel, r, EpollEvent{}), wasix.ErrnoNoent)
 }
 
+// An edge-triggered item reports each new arrival, also when the reader
+// drained the last one and the next came before it waited again (no look
+// in between saw the object empty): what a reader that reads to EAGAIN
+// and then waits relies on. A partial read is no news.
+func TestEpollEdgeTriggeredNewData(t *testing.T) {
+	p := netProc(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	pr, pw, errno := p.Pipe(false)
+	must(t, errno)
+	sa, sb, errno := p.SockPair(hostnet.Unix, hostnet.Stream, 0)
+	must(t, errno)
+	sem, errno := p.EventFD(0, wasix.EventfdflagsSemaphore)
+	must(t, errno)
+	for _, tc := range []struct {
+		name  string
+		r, w  wasix.Fd
+		msg   string // two units: a read of size takes one
+		size  int
+		exact bool // pokes come at once, so a partial read can be checked
+	}{
+		{"pipe", pr, pw, "xy", 1, true},
+		{"socketpair", sa, sb, "xy", 1, false},
+		{"eventfd", sem, sem, "\x02\x00\x00\x00\x00\x00\x00\x00", 8, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ep, errno := p.EpollCreate()
+			must(t, errno)
+			defer p.FdClose(ep)
+			must(t, p.EpollCtl(ep, EpollCtlAdd, tc.r, EpollEvent{Events: EpollIn | EpollET}))
+			must(t, p.FdFdstatSetFlags(tc.r, wasix.FdflagsNonblock))
+			defer p.FdFdstatSetFlags(tc.r, 0)
+			buf := make([]byte, tc.size)
+			for i := 0; i < 3; i++ {
+				if _, errno := p.FdWrite(ctx, tc.w, [][]byte{[]byte(tc.msg)}); errno != wasix.ErrnoSuccess {
+					t.Fatalf("write %d: %s", i, errno.Name())
+				}
+				evs, errno := p.EpollWait(ctx, ep, 4, ^uint64(0))
+				if errno != wasix.ErrnoSuccess || len(evs) != 1 || evs[0].Events&EpollIn == 0 {
+					t.Fatalf("arrival %d: events %v, %s", i, evs, errno.Name())
+				}
+				must(t, func() wasix.Errno { _, errno := p.FdRead(ctx, tc.r, [][]byte{buf}); return errno }())
+				if tc.exact {
+					if evs, _ := p.EpollWait(ctx, ep, 4, 0); len(evs) != 0 {
+						t.Fatalf("a partial read was reported as news: %v", evs)
+					}
+				}
+				for {
+					if _, errno := p.FdRead(ctx, tc.r, [][]byte{buf}); errno != wasix.ErrnoSuccess {
+						want(t, errno, wasix.ErrnoAgain)
+						break
+					}
+				}
+			}
+		})
+	}
+}
+
 func TestSocketMulticastChecks(t *testing.T) {
 	p := netProc(t)
 	fd, errno := p.SockOpen(hostnet.Inet4, hostnet.Dgram, 0)

@@ -69,7 +69,7 @@ func (s *stdinStream) loop() {
 			s.askMoreLocked()
 		}
 		s.mu.Unlock()
-		s.wq.notify()
+		s.wq.notifyReaders()
 		if done {
 			return
 		}
