@@ -102,13 +102,14 @@ func (e *pipeEnd) read(ctx context.Context, bufs [][]byte, nonblock bool) (int, 
 	if iovLen(bufs) == 0 {
 		return 0, nil
 	}
-	var n int
+	var n, before int
 	var err error
 	werr := b.wq.waitUntil(ctx, func() bool {
 		b.mu.Lock()
 		defer b.mu.Unlock()
 		switch {
 		case b.n > 0:
+			before = b.n
 			for _, p := range bufs {
 				n += b.take(p)
 				if b.n == 0 {
@@ -127,8 +128,12 @@ func (e *pipeEnd) read(ctx context.Context, bufs [][]byte, nonblock bool) (int, 
 	if werr != nil {
 		return 0, werr
 	}
-	if n > 0 {
-		b.wq.notifyWriters()
+	switch {
+	case n == 0:
+	case pipeCapacity-before < pipeAtomic && pipeCapacity-before+n >= pipeAtomic:
+		b.wq.notifyWriters() // writable again: an edge, as poll sees it
+	default:
+		b.wq.poke() // more room for a blocked writer, but no edge
 	}
 	return n, err
 }
@@ -152,6 +157,7 @@ func (e *pipeEnd) write(ctx context.Context, bufs [][]byte, nonblock bool) (int,
 	for _, p := range bufs {
 		for len(p) > 0 {
 			var err error
+			left := len(p)
 			werr := b.wq.waitUntil(ctx, func() bool {
 				b.mu.Lock()
 				defer b.mu.Unlock()
@@ -169,7 +175,9 @@ func (e *pipeEnd) write(ctx context.Context, bufs [][]byte, nonblock bool) (int,
 				}
 				return true
 			})
-			b.wq.notifyReaders()
+			if len(p) < left {
+				b.wq.notifyReaders() // every write is news to readers, as on Linux
+			}
 			if werr != nil {
 				err = werr
 			}
@@ -203,7 +211,10 @@ func (e *pipeEnd) poll(write bool) (bool, uint64, bool) {
 		if b.readers == 0 {
 			return true, 0, true
 		}
-		return b.n < pipeCapacity, uint64(pipeCapacity - b.n), false
+		// Writable when a write of PIPE_BUF bytes would not block, as
+		// Linux says (a free page): so a write that failed with EAGAIN
+		// is not reported writable until it can go in.
+		return pipeCapacity-b.n >= pipeAtomic, uint64(pipeCapacity - b.n), false
 	}
 	b := e.in
 	if b == nil {
