@@ -419,9 +419,11 @@ static void term_raiser(int arg) {
     rt_thread_sleep(10000000);
     rt_proc_raise(SIGTERM);
 }
+static int ticked;
 static void ticker(int arg) {
     for (;;) {
         note("tick");
+        __atomic_store_n(&ticked, 1, __ATOMIC_SEQ_CST);
         rt_thread_sleep(1000000);
     }
 }
@@ -491,7 +493,10 @@ static int guest_main(int argc, char **argv) {
         spawn(blocker, 0, &tid);
         spawn(spinner, 0, &tid);
         spawn(ticker, 0, &tid);
-        rt_thread_sleep(20000000);
+        /* exec once the ticker ticked, however slow a loaded machine is */
+        while (!__atomic_load_n(&ticked, __ATOMIC_SEQ_CST))
+            rt_thread_sleep(1000000);
+        rt_thread_sleep(5000000);
         note("exec");
         rt_proc_exec("threads", 7, args, sizeof args - 1);
     }
