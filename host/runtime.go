@@ -162,6 +162,21 @@ func (m *Module) ABI() ABI {
 	return ABI(m.gen.String())
 }
 
+// CatchesSignals reports whether the program can install a signal handler:
+// it imports callback_signal, or it is dynamically linked (a library may).
+// One that cannot is ended by a signal's default action, whoever sends it.
+func (m *Module) CatchesSignals() bool {
+	if m.dynamic != nil {
+		return true
+	}
+	for _, f := range m.imports {
+		if _, name, _ := f.Import(); name == "callback_signal" {
+			return true
+		}
+	}
+	return false
+}
+
 // Close releases the compiled code.
 func (m *Module) Close(ctx context.Context) error {
 	if !m.r.ops.enter() {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -61,5 +62,54 @@ func TestCtrlCReachesGuest(t *testing.T) {
 	out, err := exec.Command(bin, "run", "--cache-dir=", "--max-threads=3", guest, "limit").Output()
 	if err != nil || !strings.Contains(string(out), "# spawned 2\n") {
 		t.Errorf("--max-threads=3: %v\n%s", err, out)
+	}
+}
+
+// TestCtrlCEndsProgramThatCannotCatch: a program that cannot install a
+// handler (Go's wasip1 port, here blocked reading stdin) is ended by
+// Ctrl-C as its default action says, status 130 to the shell, whether
+// wasix forwards it yet (it starts to 20 ms into the run) or the signal
+// ends wasix itself.
+func TestCtrlCEndsProgramThatCannotCatch(t *testing.T) {
+	if testing.Short() || runtime.GOOS == "windows" {
+		t.Skip("builds the CLI; needs POSIX signals")
+	}
+	bin := filepath.Join(t.TempDir(), "wasix")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	guest := filepath.Join("..", "..", "testdata", "guests", "cli", "bin", "probe_go.wasm")
+	cmd := exec.Command(bin, "run", "--cache-dir="+t.TempDir(), guest, "pwd", "cat", "/dev/stdin")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() && !strings.HasPrefix(sc.Text(), "pwd:") {
+	}
+	cmd.Process.Signal(os.Interrupt)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			t.Fatalf("wasix ended with %v after SIGINT", err)
+		}
+		ws, _ := ee.Sys().(syscall.WaitStatus)
+		if ee.ExitCode() != 130 && !(ws.Signaled() && ws.Signal() == syscall.SIGINT) {
+			t.Errorf("wasix ended with %v, want status 130 or death by SIGINT", err)
+		}
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("wasix did not end after SIGINT")
 	}
 }

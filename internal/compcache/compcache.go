@@ -126,42 +126,87 @@ func (c *Cache) walk(visit func(rel string, f fs.DirEntry)) error {
 	return nil
 }
 
-// Snapshot returns the entries present now, to be given to Record after
-// a run.
-func (c *Cache) Snapshot() map[string]bool {
-	m := map[string]bool{}
-	_ = c.walk(func(rel string, _ fs.DirEntry) { m[rel] = true })
+// Mark is the cache before a run, for Record after it: when the run
+// began, and the modification time of each of wazero's directories (an
+// entry added to one changes it).
+type Mark struct {
+	at   time.Time
+	dirs map[string]time.Time
+}
+
+// clockSlack is how much earlier than the start of a run an entry's time
+// may say it was written and still be the run's: the file system stamps
+// files with a clock that may lag the one read at the start by a tick.
+// An entry another program wrote just before is then filed under both,
+// which costs nothing.
+const clockSlack = 2 * time.Second
+
+// Snapshot marks the cache now, to be given to Record after a run. It
+// lists the cache's top directory only: a start of a cached program, which
+// adds nothing, then never lists the entries.
+func (c *Cache) Snapshot() Mark {
+	m := Mark{at: time.Now(), dirs: map[string]time.Time{}}
+	c.eachDir(func(name string, mod time.Time) { m.dirs[name] = mod })
 	return m
 }
 
-// Record files the entries that appeared since before under the program
-// sum (run from the file name), marks all of its entries as used now and
-// then evicts the least recently used entries beyond the limit. Errors
-// are returned for the caller to ignore or report: a cache that cannot be
-// maintained still works.
-func (c *Cache) Record(sum, name string, before map[string]bool) error {
+// eachDir calls visit for each of wazero's directories with its
+// modification time.
+func (c *Cache) eachDir(visit func(name string, mod time.Time)) {
+	tops, _ := os.ReadDir(c.Dir)
+	for _, top := range tops {
+		if !top.IsDir() || !strings.HasPrefix(top.Name(), "wazero-") {
+			continue
+		}
+		if info, err := top.Info(); err == nil {
+			visit(top.Name(), info.ModTime())
+		}
+	}
+}
+
+// Record files the entries that appeared since before (written since it,
+// and no program's yet) under the program sum (run from the file name),
+// marks all of its entries as used now and then evicts the least recently
+// used entries beyond the limit. Errors are returned for the caller to
+// ignore or report: a cache that cannot be maintained still works.
+func (c *Cache) Record(sum, name string, before Mark) error {
 	ix := c.load()
 	p := ix.Programs[sum]
 	if p == nil {
 		p = &Program{Sum: sum}
 		ix.Programs[sum] = p
 	}
-	have := map[string]bool{}
-	for _, f := range p.Files {
-		have[f] = true
-	}
-	added := false
-	err := c.walk(func(rel string, _ fs.DirEntry) {
-		if !before[rel] && !have[rel] {
-			// A new entry may also be another program's, run at the same
-			// time; it is then filed twice, which costs nothing.
-			p.Files = append(p.Files, rel)
-			have[rel] = true
-			added = true
+	// A directory whose time moved had an entry added or removed; one
+	// changed lately may hide an addition in the same tick of the clock.
+	since := before.at.Add(-clockSlack)
+	changed := false
+	c.eachDir(func(name string, mod time.Time) {
+		if old, ok := before.dirs[name]; !ok || !old.Equal(mod) || !mod.Before(since) {
+			changed = true
 		}
 	})
-	if err != nil {
-		return err
+	added := false
+	if changed {
+		claimed := map[string]bool{}
+		for _, q := range ix.Programs {
+			for _, f := range q.Files {
+				claimed[f] = true
+			}
+		}
+		err := c.walk(func(rel string, f fs.DirEntry) {
+			if claimed[rel] {
+				return
+			}
+			if info, err := f.Info(); err == nil && !info.ModTime().Before(since) {
+				// A new entry may also be another program's, run at the
+				// same time; it is then filed twice, which costs nothing.
+				p.Files = append(p.Files, rel)
+				added = true
+			}
+		})
+		if err != nil {
+			return err
+		}
 	}
 	now := time.Now()
 	if !added && p.Name == name && now.Sub(p.Used) < usedResolution {
@@ -179,7 +224,7 @@ func (c *Cache) Record(sum, name string, before map[string]bool) error {
 	if err := c.save(ix); err != nil {
 		return err
 	}
-	_, err = c.Prune(c.Max)
+	_, err := c.Prune(c.Max)
 	return err
 }
 

@@ -24,6 +24,14 @@ func put(t *testing.T, c *Cache, name string, n int, at time.Time) {
 	}
 }
 
+// age sets an entry's time of last use back to at.
+func age(t *testing.T, c *Cache, name string, at time.Time) {
+	t.Helper()
+	if err := os.Chtimes(filepath.Join(c.Dir, "wazero-v1-test", name), at, at); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func exists(c *Cache, name string) bool {
 	_, err := os.Stat(filepath.Join(c.Dir, "wazero-v1-test", name))
 	return err == nil
@@ -32,17 +40,20 @@ func exists(c *Cache, name string) bool {
 func TestRecordFilesNewEntriesAndEvictsLeastRecentlyUsed(t *testing.T) {
 	c := &Cache{Dir: t.TempDir(), Max: 250}
 	old := time.Now().Add(-time.Hour)
-	// Program a's entry was written long ago, b's after it.
+	// Program a's entry was written (during its run) long ago, b's after
+	// it: their times are set back once recorded.
 	before := c.Snapshot()
-	put(t, c, "aaaa", 100, old)
+	put(t, c, "aaaa", 100, time.Now())
 	if err := c.Record("suma", "a.wasm", before); err != nil {
 		t.Fatal(err)
 	}
+	age(t, c, "aaaa", old)
 	before = c.Snapshot()
-	put(t, c, "bbbb", 100, old.Add(time.Minute))
+	put(t, c, "bbbb", 100, time.Now())
 	if err := c.Record("sumb", "b.wasm", before); err != nil {
 		t.Fatal(err)
 	}
+	age(t, c, "bbbb", old.Add(time.Minute))
 	// a runs again (a cache hit: no new entry), later than a use is
 	// recorded again, which makes b the least recently used; c's entry
 	// then pushes the total past the limit.
@@ -78,6 +89,25 @@ func TestRecordFilesNewEntriesAndEvictsLeastRecentlyUsed(t *testing.T) {
 	}
 	if p := c.Lookup("suma"); p == nil || p.Size != 100 {
 		t.Errorf("lookup a: %+v", p)
+	}
+}
+
+// TestRecordFilesOnlyTheRunsEntries: an entry no program claims that was
+// there before the run (compiled before the index existed) is not filed
+// under the program whose run added another.
+func TestRecordFilesOnlyTheRunsEntries(t *testing.T) {
+	c := &Cache{Dir: t.TempDir()}
+	put(t, c, "older", 10, time.Now().Add(-time.Hour))
+	dir := filepath.Join(c.Dir, "wazero-v1-test")
+	os.Chtimes(dir, time.Now().Add(-time.Hour), time.Now().Add(-time.Hour))
+	before := c.Snapshot()
+	put(t, c, "new", 10, time.Now())
+	if err := c.Record("sum", "p.wasm", before); err != nil {
+		t.Fatal(err)
+	}
+	p := c.Lookup("sum")
+	if p == nil || strings.Join(p.Files, " ") != "wazero-v1-test/new" {
+		t.Fatalf("filed %+v, want only the new entry", p)
 	}
 }
 

@@ -1,7 +1,6 @@
 package kernel
 
 import (
-	"fmt"
 	"sync/atomic"
 
 	"github.com/wasix-go/wasix"
@@ -21,7 +20,14 @@ const DefaultMaxMemFSBytes = 512 << 20
 // ErrProcessLimit is the error of NewProcess when the kernel already runs
 // Config.MaxProcs processes; fork and spawn report it as EAGAIN, as Linux
 // does at RLIMIT_NPROC.
-var ErrProcessLimit = fmt.Errorf("too many processes: %w", wasix.ErrnoAgain)
+// (A type of its own, not fmt.Errorf: package initialisation runs at every
+// start, and fmt's first use there cost the CLI a tenth of a millisecond.)
+var ErrProcessLimit error = processLimit{}
+
+type processLimit struct{}
+
+func (processLimit) Error() string { return "too many processes: " + wasix.ErrnoAgain.Error() }
+func (processLimit) Unwrap() error { return wasix.ErrnoAgain }
 
 // maxProcs returns the process limit in force.
 func (k *Kernel) maxProcs() int {

@@ -15,34 +15,49 @@ import (
 // gives EINVAL. An option that does not apply to the socket (only_v6 on
 // IPv4, no_delay on UDP) gives the host's answer, ENOPROTOOPT.
 
-var flagOpts = map[wasix.SockOption]hostnet.Opt{
-	wasix.SockOptionReusePort:       hostnet.OptReusePort,
-	wasix.SockOptionReuseAddr:       hostnet.OptReuseAddr,
-	wasix.SockOptionNoDelay:         hostnet.OptNoDelay,
-	wasix.SockOptionDontRoute:       hostnet.OptDontRoute,
-	wasix.SockOptionOnlyV6:          hostnet.OptOnlyV6,
-	wasix.SockOptionBroadcast:       hostnet.OptBroadcast,
-	wasix.SockOptionMulticastLoopV4: hostnet.OptMulticastLoopV4,
-	wasix.SockOptionMulticastLoopV6: hostnet.OptMulticastLoopV6,
-	wasix.SockOptionKeepAlive:       hostnet.OptKeepAlive,
-	wasix.SockOptionOobInline:       hostnet.OptOOBInline,
-	wasix.SockOptionListening:       hostnet.OptListening,
+// The options of each kind, by number: arrays (static data), not maps,
+// which package initialisation would build at every start.
+type optEntry[T any] struct {
+	v  T
+	ok bool
 }
 
-var sizeOpts = map[wasix.SockOption]hostnet.Opt{
-	wasix.SockOptionRecvBufSize:    hostnet.OptRecvBufSize,
-	wasix.SockOptionSendBufSize:    hostnet.OptSendBufSize,
-	wasix.SockOptionRecvLowat:      hostnet.OptRecvLowat,
-	wasix.SockOptionSendLowat:      hostnet.OptSendLowat,
-	wasix.SockOptionTtl:            hostnet.OptTTL,
-	wasix.SockOptionMulticastTtlV4: hostnet.OptMulticastTTLV4,
+func lookupOpt[T any](tab []optEntry[T], opt wasix.SockOption) (T, bool) {
+	if int(opt) < len(tab) && tab[opt].ok {
+		return tab[opt].v, true
+	}
+	var zero T
+	return zero, false
 }
 
-var timeOpts = map[wasix.SockOption]int{
-	wasix.SockOptionRecvTimeout:    toRecv,
-	wasix.SockOptionSendTimeout:    toSend,
-	wasix.SockOptionConnectTimeout: toConnect,
-	wasix.SockOptionAcceptTimeout:  toAccept,
+var flagOpts = [...]optEntry[hostnet.Opt]{
+	wasix.SockOptionReusePort:       {hostnet.OptReusePort, true},
+	wasix.SockOptionReuseAddr:       {hostnet.OptReuseAddr, true},
+	wasix.SockOptionNoDelay:         {hostnet.OptNoDelay, true},
+	wasix.SockOptionDontRoute:       {hostnet.OptDontRoute, true},
+	wasix.SockOptionOnlyV6:          {hostnet.OptOnlyV6, true},
+	wasix.SockOptionBroadcast:       {hostnet.OptBroadcast, true},
+	wasix.SockOptionMulticastLoopV4: {hostnet.OptMulticastLoopV4, true},
+	wasix.SockOptionMulticastLoopV6: {hostnet.OptMulticastLoopV6, true},
+	wasix.SockOptionKeepAlive:       {hostnet.OptKeepAlive, true},
+	wasix.SockOptionOobInline:       {hostnet.OptOOBInline, true},
+	wasix.SockOptionListening:       {hostnet.OptListening, true},
+}
+
+var sizeOpts = [...]optEntry[hostnet.Opt]{
+	wasix.SockOptionRecvBufSize:    {hostnet.OptRecvBufSize, true},
+	wasix.SockOptionSendBufSize:    {hostnet.OptSendBufSize, true},
+	wasix.SockOptionRecvLowat:      {hostnet.OptRecvLowat, true},
+	wasix.SockOptionSendLowat:      {hostnet.OptSendLowat, true},
+	wasix.SockOptionTtl:            {hostnet.OptTTL, true},
+	wasix.SockOptionMulticastTtlV4: {hostnet.OptMulticastTTLV4, true},
+}
+
+var timeOpts = [...]optEntry[int]{
+	wasix.SockOptionRecvTimeout:    {toRecv, true},
+	wasix.SockOptionSendTimeout:    {toSend, true},
+	wasix.SockOptionConnectTimeout: {toConnect, true},
+	wasix.SockOptionAcceptTimeout:  {toAccept, true},
 }
 
 // SockSetOptFlag sets a boolean option (sock_set_opt_flag). Promiscuous
@@ -58,7 +73,7 @@ func (p *Process) SockSetOptFlag(fd wasix.Fd, opt wasix.SockOption, on bool) was
 	case wasix.SockOptionListening:
 		return wasix.ErrnoNoprotoopt // read-only
 	}
-	o, ok := flagOpts[opt]
+	o, ok := lookupOpt(flagOpts[:], opt)
 	if !ok {
 		return wasix.ErrnoInval
 	}
@@ -78,7 +93,7 @@ func (p *Process) SockGetOptFlag(fd wasix.Fd, opt wasix.SockOption) (bool, wasix
 	if opt == wasix.SockOptionPromiscuous {
 		return false, wasix.ErrnoSuccess
 	}
-	o, ok := flagOpts[opt]
+	o, ok := lookupOpt(flagOpts[:], opt)
 	if !ok {
 		return false, wasix.ErrnoInval
 	}
@@ -101,7 +116,7 @@ func (p *Process) SockSetOptTime(fd wasix.Fd, opt wasix.SockOption, ns *uint64) 
 		}
 		return netErrno(s.h.SetOpt(hostnet.OptLinger, v))
 	}
-	i, ok := timeOpts[opt]
+	i, ok := lookupOpt(timeOpts[:], opt)
 	if !ok {
 		return wasix.ErrnoInval
 	}
@@ -129,7 +144,7 @@ func (p *Process) SockGetOptTime(fd wasix.Fd, opt wasix.SockOption) (*uint64, wa
 		ns := uint64(v) * uint64(time.Second)
 		return &ns, wasix.ErrnoSuccess
 	}
-	i, ok := timeOpts[opt]
+	i, ok := lookupOpt(timeOpts[:], opt)
 	if !ok {
 		return nil, wasix.ErrnoInval
 	}
@@ -151,7 +166,7 @@ func (p *Process) SockSetOptSize(fd wasix.Fd, opt wasix.SockOption, v uint64) wa
 	case wasix.SockOptionLastError, wasix.SockOptionType, wasix.SockOptionProto:
 		return wasix.ErrnoNoprotoopt // read-only
 	}
-	o, ok := sizeOpts[opt]
+	o, ok := lookupOpt(sizeOpts[:], opt)
 	if !ok {
 		return wasix.ErrnoInval
 	}
@@ -183,7 +198,7 @@ func (p *Process) SockGetOptSize(fd wasix.Fd, opt wasix.SockOption) (uint64, was
 		}
 		return 17, wasix.ErrnoSuccess
 	}
-	o, ok := sizeOpts[opt]
+	o, ok := lookupOpt(sizeOpts[:], opt)
 	if !ok {
 		return 0, wasix.ErrnoInval
 	}
