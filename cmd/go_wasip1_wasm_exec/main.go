@@ -84,7 +84,11 @@ func run(args []string) int {
 	if cacheDir != "" {
 		cache := &compcache.Cache{Dir: cacheDir, Max: max}
 		before := cache.Snapshot()
-		defer func() { _ = cache.Record(compcache.Sum(wasm), file, before) }()
+		defer func() {
+			if !cache.Fresh(file, before) {
+				_ = cache.Record(compcache.Sum(wasm), file, before)
+			}
+		}()
 	}
 
 	prog := compcache.StartProgress(os.Stderr, "compiling "+filepath.Base(file))

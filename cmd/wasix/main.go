@@ -192,11 +192,14 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// program, and the cache is trimmed to its limit, once it has ended.
 	if cache := o.diskCache(); cache != nil {
 		before := cache.Snapshot()
-		// Hashing a large program takes a while: it runs beside the
-		// compile and the program.
-		sum := make(chan string, 1)
-		go func() { sum <- compcache.Sum(wasm) }()
-		defer func() { _ = cache.Record(<-sum, file, before) }()
+		defer func() {
+			// The program is hashed (its key in the index) only when
+			// there is something to record: after a compile, or at most
+			// once a minute to mark it used.
+			if !cache.Fresh(file, before) {
+				_ = cache.Record(compcache.Sum(wasm), file, before)
+			}
+		}()
 	}
 	for name, file := range o.commands {
 		b, err := os.ReadFile(file)

@@ -94,6 +94,11 @@ var modCalls = map[Generation]map[string]modCall{
 	Preview1: {}, Wasix2022: {}, WasixSeed: {}, WasixCurrent: {},
 }
 
+// instanceCalls holds the calls that drive the caller's instance (see
+// onInstanceCall), for every WASIX generation that has the seed's
+// signature of them.
+var instanceCalls = map[string]call{}
+
 // rawCalls holds handlers that need the module itself (proc_exit closes it).
 var rawCalls = map[string]api.GoModuleFunc{}
 
@@ -119,6 +124,9 @@ func handlerFor(gen Generation, name string) api.GoModuleFunc {
 	}
 	if c, ok := modCalls[gen][name]; ok {
 		return wrapMod(c)
+	}
+	if c, ok := instanceCalls[name]; ok && gen != Preview1 && sameSig(f, wasixRef(name)) {
+		return wrapMod(onInstance(c))
 	}
 	if c, ok := genCalls[gen][name]; ok {
 		return wrap(c)

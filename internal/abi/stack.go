@@ -318,14 +318,9 @@ func init() {
 // signature of name is the seed's. It is a modCall so that it can tell
 // the instance of the run loop from a thread's instance, which has no loop
 // to come back to: a thread gets ENOTSUP.
-func onInstanceCall(name string, c call) {
-	ref := SpecOf(WasixSeed).Func(name)
-	for _, g := range []Generation{Wasix2022, WasixSeed, WasixCurrent} {
-		if sameSig(SpecOf(g).Func(name), ref) {
-			modCalls[g][name] = onInstance(c)
-		}
-	}
-}
+// handlerFor checks the signature when a program imports the call, not
+// here: package initialisation runs at every start.
+func onInstanceCall(name string, c call) { instanceCalls[name] = c }
 
 // onInstance adapts c to run only on the instance the run loop tracks.
 func onInstance(c call) modCall {

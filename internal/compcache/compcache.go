@@ -164,6 +164,37 @@ func (c *Cache) eachDir(visit func(name string, mod time.Time)) {
 	}
 }
 
+// Fresh reports whether a run of the program at name that began at
+// before has nothing for Record to do: the cache gained no entry, and the
+// index has the program (as run from name) used within usedResolution. A
+// caller then need not hash the program for Record.
+func (c *Cache) Fresh(name string, before Mark) bool {
+	if c.changedSince(before) {
+		return false
+	}
+	now := time.Now()
+	for _, p := range c.load().Programs {
+		if p.Name == name && now.Sub(p.Used) < usedResolution {
+			return true
+		}
+	}
+	return false
+}
+
+// changedSince reports whether one of wazero's directories may have
+// gained an entry since before: its time moved, or it changed lately,
+// which may hide an addition in the same tick of the clock.
+func (c *Cache) changedSince(before Mark) bool {
+	since := before.at.Add(-clockSlack)
+	changed := false
+	c.eachDir(func(name string, mod time.Time) {
+		if old, ok := before.dirs[name]; !ok || !old.Equal(mod) || !mod.Before(since) {
+			changed = true
+		}
+	})
+	return changed
+}
+
 // Record files the entries that appeared since before (written since it,
 // and no program's yet) under the program sum (run from the file name),
 // marks all of its entries as used now and then evicts the least recently
@@ -176,17 +207,9 @@ func (c *Cache) Record(sum, name string, before Mark) error {
 		p = &Program{Sum: sum}
 		ix.Programs[sum] = p
 	}
-	// A directory whose time moved had an entry added or removed; one
-	// changed lately may hide an addition in the same tick of the clock.
-	since := before.at.Add(-clockSlack)
-	changed := false
-	c.eachDir(func(name string, mod time.Time) {
-		if old, ok := before.dirs[name]; !ok || !old.Equal(mod) || !mod.Before(since) {
-			changed = true
-		}
-	})
 	added := false
-	if changed {
+	if c.changedSince(before) {
+		since := before.at.Add(-clockSlack)
 		claimed := map[string]bool{}
 		for _, q := range ix.Programs {
 			for _, f := range q.Files {

@@ -111,6 +111,35 @@ func TestRecordFilesOnlyTheRunsEntries(t *testing.T) {
 	}
 }
 
+// TestFresh: a run that added nothing, of a program the index has as used
+// lately, has nothing to record; one that added an entry, or of another
+// program, has.
+func TestFresh(t *testing.T) {
+	c := &Cache{Dir: t.TempDir()}
+	before := c.Snapshot()
+	put(t, c, "aaaa", 10, time.Now())
+	if c.Fresh("a.wasm", before) {
+		t.Fatal("a run that compiled is fresh")
+	}
+	if err := c.Record("suma", "a.wasm", before); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(c.Dir, "wazero-v1-test")
+	hourAgo := time.Now().Add(-time.Hour)
+	os.Chtimes(dir, hourAgo, hourAgo)
+	before = c.Snapshot()
+	if !c.Fresh("a.wasm", before) {
+		t.Error("a cached run of a program used a moment ago is not fresh")
+	}
+	if c.Fresh("b.wasm", before) {
+		t.Error("a program the index does not have is fresh")
+	}
+	put(t, c, "bbbb", 10, time.Now())
+	if c.Fresh("a.wasm", before) {
+		t.Error("a run that added an entry is fresh")
+	}
+}
+
 // TestRecordSkipsRecentUse checks that a run of a program used within
 // usedResolution leaves the index alone (it costs a start its time).
 func TestRecordSkipsRecentUse(t *testing.T) {

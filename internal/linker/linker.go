@@ -476,7 +476,10 @@ func (l *Linker) ensureTable(ctx context.Context, n uint32) error {
 // system context at each instantiation, and without one it seeds a new
 // math/rand generator each time (some 10 µs, for modules that never read
 // it: the host, not wazero, answers random_get).
-var modConfig = wazero.NewModuleConfig().WithName("").WithStartFunctions().WithRandSource(rand.Reader)
+// Made at first use: a static program never needs it.
+var modConfig = sync.OnceValue(func() wazero.ModuleConfig {
+	return wazero.NewModuleConfig().WithName("").WithStartFunctions().WithRandSource(rand.Reader)
+})
 
 // instantiateGenerated compiles and instantiates a generated module whose
 // imports resolve through names.
@@ -486,7 +489,7 @@ func (l *Linker) instantiateGenerated(ctx context.Context, b *modBuilder, names 
 		return nil, fmt.Errorf("linker: generated module: %w", err)
 	}
 	ictx := experimental.WithImportResolver(ctx, func(name string) api.Module { return names[name] })
-	inst, err := l.cfg.Runtime.InstantiateModule(ictx, c, modConfig)
+	inst, err := l.cfg.Runtime.InstantiateModule(ictx, c, modConfig())
 	if err != nil {
 		if owned {
 			c.Close(ctx)
@@ -647,12 +650,18 @@ func (l *Linker) growAlloc(size, align uint32) (uint32, error) {
 	return alignUp(old*65536, align), nil
 }
 
-// internal names every module exports for the linker, never symbols.
-var internal = map[string]bool{
-	"__wasm_call_ctors": true, "__wasm_apply_data_relocs": true, "__wasm_apply_global_relocs": true,
-	"__wasm_init_tls": true, "__wasm_init_memory": true, "__wasm_start": true, "__wasix_init_tls": true,
-	"__tls_base": true, "__tls_size": true, "__tls_align": true, "__memory_base": true, "__table_base": true,
-	"__stack_pointer": true, "__indirect_function_table": true, "memory": true, "_start": true,
+// internal reports the names every module exports for the linker, never
+// symbols. (A switch rather than a map built at package initialisation,
+// which every start of the CLI would pay for.)
+func internal(name string) bool {
+	switch name {
+	case "__wasm_call_ctors", "__wasm_apply_data_relocs", "__wasm_apply_global_relocs",
+		"__wasm_init_tls", "__wasm_init_memory", "__wasm_start", "__wasix_init_tls",
+		"__tls_base", "__tls_size", "__tls_align", "__memory_base", "__table_base",
+		"__stack_pointer", "__indirect_function_table", "memory", "_start":
+		return true
+	}
+	return false
 }
 
 // lookupScope is where module m's undefined symbols are found: the global
@@ -678,7 +687,7 @@ func (l *Linker) tree(m *module) []*module {
 
 // resolve finds the first definition of name in scope.
 func resolve(scope []*module, name string) (*module, exportEntry, bool) {
-	if internal[name] {
+	if internal(name) {
 		return nil, exportEntry{}, false
 	}
 	for _, m := range scope {
@@ -1074,7 +1083,7 @@ func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wa
 		}
 		return l.cfg.Resolver(name)
 	}
-	inst, err := l.cfg.Runtime.InstantiateModule(experimental.WithImportResolver(ctx, resolver), code, modConfig)
+	inst, err := l.cfg.Runtime.InstantiateModule(experimental.WithImportResolver(ctx, resolver), code, modConfig())
 	if err != nil {
 		return fmt.Errorf("%s: %w", m.path, err)
 	}

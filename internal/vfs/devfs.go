@@ -50,9 +50,29 @@ const (
 // devNames lists the entries in inode order (the root is inode 1).
 var devNames = []string{"null", "zero", "full", "random", "stdin", "stdout", "stderr", "tty", "urandom"}
 
-var devKinds = map[string]devKind{
-	"null": devNull, "zero": devZero, "full": devFull, "random": devRandom, "urandom": devRandom,
-	"stdin": devStdin, "stdout": devStdout, "stderr": devStderr, "tty": devTTY,
+// devKindOf is the kind of the entry name, 0 for none. (A switch, not a
+// map: package initialisation runs at every start, and building a map
+// there costs a start the pages of its code.)
+func devKindOf(name string) devKind {
+	switch name {
+	case "null":
+		return devNull
+	case "zero":
+		return devZero
+	case "full":
+		return devFull
+	case "random", "urandom":
+		return devRandom
+	case "stdin":
+		return devStdin
+	case "stdout":
+		return devStdout
+	case "stderr":
+		return devStderr
+	case "tty":
+		return devTTY
+	}
+	return 0
 }
 
 // NewDevFS returns a DevFS, to be mounted at /dev.
@@ -101,7 +121,7 @@ func (d *DevFS) Open(name string, flags OpenFlags, perm uint32) (File, error) {
 	if name == "." {
 		return &devDir{fs: d, stat: st}, nil
 	}
-	switch k := devKinds[name]; k {
+	switch k := devKindOf(name); k {
 	case devStdin, devStdout, devStderr, devTTY:
 		fd := StdioTTY
 		if k != devTTY {
