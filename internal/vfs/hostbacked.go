@@ -4,6 +4,6 @@ package vfs
 // directory of a HostFS), which the kernel counts against the runtime's
 // limit of host descriptors.
 func HostBacked(f File) bool {
-	_, ok := f.(interface{ hostDescriptor() })
+	_, ok := f.(hostDescriptorFile)
 	return ok
 }
