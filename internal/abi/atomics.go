@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"unsafe"
 
-	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/sys"
 	"github.com/wasix-go/wasix/internal/kernel"
@@ -53,7 +52,7 @@ func (h *Host) atomics(ctx context.Context) (api.Module, error) {
 	if err != nil {
 		return nil, fmt.Errorf("building the %s module: %w", wasmbin.AtomicsModule, err)
 	}
-	m, err := h.rt.InstantiateModule(ctx, compiled, wazero.NewModuleConfig().WithName(""))
+	m, err := h.rt.InstantiateModule(ctx, compiled, hostModConfig())
 	if err != nil {
 		_ = compiled.Close(ctx)
 		return nil, fmt.Errorf("instantiating the %s module: %w", wasmbin.AtomicsModule, err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
 	"github.com/wasix-go/wasix"
 	"github.com/wasix-go/wasix/internal/kernel"
@@ -44,7 +43,7 @@ func (h *Host) wasiThreads(ctx context.Context) (api.Module, error) {
 	if err != nil {
 		return nil, fmt.Errorf("building the %s module: %w", ModuleWasiThreads, err)
 	}
-	m, err := h.rt.InstantiateModule(ctx, compiled, wazero.NewModuleConfig().WithName(""))
+	m, err := h.rt.InstantiateModule(ctx, compiled, hostModConfig())
 	if err != nil {
 		_ = compiled.Close(ctx)
 		return nil, fmt.Errorf("instantiating the %s module: %w", ModuleWasiThreads, err)
