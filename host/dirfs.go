@@ -23,11 +23,27 @@ type dirFS struct {
 // ReadFile reads the file name (slash-separated, relative to the
 // directory) whole.
 func (d dirFS) ReadFile(name string) ([]byte, error) {
+	b, _, err := d.readFileID(name)
+	return b, err
+}
+
+// readFileID is ReadFile with the identity of the file read (kernel.FileID;
+// empty when unknown).
+func (d dirFS) readFileID(name string) ([]byte, string, error) {
 	if !fs.ValidPath(name) {
-		return nil, &fs.PathError{Op: "readfile", Path: name, Err: fs.ErrInvalid}
+		return nil, "", &fs.PathError{Op: "readfile", Path: name, Err: fs.ErrInvalid}
 	}
-	if b, ok, err := readFile(d.dir, name); ok {
-		return b, err
+	if b, id, ok, err := readFile(d.dir, name); ok {
+		return b, id, err
 	}
-	return fs.ReadFile(d.FS, name)
+	b, err := fs.ReadFile(d.FS, name)
+	return b, "", err
+}
+
+// fileID is the identity of the file name now, without reading it.
+func (d dirFS) fileID(name string) (string, bool) {
+	if !fs.ValidPath(name) {
+		return "", false
+	}
+	return fileID(d.dir, name)
 }

@@ -7,10 +7,12 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/tetratelabs/wazero"
 
 	"github.com/wasix-go/wasix/internal/abi"
+	"github.com/wasix-go/wasix/internal/kernel"
 	"github.com/wasix-go/wasix/internal/linker"
 )
 
@@ -29,35 +31,89 @@ func (pr *procRun) newLinker(link *abi.Link) *linker.Linker {
 		mainPath = "$ORIGIN/main.wasm"
 	}
 	origin, p := pr.origin, pr.p
+	l := pr.r.launcher()
+	// The identity of each library read, for Load to file what it made of
+	// it under (libIDs); the linker reads and then loads one at a time.
+	var mu sync.Mutex
+	readIDs := map[string]string{}
 	return linker.New(linker.Config{
 		Runtime:     pr.r.rt,
-		Compile:     pr.r.launcher().compileGenerated,
-		Load:        pr.r.launcher().loadLib,
+		Compile:     l.compileGenerated,
 		Resolver:    link.Resolver(),
 		MainPath:    mainPath,
 		LibraryPath: ldpath,
 		Cwd:         p.Getcwd,
 		Read: func(file string) ([]byte, error) {
-			if rel, ok := strings.CutPrefix(file, "$ORIGIN/"); ok {
-				if origin == nil {
-					return nil, fs.ErrNotExist
-				}
-				rel = path.Clean(rel)
-				if !fs.ValidPath(rel) {
-					return nil, fs.ErrNotExist
-				}
-				return fs.ReadFile(origin, rel)
+			b, id, err := readLibrary(p, origin, file)
+			if err == nil && id != "" {
+				mu.Lock()
+				readIDs[file] = id
+				mu.Unlock()
 			}
-			if strings.HasPrefix(file, "$ORIGIN") {
-				return nil, fs.ErrNotExist
+			return b, err
+		},
+		Load: func(ctx context.Context, file string, wasm []byte) (*linker.Binary, wazero.CompiledModule, error) {
+			mu.Lock()
+			id := readIDs[file]
+			delete(readIDs, file)
+			mu.Unlock()
+			return l.loadLib(ctx, id, wasm)
+		},
+		Cached: func(file string) (*linker.Binary, wazero.CompiledModule, bool) {
+			id, ok := libraryID(p, origin, file)
+			if !ok {
+				return nil, nil, false
 			}
-			b, errno := p.ReadLibrary(file)
-			if errno != 0 {
-				return nil, errors.New(errno.Message())
-			}
-			return b, nil
+			return l.cachedLib(id)
 		},
 	})
+}
+
+// readLibrary reads a library: under $ORIGIN from the program's origin,
+// else from the guest's filesystem; id is the file's identity when the
+// filesystem tells it (kernel.FileID), else empty.
+func readLibrary(p *kernel.Process, origin fs.FS, file string) (b []byte, id string, err error) {
+	if rel, ok := originPath(origin, file); ok {
+		if d, ok := origin.(dirFS); ok {
+			return d.readFileID(rel)
+		}
+		b, err := fs.ReadFile(origin, rel)
+		return b, "", err
+	}
+	if strings.HasPrefix(file, "$ORIGIN") {
+		return nil, "", fs.ErrNotExist
+	}
+	b, id, errno := p.ReadLibrary(file)
+	if errno != 0 {
+		return nil, "", errors.New(errno.Message())
+	}
+	return b, id, nil
+}
+
+// libraryID is the identity of a library file now, without reading it:
+// ok is false when it is unknown (no such file, or an origin that is not
+// a host directory).
+func libraryID(p *kernel.Process, origin fs.FS, file string) (string, bool) {
+	if rel, ok := originPath(origin, file); ok {
+		if d, ok := origin.(dirFS); ok {
+			return d.fileID(rel)
+		}
+		return "", false
+	}
+	if strings.HasPrefix(file, "$ORIGIN") {
+		return "", false
+	}
+	return p.LibraryID(file)
+}
+
+// originPath is the path under the program's origin of "$ORIGIN/rel".
+func originPath(origin fs.FS, file string) (string, bool) {
+	rel, ok := strings.CutPrefix(file, "$ORIGIN/")
+	if !ok || origin == nil {
+		return "", false
+	}
+	rel = path.Clean(rel)
+	return rel, fs.ValidPath(rel)
 }
 
 // maxLibs bounds the libraries and generated modules a runtime keeps;
@@ -75,12 +131,20 @@ type libEntry struct {
 
 // loadLib parses and compiles a side module, kept by content for the life
 // of the runtime: a program run again reads its libraries (their content
-// is the key) but neither parses nor compiles them again. wazero closes
-// the code with the runtime.
-func (l *launcher) loadLib(ctx context.Context, wasm []byte) (*linker.Binary, wazero.CompiledModule, error) {
+// is the key) but neither parses nor compiles them again; and with the
+// identity id of the file read (empty when unknown), not even reads them
+// while it is unchanged (cachedLib). wazero closes the code with the
+// runtime.
+func (l *launcher) loadLib(ctx context.Context, id string, wasm []byte) (*linker.Binary, wazero.CompiledModule, error) {
 	sum := sha256.Sum256(wasm)
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if id != "" && len(l.libIDs) < maxLibs {
+		if l.libIDs == nil {
+			l.libIDs = map[string][32]byte{}
+		}
+		l.libIDs[id] = sum
+	}
 	if e := l.libs[sum]; e.bin != nil {
 		return e.bin, e.compiled, nil
 	}
@@ -97,6 +161,19 @@ func (l *launcher) loadLib(ctx context.Context, wasm []byte) (*linker.Binary, wa
 		l.libs[sum] = e
 	}
 	return bin, c, nil
+}
+
+// cachedLib is what loadLib made of the library file whose identity is
+// id, if it did.
+func (l *launcher) cachedLib(id string) (*linker.Binary, wazero.CompiledModule, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	sum, ok := l.libIDs[id]
+	if !ok {
+		return nil, nil, false
+	}
+	e := l.libs[sum]
+	return e.bin, e.compiled, e.bin != nil
 }
 
 // compileGenerated compiles a module the linker generated, kept by

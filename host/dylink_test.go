@@ -93,3 +93,51 @@ func TestDynamicLinkingThreads(t *testing.T) {
 		Args: []string{"dynthreads"}, Origin: host.DirFS(filepath.Join(ehDir, "bin")), MaxMemoryPages: testPages})
 	checkTAP(t, r, 0)
 }
+
+// TestDynamicLinkingLibraryChanged: a runtime keeps what it made of a
+// library by the file's identity, so that a program started again does
+// not read its libraries; a library rewritten between two starts (here
+// with bytes that are no module, the same size, the time set back) is
+// read again, from $ORIGIN and from the guest's filesystem alike.
+func TestDynamicLinkingLibraryChanged(t *testing.T) {
+	for _, viaOrigin := range []bool{true, false} {
+		dir := t.TempDir()
+		libs, _ := filepath.Glob(filepath.Join(ehDir, "bin", "*.so"))
+		for _, name := range libs {
+			name = filepath.Base(name)
+			b, err := os.ReadFile(filepath.Join(ehDir, "bin", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cfg := host.Config{Args: []string{"dyn"}, MaxMemoryPages: testPages}
+		if viaOrigin {
+			cfg.Origin = host.DirFS(dir)
+		} else {
+			cfg.Env = []string{"LD_LIBRARY_PATH=/opt/lib"}
+			cfg.Mounts = []host.Mount{{GuestPath: "/opt/lib", HostDir: dir}}
+		}
+		rt := newRuntime(t, host.RuntimeConfig{})
+		checkTAP(t, runGuest(t, rt, ehGuest(t, "dyn.wasm"), cfg), 0)
+
+		lib := filepath.Join(dir, "libneed.so")
+		good, _ := os.ReadFile(lib)
+		st, _ := os.Stat(lib)
+		bad := []byte(strings.Repeat("x", len(good)))
+		if err := os.WriteFile(lib, bad, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		os.Chtimes(lib, st.ModTime(), st.ModTime())
+		r := runGuest(t, rt, ehGuest(t, "dyn.wasm"), cfg)
+		if r.err == nil || !strings.Contains(r.err.Error(), "libneed.so") {
+			t.Fatalf("origin %v: a library rewritten with junk: error %v, want one naming libneed.so", viaOrigin, r.err)
+		}
+		if err := os.WriteFile(lib, good, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		checkTAP(t, runGuest(t, rt, ehGuest(t, "dyn.wasm"), cfg), 0)
+	}
+}

@@ -73,7 +73,11 @@ type Config struct {
 	// compiling the code it returns do, keeping both results (by content:
 	// the same bytes read again need neither parsing nor compiling). nil
 	// prepares here and compiles as Compile says.
-	Load func(ctx context.Context, wasm []byte) (*Binary, wazero.CompiledModule, error)
+	Load func(ctx context.Context, path string, wasm []byte) (*Binary, wazero.CompiledModule, error)
+	// Cached, if not nil, returns what Load returned for the library at
+	// path when it knows the file unchanged since (by its identity, not
+	// its contents), so that the library is neither read nor hashed.
+	Cached func(path string) (*Binary, wazero.CompiledModule, bool)
 	// StackSize is the size of the main thread's stack (default 8 MiB, as
 	// wasixcc-eh links static programs).
 	StackSize uint32
@@ -295,11 +299,16 @@ func (l *Linker) open(name string, requester *module, ldpath []string) (m *modul
 		}
 	}
 	for _, c := range candidates {
+		if l.cfg.Cached != nil {
+			if bin, compiled, ok := l.cfg.Cached(c); ok {
+				return l.add(c, bin, compiled, false), true, nil
+			}
+		}
 		wasm, err := l.cfg.Read(c)
 		if err != nil {
 			continue
 		}
-		bin, compiled, owned, err := l.load(context.Background(), wasm)
+		bin, compiled, owned, err := l.load(context.Background(), c, wasm)
 		if err != nil {
 			return nil, false, errorf("%s: %v", c, err)
 		}
@@ -1434,9 +1443,9 @@ func (l *Linker) LinkThread(ctx context.Context, main wazero.CompiledModule, sp 
 
 // load parses and compiles a library through the configured cache, or on
 // its own; owned says the linker must close the compiled code.
-func (l *Linker) load(ctx context.Context, wasm []byte) (*Binary, wazero.CompiledModule, bool, error) {
+func (l *Linker) load(ctx context.Context, path string, wasm []byte) (*Binary, wazero.CompiledModule, bool, error) {
 	if l.cfg.Load != nil {
-		bin, c, err := l.cfg.Load(ctx, wasm)
+		bin, c, err := l.cfg.Load(ctx, path, wasm)
 		return bin, c, false, err
 	}
 	bin, code, err := PrepareLibrary(wasm)
