@@ -33,29 +33,10 @@ func TestCtrlCReachesGuest(t *testing.T) {
 		{[]string{"wait-signal", "handler"}, 42},
 		{[]string{"wait-signal"}, 130},
 	} {
-		cmd := exec.Command(bin, append([]string{"run", "--cache-dir=", guest}, c.args...)...)
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() && !strings.Contains(sc.Text(), "# ready") {
-		}
-		cmd.Process.Signal(os.Interrupt)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
+		err := interruptWhenReady(t, exec.Command(bin, append([]string{"run", "--cache-dir=", guest}, c.args...)...), "# ready")
 		var ee *exec.ExitError
-		select {
-		case err := <-done:
-			if !errors.As(err, &ee) || ee.ExitCode() != c.want {
-				t.Errorf("%v: wasix ended with %v, want status %d", c.args, err, c.want)
-			}
-		case <-time.After(20 * time.Second):
-			cmd.Process.Kill()
-			t.Fatalf("%v: wasix did not end after SIGINT", c.args)
+		if !errors.As(err, &ee) || ee.ExitCode() != c.want {
+			t.Errorf("%v: wasix ended with %v, want status %d", c.args, err, c.want)
 		}
 	}
 
@@ -85,6 +66,21 @@ func TestCtrlCEndsProgramThatCannotCatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer stdin.Close()
+	err = interruptWhenReady(t, cmd, "pwd:")
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		t.Fatalf("wasix ended with %v after SIGINT", err)
+	}
+	ws, _ := ee.Sys().(syscall.WaitStatus)
+	if ee.ExitCode() != 130 && !(ws.Signaled() && ws.Signal() == syscall.SIGINT) {
+		t.Errorf("wasix ended with %v, want status 130 or death by SIGINT", err)
+	}
+}
+
+// interruptWhenReady starts cmd, sends it SIGINT once its output has a
+// line containing ready, and returns how it ended.
+func interruptWhenReady(t *testing.T, cmd *exec.Cmd, ready string) error {
+	t.Helper()
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -93,23 +89,17 @@ func TestCtrlCEndsProgramThatCannotCatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	sc := bufio.NewScanner(stdout)
-	for sc.Scan() && !strings.HasPrefix(sc.Text(), "pwd:") {
+	for sc.Scan() && !strings.Contains(sc.Text(), ready) {
 	}
 	cmd.Process.Signal(os.Interrupt)
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	select {
 	case err := <-done:
-		var ee *exec.ExitError
-		if !errors.As(err, &ee) {
-			t.Fatalf("wasix ended with %v after SIGINT", err)
-		}
-		ws, _ := ee.Sys().(syscall.WaitStatus)
-		if ee.ExitCode() != 130 && !(ws.Signaled() && ws.Signal() == syscall.SIGINT) {
-			t.Errorf("wasix ended with %v, want status 130 or death by SIGINT", err)
-		}
+		return err
 	case <-time.After(20 * time.Second):
 		cmd.Process.Kill()
-		t.Fatal("wasix did not end after SIGINT")
+		t.Fatalf("%v: wasix did not end after SIGINT", cmd.Args)
+		return nil
 	}
 }
