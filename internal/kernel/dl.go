@@ -1,7 +1,6 @@
 package kernel
 
 import (
-	"io"
 	"path"
 	"strconv"
 
@@ -13,20 +12,9 @@ import (
 // file of the process's namespace, a relative path taken from the working
 // directory. id is the file's identity when read (see LibraryID).
 func (p *Process) ReadLibrary(file string) (b []byte, id string, errno wasix.Errno) {
-	f, _, err := p.ns.Open("/", p.libraryPath(file), vfs.ORead, 0)
-	if err != nil {
-		return nil, "", ToErrno(err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, "", ToErrno(err)
-	}
-	if st.Type != vfs.TypeRegular {
-		return nil, "", wasix.ErrnoAcces
-	}
-	if b, err = io.ReadAll(readerOf{f}); err != nil {
-		return nil, "", ToErrno(err)
+	b, st, errno := p.readRegular(p.libraryPath(file))
+	if errno != wasix.ErrnoSuccess {
+		return nil, "", errno
 	}
 	return b, FileID(st), wasix.ErrnoSuccess
 }

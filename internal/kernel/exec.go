@@ -161,23 +161,30 @@ func (p *Process) locate(name, searchPath string) (string, []byte, wasix.Errno) 
 
 // readProgram reads a regular file of the process's namespace.
 func (p *Process) readProgram(file string) ([]byte, wasix.Errno) {
+	b, _, errno := p.readRegular(file)
+	return b, errno
+}
+
+// readRegular reads a regular file of the process's namespace whole, and
+// returns its stat from the descriptor read.
+func (p *Process) readRegular(file string) ([]byte, vfs.Stat, wasix.Errno) {
 	f, _, err := p.ns.Open("/", file, vfs.ORead, 0)
 	if err != nil {
-		return nil, ToErrno(err)
+		return nil, vfs.Stat{}, ToErrno(err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, ToErrno(err)
+		return nil, vfs.Stat{}, ToErrno(err)
 	}
 	if st.Type != vfs.TypeRegular {
-		return nil, wasix.ErrnoAcces
+		return nil, vfs.Stat{}, wasix.ErrnoAcces
 	}
 	b, err := io.ReadAll(readerOf{f})
 	if err != nil {
-		return nil, ToErrno(err)
+		return nil, vfs.Stat{}, ToErrno(err)
 	}
-	return b, wasix.ErrnoSuccess
+	return b, st, wasix.ErrnoSuccess
 }
 
 // readerOf adapts a vfs.File to io.Reader.
