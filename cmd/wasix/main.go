@@ -178,6 +178,7 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	forwardLater := time.AfterFunc(forwardDelay, forward)
 	defer func() {
 		forwardLater.Stop()
+		forwardOnce.Do(func() {}) // waits for a Notify under way; no later one
 		signal.Stop(sigs)
 	}()
 
