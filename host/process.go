@@ -282,6 +282,7 @@ func (pr *procRun) release(mod api.Module, link *abi.Link, th *threads, ln *link
 			return // the runtime's Close closes them
 		}
 		defer pr.r.ops.leave()
+		pr.r.alloc.settle(mod.Memory())
 		_ = mod.Close(pr.ctx)
 		if ln != nil {
 			ln.Close(pr.ctx)

@@ -40,6 +40,19 @@ func (a *memAllocator) lookup(mem []byte) *mappedMemory {
 	return mm
 }
 
+// settle tells the mapped memory under mem, if any, its length at the end
+// of its process (see mappedMemory.settle).
+func (a *memAllocator) settle(mem api.Memory) {
+	if mem == nil {
+		return
+	}
+	if b, ok := mem.Read(0, 1); ok {
+		if mm := a.lookup(b); mm != nil {
+			mm.settle(uint64(mem.Size()))
+		}
+	}
+}
+
 // limit returns the allocator of one process whose memory may have at
 // most maxPages pages (0: no limit but the memory's own maximum). Growth
 // past the limit fails as memory.grow does at a memory's maximum.

@@ -142,3 +142,38 @@ func TestForkSpareMemory(t *testing.T) {
 		t.Error("the spare outlived the parent's memory")
 	}
 }
+
+// TestForkSpareMemoryGrownUnseen: a child whose memory wazero grew without
+// Reallocate (as it does once an instance importing the memory closed)
+// leaves to the next child only zeroes past its view, once settle has
+// told the memory its real length, as the end of a process does.
+func TestForkSpareMemoryGrownUnseen(t *testing.T) {
+	a := &memAllocator{}
+	const size, max = 1 << 20, 16 << 20
+	pmem := a.Allocate(0, max)
+	parent := pmem.Reallocate(size)
+	defer pmem.Free()
+	fork := func() experimental.LinearMemory {
+		t.Helper()
+		alloc, release := a.forkAllocator(0, parent, true)
+		if alloc == nil {
+			t.Fatal("no fork allocator")
+		}
+		lm := alloc.Allocate(0, max)
+		release()
+		if !a.forkMemory(lm.Reallocate(size), parent, true) {
+			t.Fatal("forkMemory did not share")
+		}
+		return lm
+	}
+	first := fork()
+	mm := a.lookup(first.Reallocate(size))
+	mm.all[size+3*4096] = 0xEE // grown and written behind the allocator's back
+	mm.settle(size + 4*4096)
+	first.Free()
+	second := fork()
+	defer second.Free()
+	if g := second.Reallocate(size + 4*4096); g[size+3*4096] != 0 {
+		t.Fatal("the first child's memory, grown unseen, shows through in the next child")
+	}
+}

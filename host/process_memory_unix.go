@@ -77,6 +77,19 @@ func (m *mappedMemory) Reallocate(size uint64) []byte {
 	return m.buf
 }
 
+// settle tells m the length its memory has at the end of its process.
+// Once an instance importing the memory has closed (a thread's), wazero
+// forgets the allocator and grows the memory without Reallocate, so m.buf
+// may be shorter than what the program grew into: pages keepSpare must
+// drop, or the next child would find them written.
+func (m *mappedMemory) settle(n uint64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.all != nil && n > uint64(len(m.buf)) && n <= uint64(len(m.all)) {
+		m.buf = m.all[:n]
+	}
+}
+
 // Free unmaps the memory, unless the allocator leaks: a goroutine may
 // then still run guest code over it, and unmapping memory under compiled
 // code is a segmentation fault that takes the whole host down, where a
