@@ -85,18 +85,9 @@ func TestForkSpareMemory(t *testing.T) {
 	}
 	fork := func() (experimental.LinearMemory, []byte) {
 		t.Helper()
-		alloc, release := a.forkAllocator(0, parent, true)
-		if alloc == nil {
-			t.Fatal("no fork allocator")
-		}
-		lm := alloc.Allocate(0, max)
-		release()
-		child := lm.Reallocate(size)
-		child[100] = 0x99 // as instantiation writes data segments
-		if !a.forkMemory(child, parent, true) {
-			t.Fatal("forkMemory did not share")
-		}
-		return lm, child
+		return forkChild(t, a, parent, max, func(child []byte) {
+			child[100] = 0x99 // as instantiation writes data segments
+		})
 	}
 
 	first, child := fork()
@@ -155,15 +146,7 @@ func TestForkSpareMemoryGrownUnseen(t *testing.T) {
 	defer pmem.Free()
 	fork := func() experimental.LinearMemory {
 		t.Helper()
-		alloc, release := a.forkAllocator(0, parent, true)
-		if alloc == nil {
-			t.Fatal("no fork allocator")
-		}
-		lm := alloc.Allocate(0, max)
-		release()
-		if !a.forkMemory(lm.Reallocate(size), parent, true) {
-			t.Fatal("forkMemory did not share")
-		}
+		lm, _ := forkChild(t, a, parent, max, func([]byte) {})
 		return lm
 	}
 	first := fork()
@@ -176,4 +159,23 @@ func TestForkSpareMemoryGrownUnseen(t *testing.T) {
 	if g := second.Reallocate(size + 4*4096); g[size+3*4096] != 0 {
 		t.Fatal("the first child's memory, grown unseen, shows through in the next child")
 	}
+}
+
+// forkChild makes a child's memory of parent's size from a's fork
+// allocator, lets instantiate write to it as instantiation would, and
+// gives it the parent's contents.
+func forkChild(t *testing.T, a *memAllocator, parent []byte, max uint64, instantiate func([]byte)) (experimental.LinearMemory, []byte) {
+	t.Helper()
+	alloc, release := a.forkAllocator(0, parent, true)
+	if alloc == nil {
+		t.Fatal("no fork allocator")
+	}
+	lm := alloc.Allocate(0, max)
+	release()
+	child := lm.Reallocate(uint64(len(parent)))
+	instantiate(child)
+	if !a.forkMemory(child, parent, true) {
+		t.Fatal("forkMemory did not share")
+	}
+	return lm, child
 }
