@@ -287,7 +287,9 @@ func (pr *procRun) release(mod api.Module, link *abi.Link, th *threads, ln *link
 		if ln != nil {
 			ln.Close(pr.ctx)
 		}
-		pr.link.Close(pr.ctx)
+		// This instance's link, not pr.link: after an exec, pr.link is the
+		// new program's, which closing here would unmap under it.
+		link.Close(pr.ctx)
 	}
 	if th == nil || th.live.close(closedChan) {
 		closeAll()
