@@ -36,8 +36,9 @@ func main() {
 
 // growStack grows the calling goroutine's stack to what a run needs while
 // the stack is still shallow. Grown deep down instead, a step at a time,
-// each copy walks every frame above, and finding their stack maps read the
-// cold parts of the binary's tables: a fifth of a millisecond per start.
+// each copy walks every frame above, and finding their stack maps reads
+// cold parts of the binary's tables: about a millisecond of a C hello's
+// start, and 1 MiB of its RSS.
 //
 //go:noinline
 func growStack() {
