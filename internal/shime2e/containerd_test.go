@@ -641,9 +641,18 @@ func TestShim50Containers(t *testing.T) {
 		}
 		seen[strings.TrimSpace(r.out)] = true
 	}
+	missing := false
 	for i := range n {
-		if !seen[fmt.Sprintf("container %d", i)] {
+		if line := fmt.Sprintf("container %d", i); !seen[line] {
 			t.Errorf("container %d did not print its line", i)
+			missing = true
+		}
+		delete(seen, fmt.Sprintf("container %d", i))
+	}
+	if missing {
+		// what came instead, to tell a lost line from a garbled one
+		for out := range seen {
+			t.Errorf("unexpected output of a container: %q", out)
 		}
 	}
 }
