@@ -643,11 +643,12 @@ func TestShim50Containers(t *testing.T) {
 	}
 	missing := false
 	for i := range n {
-		if line := fmt.Sprintf("container %d", i); !seen[line] {
+		line := fmt.Sprintf("container %d", i)
+		if !seen[line] {
 			t.Errorf("container %d did not print its line", i)
 			missing = true
 		}
-		delete(seen, fmt.Sprintf("container %d", i))
+		delete(seen, line)
 	}
 	if missing {
 		// what came instead, to tell a lost line from a garbled one
