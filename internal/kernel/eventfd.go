@@ -119,4 +119,7 @@ func (e *eventFD) poll(write bool) (bool, uint64, bool) {
 }
 
 func (e *eventFD) waiters() []*waitq { return []*waitq{&e.wq} }
-func (e *eventFD) close() error      { return nil }
+
+// edges is edger's: the pokes of its one queue.
+func (e *eventFD) edges() (r, w uint64) { return e.wq.seq[0].Load(), e.wq.seq[1].Load() }
+func (e *eventFD) close() error         { return nil }

@@ -73,6 +73,15 @@ func (s *socket) waiters() []*waitq {
 	return []*waitq{&s.q}
 }
 
+// edges is edger's, for edge-triggered epoll: the pokes of s.q (the
+// watchers started, as waiters starts them), without the slice waiters
+// makes at every look.
+func (s *socket) edges() (r, w uint64) {
+	s.watch(false)
+	s.watch(true)
+	return s.q.seq[0].Load(), s.q.seq[1].Load()
+}
+
 // watch starts the host watcher of one direction, which pokes s.q.
 func (s *socket) watch(write bool) {
 	if write {
