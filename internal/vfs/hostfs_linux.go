@@ -6,7 +6,9 @@ import (
 	"encoding/binary"
 	"io"
 	"os"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"unsafe"
 
@@ -219,7 +221,9 @@ func (h *HostFS) Open(name string, flags OpenFlags, perm uint32) (File, error) {
 		return nil, syscall.EINVAL
 	}
 	// O_NONBLOCK keeps the open itself from waiting for a FIFO's other end;
-	// it is cleared again unless asked for.
+	// it is cleared again unless asked for. Without it, a FIFO opened for
+	// writing waits for a reader here and one opened for reading waits for
+	// a writer at its first read, as POSIX has it.
 	oflags := openFlags(flags) | unix.O_NONBLOCK
 	var fd int
 	err := h.do(func(root int) error {
@@ -231,12 +235,20 @@ func (h *HostFS) Open(name string, flags OpenFlags, perm uint32) (File, error) {
 		}
 		return err
 	})
+	if err == unix.ENXIO && flags&(OWrite|ONonblock) == OWrite {
+		// A FIFO nobody reads: open(2) waits for a reader.
+		fd, err = h.openFIFOWriter(name, oflags&^unix.O_NONBLOCK)
+	}
 	if err != nil {
 		return nil, toErrno(err)
 	}
+	awaitWriter := false
 	if flags&ONonblock == 0 {
 		if fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0); err == nil && fl&unix.O_PATH == 0 {
 			unix.FcntlInt(uintptr(fd), unix.F_SETFL, fl&^unix.O_NONBLOCK)
+			var st unix.Stat_t
+			awaitWriter = fl&unix.O_ACCMODE == unix.O_RDONLY &&
+				unix.Fstat(fd, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFIFO
 		}
 	}
 	f := os.NewFile(uintptr(fd), name)
@@ -245,7 +257,42 @@ func (h *HostFS) Open(name string, flags OpenFlags, perm uint32) (File, error) {
 		f.Close()
 		return nil, toErrno(err)
 	}
-	return &hostFile{f: f, rc: rc}, nil
+	hf := &hostFile{f: f, rc: rc}
+	hf.awaitWriter.Store(awaitWriter)
+	return hf, nil
+}
+
+// openFIFOWriter opens the FIFO name for writing, waiting for a reader as
+// a blocking open(2) does: the name is resolved beneath the root as every
+// name is (O_PATH, which opens nothing), and the object found is opened
+// again through its /proc/self/fd link. Anything but a FIFO, or a system
+// without /proc, keeps the ENXIO of the non-blocking open.
+func (h *HostFS) openFIFOWriter(name string, oflags int) (int, error) {
+	var pfd int
+	if err := h.do(func(root int) error {
+		var err error
+		pfd, err = h.open(root, name, unix.O_PATH, 0)
+		return err
+	}); err != nil {
+		return -1, unix.ENXIO
+	}
+	defer unix.Close(pfd)
+	var st unix.Stat_t
+	if unix.Fstat(pfd, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFIFO {
+		return -1, unix.ENXIO
+	}
+	// Creation and truncation were done (or refused) by the first open.
+	oflags = oflags&^(unix.O_CREAT|unix.O_EXCL|unix.O_TRUNC|unix.O_NOFOLLOW) | unix.O_CLOEXEC
+	for {
+		fd, err := unix.Open("/proc/self/fd/"+strconv.Itoa(pfd), oflags, 0)
+		if err == unix.EINTR {
+			continue
+		}
+		if err == unix.ENOENT {
+			err = unix.ENXIO // no /proc
+		}
+		return fd, err
+	}
 }
 
 // Lstat describes the named object itself.
@@ -377,6 +424,11 @@ type hostFile struct {
 	f     *os.File
 	rc    syscall.RawConn
 	dirMu sync.Mutex // ReadDir moves the offset of the descriptor
+	// awaitWriter is set for a FIFO opened for reading without
+	// O_NONBLOCK until a writer has come: its open did not wait for one
+	// (a blocking open could not be abandoned), so its first read does.
+	// Until then read(2) would report end-of-file.
+	awaitWriter atomic.Bool
 }
 
 // control runs fn with the descriptor held open.
@@ -396,7 +448,35 @@ func eof(n int, err error) (int, error) {
 	return n, toErrno(err)
 }
 
-func (f *hostFile) Read(p []byte) (int, error) { return eof(f.f.Read(p)) }
+func (f *hostFile) Read(p []byte) (int, error) {
+	if f.awaitWriter.Load() {
+		if err := f.waitWriter(); err != nil {
+			return 0, err
+		}
+	}
+	return eof(f.f.Read(p))
+}
+
+// waitWriter waits until the FIFO has data or a writer came and left
+// (poll(2) reports neither before a first writer), unless the descriptor
+// was made non-blocking since.
+func (f *hostFile) waitWriter() error {
+	err := f.control(func(fd int) error {
+		if fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0); err != nil || fl&unix.O_NONBLOCK != 0 {
+			return err
+		}
+		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+		for {
+			if _, err := unix.Poll(fds, -1); err != unix.EINTR {
+				return err
+			}
+		}
+	})
+	if err == nil {
+		f.awaitWriter.Store(false)
+	}
+	return err
+}
 
 func (f *hostFile) Pread(p []byte, off int64) (int, error) {
 	if off < 0 {

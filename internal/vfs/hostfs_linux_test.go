@@ -2,7 +2,16 @@
 
 package vfs
 
-import "testing"
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
 
 // withoutOpenat2 makes h use the component walk meant for kernels before
 // openat2, so both paths are tested here.
@@ -62,6 +71,94 @@ func TestHostFSMagicLinks(t *testing.T) {
 		r := must(ns.Resolve("/", "self/root", true))(t)
 		if r.Path != "/" {
 			t.Fatalf("self/root resolved to %q", r.Path)
+		}
+	}
+}
+
+// TestHostFSFIFO: a FIFO opened without O_NONBLOCK behaves as open(2)
+// says. A reader's first read waits for a writer instead of reporting
+// end-of-file at once; a writer's open waits for a reader instead of
+// failing with ENXIO. With O_NONBLOCK both keep the non-blocking answers.
+func TestHostFSFIFO(t *testing.T) {
+	for _, walk := range []bool{false, true} {
+		dir := t.TempDir()
+		if err := unix.Mkfifo(filepath.Join(dir, "p"), 0o600); err != nil {
+			t.Skip(err)
+		}
+		h := must(NewHostFS(dir))(t)
+		defer h.Close()
+		if walk {
+			withoutOpenat2(h)
+		}
+		fifo := filepath.Join(dir, "p")
+
+		// Reader first. The writer comes a moment later: the old open read
+		// end-of-file in that moment; what is checked holds at any timing.
+		r, err := h.Open("p", ORead, 0)
+		if err != nil {
+			t.Fatalf("walk=%v: open for reading: %v", walk, err)
+		}
+		wrote := make(chan error, 1)
+		go func() {
+			time.Sleep(20 * time.Millisecond)
+			w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+			if err == nil {
+				_, err = w.Write([]byte("hello"))
+				w.Close()
+			}
+			wrote <- err
+		}()
+		buf := make([]byte, 16)
+		n, err := r.Read(buf)
+		if err != nil || string(buf[:n]) != "hello" {
+			t.Fatalf("walk=%v: first read = %q, %v; want hello", walk, buf[:n], err)
+		}
+		if err := <-wrote; err != nil {
+			t.Fatal(err)
+		}
+		if n, err := r.Read(buf); n != 0 || err != nil {
+			t.Fatalf("walk=%v: read after the writer left = %d, %v; want end-of-file", walk, n, err)
+		}
+		r.Close()
+
+		// Non-blocking: the reader sees no data yet, the writer ENXIO.
+		if _, err := h.Open("p", OWrite|ONonblock, 0); err != syscall.ENXIO {
+			t.Fatalf("walk=%v: non-blocking open for writing without a reader: %v, want ENXIO", walk, err)
+		}
+		nr, err := h.Open("p", ORead|ONonblock, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := nr.Read(buf); n != 0 || (err != nil && err != syscall.EAGAIN) {
+			t.Fatalf("walk=%v: non-blocking read without a writer = %d, %v", walk, n, err)
+		}
+		nr.Close()
+
+		// Writer first: its open returns once a reader opens.
+		opened := make(chan File, 1)
+		go func() {
+			w, err := h.Open("p", OWrite, 0)
+			if err != nil {
+				t.Errorf("walk=%v: open for writing: %v", walk, err)
+			}
+			opened <- w
+		}()
+		rd, err := os.Open(fifo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := <-opened
+		if w == nil {
+			t.FailNow()
+		}
+		if _, err := w.Write([]byte("x")); err != nil {
+			t.Fatal(err)
+		}
+		w.Close()
+		got, err := io.ReadAll(rd)
+		rd.Close()
+		if err != nil || string(got) != "x" {
+			t.Fatalf("walk=%v: reader got %q, %v", walk, got, err)
 		}
 	}
 }
