@@ -1,10 +1,13 @@
 package host
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"net"
 
 	"github.com/wasix-go/wasix/internal/hostnet"
+	"github.com/wasix-go/wasix/internal/tlsproc"
 )
 
 // NetConfig turns networking on for the programs of a Runtime and says
@@ -31,6 +34,23 @@ type NetConfig struct {
 	Allow, Deny []string
 	// Log, if not nil, receives one line per refusal, with its reason.
 	Log io.Writer
+	// TLS, if not nil, makes the connections of https and wss requests
+	// (http_request, ws_connect) TLS connections in process, for example
+	// with crypto/tls:
+	//
+	//	func(ctx context.Context, conn net.Conn, name string) (net.Conn, error) {
+	//		tc := tls.Client(conn, &tls.Config{ServerName: name})
+	//		if err := tc.HandshakeContext(ctx); err != nil {
+	//			conn.Close()
+	//			return nil, err
+	//		}
+	//		return tc, nil
+	//	}
+	//
+	// By default they are made by the helper command wasix-tls, found
+	// beside the running program or on PATH, so that a runtime links no
+	// TLS stack (its initialisation would cost every start).
+	TLS func(ctx context.Context, conn net.Conn, serverName string) (net.Conn, error)
 }
 
 // network builds the runtime's network from c; nil for no network.
@@ -56,5 +76,10 @@ func (c *NetConfig) network() (*hostnet.Network, error) {
 			fmt.Fprintf(w, "net: %s %s denied: %s\n", op, target, reason)
 		}
 	}
-	return hostnet.NewNetwork(p), nil
+	n := hostnet.NewNetwork(p)
+	n.TLS = c.TLS
+	if n.TLS == nil {
+		n.TLS = tlsproc.Client
+	}
+	return n, nil
 }

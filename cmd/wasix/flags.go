@@ -2,18 +2,22 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/wasix-go/wasix/host"
 	"github.com/wasix-go/wasix/internal/compcache"
 	"github.com/wasix-go/wasix/internal/hostnet"
+	"github.com/wasix-go/wasix/internal/tlsproc"
 )
 
 const runHelp = `Usage: wasix run [flags] FILE.wasm [--] [ARGS...]
@@ -401,6 +405,20 @@ func (o *runOptions) netConfig(trace io.Writer) *host.NetConfig {
 		return nil
 	}
 	return &host.NetConfig{LoopbackOnly: o.netLoop, Allow: o.netAllow, Deny: o.netDeny, Log: trace}
+}
+
+// tlsClient is the runtime's default TLS client (the helper wasix-tls)
+// saying once on stderr what is missing when the helper is: the program
+// itself sees only ENOTSUP.
+func tlsClient(stderr io.Writer) func(context.Context, net.Conn, string) (net.Conn, error) {
+	var once sync.Once
+	return func(ctx context.Context, conn net.Conn, name string) (net.Conn, error) {
+		c, err := tlsproc.Client(ctx, conn, name)
+		if errors.Is(err, tlsproc.ErrNoHelper) {
+			once.Do(func() { fmt.Fprintf(stderr, "wasix run: %v\n", err) })
+		}
+		return c, err
+	}
 }
 
 // dedupEnv keeps the last entry of each key, in the order of first

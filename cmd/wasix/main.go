@@ -183,7 +183,11 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		signal.Stop(sigs)
 	}()
 
-	rt, err := host.NewRuntime(ctx, host.RuntimeConfig{CacheDir: o.cacheDir, NoComputeInterrupts: true, Net: o.netConfig(cfg.Trace),
+	netc := o.netConfig(cfg.Trace)
+	if netc != nil {
+		netc.TLS = tlsClient(stderr)
+	}
+	rt, err := host.NewRuntime(ctx, host.RuntimeConfig{CacheDir: o.cacheDir, NoComputeInterrupts: true, Net: netc,
 		MaxProcs: o.maxProcs, MaxHostFDs: o.maxHostFDs, MaxFDs: o.maxFDs, MaxMemFSBytes: o.maxMemFS,
 		StrictImports: o.strictImports, DebugInfo: o.debugInfo})
 	if err != nil {

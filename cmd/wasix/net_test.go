@@ -1,10 +1,16 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wasix-go/wasix/internal/tlsproc"
 )
 
 func TestNetFlags(t *testing.T) {
@@ -44,5 +50,24 @@ func TestNetLoopbackDenialTraced(t *testing.T) {
 	code, stdout, _ := wasix(t, "run", "--net-loopback", guest, "resolve", "localhost")
 	if code != 0 || !strings.Contains(stdout, "127.0.0.1") && !strings.Contains(stdout, "::1") {
 		t.Fatalf("resolve localhost: exit %d, %q", code, stdout)
+	}
+}
+
+// TestTLSClientSaysWhatIsMissing: without the wasix-tls helper, an https
+// request fails (ENOTSUP for the program) and the CLI says once on stderr
+// how to install it.
+func TestTLSClientSaysWhatIsMissing(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	var stderr bytes.Buffer
+	client := tlsClient(&stderr)
+	for range 2 {
+		a, b := net.Pipe()
+		if _, err := client(context.Background(), a, "example.com"); !errors.Is(err, tlsproc.ErrNoHelper) {
+			t.Fatalf("got %v", err)
+		}
+		b.Close()
+	}
+	if got := stderr.String(); strings.Count(got, "\n") != 1 || !strings.Contains(got, "go install github.com/wasix-go/wasix/cmd/wasix-tls") {
+		t.Fatalf("stderr %q", got)
 	}
 }

@@ -15,6 +15,9 @@ import (
 type Network struct {
 	policy Policy
 	port   Port
+	// TLS makes the connections of https and wss requests TLS
+	// connections (httpc.Client.TLS); nil refuses those requests.
+	TLS func(ctx context.Context, conn net.Conn, serverName string) (net.Conn, error)
 }
 
 // NewNetwork returns a network governed by p.

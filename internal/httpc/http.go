@@ -15,8 +15,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -41,6 +39,9 @@ const MaxRedirects = 10
 // requests without one.
 const userAgent = "wasix-go"
 
+// ErrNoTLS is returned for an https or wss URL by a client without TLS.
+var ErrNoTLS = errors.New("httpc: no TLS client for https")
+
 // ErrHeaderTooLarge is returned for a response head over MaxHeaderBytes.
 var ErrHeaderTooLarge = errors.New("httpc: response header too large")
 
@@ -48,8 +49,12 @@ var ErrHeaderTooLarge = errors.New("httpc: response header too large")
 type Client struct {
 	// Dial opens the TCP connection of every hop ("tcp", "host:port").
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
-	// RootCAs verifies servers over TLS; nil means the system's roots.
-	RootCAs *x509.CertPool
+	// TLS makes conn, dialled for an https or wss URL, a TLS connection
+	// to serverName (which the server's certificate must name); nil
+	// refuses such URLs with ErrNoTLS. It is a hook so that this package,
+	// which every start of the CLI initialises, does not link Go's TLS
+	// stack (the CLI runs it in a helper process: internal/tlsproc).
+	TLS func(ctx context.Context, conn net.Conn, serverName string) (net.Conn, error)
 }
 
 // Request is one request.
@@ -305,12 +310,11 @@ func (c *Client) dial(ctx context.Context, u *url.URL) (net.Conn, error) {
 	if u.Scheme == "http" {
 		return conn, nil
 	}
-	tc := tls.Client(conn, &tls.Config{ServerName: u.Hostname(), RootCAs: c.RootCAs, NextProtos: []string{"http/1.1"}})
-	if err := tc.HandshakeContext(ctx); err != nil {
+	if c.TLS == nil {
 		conn.Close()
-		return nil, err
+		return nil, ErrNoTLS
 	}
-	return tc, nil
+	return c.TLS(ctx, conn, u.Hostname())
 }
 
 // requestHead is the request line and header lines of req.

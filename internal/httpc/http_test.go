@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -554,21 +555,38 @@ func TestTLS(t *testing.T) {
 		return plainDial(ctx, network, srv.Listener.Addr().String())
 	}
 	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
-	c := &Client{Dial: dial, RootCAs: roots}
+	c := &Client{Dial: dial, TLS: tlsWith(roots)}
 	if _, got := do(t, c, &Request{URL: mustURL(t, "https://example.com:"+port+"/")}); got != "secure HTTP/1.1" || sni.Load() != "example.com" {
 		t.Fatalf("https: %q, SNI %q", got, sni.Load())
 	}
-	// The system's roots do not know the test's certificate.
+	// Without a TLS client, https is refused.
 	c = &Client{Dial: dial}
+	if _, err := c.Do(context.Background(), &Request{URL: mustURL(t, "https://example.com:"+port+"/")}); err != ErrNoTLS {
+		t.Fatalf("no TLS client: %v", err)
+	}
+	// The system's roots do not know the test's certificate.
+	c = &Client{Dial: dial, TLS: tlsWith(nil)}
 	var uerr x509.UnknownAuthorityError
 	if _, err := c.Do(context.Background(), &Request{URL: mustURL(t, "https://example.com:"+port+"/")}); !errors.As(err, &uerr) {
 		t.Fatalf("untrusted: %v", err)
 	}
 	// Nor does the certificate name another host.
-	c = &Client{Dial: dial, RootCAs: roots}
+	c = &Client{Dial: dial, TLS: tlsWith(roots)}
 	var herr x509.HostnameError
 	if _, err := c.Do(context.Background(), &Request{URL: mustURL(t, "https://other.test:"+port+"/")}); !errors.As(err, &herr) {
 		t.Fatalf("wrong name: %v", err)
+	}
+}
+
+// tlsWith is an in-process TLS client trusting roots (nil: the system's).
+func tlsWith(roots *x509.CertPool) func(context.Context, net.Conn, string) (net.Conn, error) {
+	return func(ctx context.Context, conn net.Conn, serverName string) (net.Conn, error) {
+		tc := tls.Client(conn, &tls.Config{ServerName: serverName, RootCAs: roots, NextProtos: []string{"http/1.1"}})
+		if err := tc.HandshakeContext(ctx); err != nil {
+			conn.Close()
+			return nil, err
+		}
+		return tc, nil
 	}
 }
 

@@ -116,7 +116,7 @@ func TestWSS(t *testing.T) {
 	defer srv.Close()
 	roots := x509.NewCertPool()
 	roots.AddCert(srv.Certificate())
-	c := &Client{Dial: plainDial, RootCAs: roots}
+	c := &Client{Dial: plainDial, TLS: tlsWith(roots)}
 	conn, err := c.DialWebSocket(context.Background(), mustURL(t, wsURL(t, srv.URL)))
 	if err != nil {
 		t.Fatal(err)

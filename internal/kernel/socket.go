@@ -9,6 +9,8 @@ import (
 
 	"github.com/wasix-go/wasix"
 	"github.com/wasix-go/wasix/internal/hostnet"
+	"github.com/wasix-go/wasix/internal/httpc"
+	"github.com/wasix-go/wasix/internal/tlsproc"
 	"github.com/wasix-go/wasix/internal/vfs"
 )
 
@@ -231,6 +233,8 @@ func netErrno(err error) wasix.Errno {
 		return wasix.ErrnoNotsup
 	case errors.Is(err, hostnet.ErrNotFound):
 		return wasix.ErrnoNoent
+	case errors.Is(err, httpc.ErrNoTLS), errors.Is(err, tlsproc.ErrNoHelper):
+		return wasix.ErrnoNotsup
 	}
 	return ToErrno(err)
 }

@@ -129,7 +129,7 @@ func (p *Process) HTTPRequest(ctx context.Context, rawURL, method, headers strin
 		}
 	}
 	call := &httpCall{done: make(chan struct{}), url: u.String()}
-	client := &httpc.Client{Dial: policyDialer(n)}
+	client := &httpc.Client{Dial: policyDialer(n), TLS: n.TLS}
 	go func() {
 		defer respW.close()
 		resp, err := client.Do(bg, req)

@@ -2,7 +2,10 @@ package kernel
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -10,6 +13,7 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/wasix-go/wasix"
+	"github.com/wasix-go/wasix/internal/hostnet"
 )
 
 func readAll(t *testing.T, p *Process, fd wasix.Fd) string {
@@ -62,6 +66,45 @@ func TestHTTPRequest(t *testing.T) {
 	want(t, errno, wasix.ErrnoConnrefused)
 	_, errno = p.HTTPRequest(ctx, "http://example.com/", "GET", "", false)
 	want(t, errno, wasix.ErrnoAcces)
+}
+
+// TestHTTPRequestTLS: https goes through the network's TLS client; a
+// network without one refuses it with ENOTSUP.
+func TestHTTPRequestTLS(t *testing.T) {
+	// (No SNI for an address: the server sees no name.)
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "secure "+r.TLS.ServerName)
+	}))
+	defer srv.Close()
+	roots := x509.NewCertPool()
+	roots.AddCert(srv.Certificate())
+	n := hostnet.NewNetwork(hostnet.Policy{LoopbackOnly: true})
+	var names []string
+	n.TLS = func(ctx context.Context, conn net.Conn, name string) (net.Conn, error) {
+		names = append(names, name)
+		// httptest's certificate names 127.0.0.1 as an address.
+		tc := tls.Client(conn, &tls.Config{ServerName: name, RootCAs: roots})
+		if err := tc.HandshakeContext(ctx); err != nil {
+			conn.Close()
+			return nil, err
+		}
+		return tc, nil
+	}
+	p := newProc(t, Config{Net: n}, ProcConfig{})
+	ctx := context.Background()
+	h, errno := p.HTTPRequest(ctx, srv.URL+"/", "GET", "", false)
+	must(t, errno)
+	ok, _, _, status, errno := p.HTTPStatus(ctx, h.Response)
+	must(t, errno)
+	if got := readAll(t, p, h.Response); !ok || status != 200 || got != "secure " || len(names) != 1 || names[0] != "127.0.0.1" {
+		t.Fatalf("status %d ok=%v body %q, TLS for %q", status, ok, got, names)
+	}
+
+	p = netProc(t)
+	h, errno = p.HTTPRequest(ctx, srv.URL+"/", "GET", "", false)
+	must(t, errno)
+	_, _, _, _, errno = p.HTTPStatus(ctx, h.Response)
+	want(t, errno, wasix.ErrnoNotsup)
 }
 
 func TestWSConnect(t *testing.T) {

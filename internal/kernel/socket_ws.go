@@ -31,7 +31,7 @@ func (p *Process) WSConnect(ctx context.Context, rawURL string) (wasix.Fd, wasix
 	if err != nil || (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
 		return 0, wasix.ErrnoInval
 	}
-	client := &httpc.Client{Dial: policyDialer(n)}
+	client := &httpc.Client{Dial: policyDialer(n), TLS: n.TLS}
 	// The connection lives as long as the descriptor, not the call.
 	conn, err := client.DialWebSocket(ctx, u)
 	if err != nil {

@@ -1,0 +1,161 @@
+// Package tlsproc runs the TLS of the host's HTTP and WebSocket clients
+// (http_request, ws_connect) in a helper process, the command wasix-tls.
+// Go's TLS stack links some twenty crypto packages whose initialisation
+// every start of the CLI would pay, though a plain program never opens an
+// https connection: out of process it costs only the runs that use it
+// (see RATIONALE.md). An embedder may do TLS in process instead
+// (host.NetConfig.TLS).
+package tlsproc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// HelperName is the command that makes the connections.
+const HelperName = "wasix-tls"
+
+// ErrNoHelper is returned when HelperName is neither beside the running
+// executable nor on PATH.
+var ErrNoHelper = errors.New("https and wss need the helper command " + HelperName +
+	", found neither beside this program nor on PATH; install it with: go install github.com/wasix-go/wasix/cmd/wasix-tls@latest")
+
+// Client makes conn, a connection to a server, a TLS connection to
+// serverName (which its certificate must name): it hands conn to a new
+// wasix-tls and returns the plain-text side of it. conn is given up in
+// any case. Cancelling ctx abandons the handshake; closing the returned
+// connection ends the helper.
+func Client(ctx context.Context, conn net.Conn, serverName string) (net.Conn, error) {
+	helper, err := find()
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	server, err := fileOf(conn)
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	defer server.Close()
+	ours, theirs, err := socketPair()
+	if err != nil {
+		return nil, err
+	}
+	defer theirs.Close()
+	proc, err := os.StartProcess(helper, []string{HelperName, serverName}, &os.ProcAttr{
+		Files: []*os.File{nil, nil, os.Stderr, server, theirs},
+	})
+	if err != nil {
+		ours.Close()
+		return nil, fmt.Errorf("starting %s: %w", HelperName, err)
+	}
+	plain, err := net.FileConn(ours)
+	ours.Close()
+	if err != nil {
+		proc.Kill()
+		go proc.Wait()
+		return nil, err
+	}
+	hc := &helperConn{Conn: plain, proc: proc}
+	stop := context.AfterFunc(ctx, func() { proc.Kill() })
+	status, err := readLine(plain)
+	stop()
+	if err != nil || status != "ok" {
+		hc.Close()
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if msg, ok := strings.CutPrefix(status, "error: "); ok {
+			return nil, fmt.Errorf("tls: %s", msg)
+		}
+		return nil, fmt.Errorf("%s ended before the handshake did (%v)", HelperName, err)
+	}
+	return hc, nil
+}
+
+// readLine reads the helper's status line a byte at a time, so that
+// nothing of the stream after it is taken.
+func readLine(c net.Conn) (string, error) {
+	var b strings.Builder
+	var one [1]byte
+	for b.Len() < 4096 {
+		if _, err := io.ReadFull(c, one[:]); err != nil {
+			return b.String(), err
+		}
+		if one[0] == '\n' {
+			return b.String(), nil
+		}
+		b.WriteByte(one[0])
+	}
+	return b.String(), errors.New("status line too long")
+}
+
+// helperConn is the plain-text side of a helper's connection; closing it
+// ends the helper.
+type helperConn struct {
+	net.Conn
+	proc *os.Process
+}
+
+func (c *helperConn) Close() error {
+	err := c.Conn.Close()
+	c.proc.Kill()
+	go c.proc.Wait() // reaps it
+	return err
+}
+
+// find looks for the helper beside the running executable, then on PATH.
+func find() (string, error) {
+	if exe, err := os.Executable(); err == nil {
+		if p := filepath.Join(filepath.Dir(exe), HelperName); isExecutable(p) {
+			return p, nil
+		}
+	}
+	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
+		if dir == "" {
+			dir = "."
+		}
+		if p := filepath.Join(dir, HelperName); isExecutable(p) {
+			return p, nil
+		}
+	}
+	return "", ErrNoHelper
+}
+
+func isExecutable(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0
+}
+
+// fileOf is a descriptor of conn's socket for the helper, and closes conn
+// (the helper's descriptor keeps the socket). A connection without one (an
+// embedder's dialer may return anything) is relayed through a socket pair
+// by two goroutines, which close it when either side ends.
+func fileOf(conn net.Conn) (*os.File, error) {
+	if fc, ok := conn.(interface{ File() (*os.File, error) }); ok {
+		f, err := fc.File()
+		if err == nil {
+			conn.Close()
+		}
+		return f, err
+	}
+	ours, theirs, err := socketPair()
+	if err != nil {
+		return nil, err
+	}
+	relayed, err := net.FileConn(ours)
+	ours.Close()
+	if err != nil {
+		theirs.Close()
+		return nil, err
+	}
+	go func() { io.Copy(conn, relayed); conn.Close() }()
+	go func() { io.Copy(relayed, conn); relayed.Close() }()
+	return theirs, nil
+}

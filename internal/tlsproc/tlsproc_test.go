@@ -1,0 +1,111 @@
+//go:build unix
+
+package tlsproc
+
+import (
+	"bufio"
+	"context"
+	"encoding/pem"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// withHelper builds cmd/wasix-tls into a directory put first on PATH, and
+// makes the helper trust srv's certificate (SSL_CERT_FILE).
+func withHelper(t *testing.T, srv *httptest.Server) {
+	t.Helper()
+	dir := t.TempDir()
+	out, err := exec.Command("go", "build", "-o", filepath.Join(dir, HelperName), "../../cmd/wasix-tls").CombinedOutput()
+	if err != nil {
+		t.Fatalf("building the helper: %v\n%s", err, out)
+	}
+	t.Setenv("PATH", dir+string(filepath.ListSeparator)+os.Getenv("PATH"))
+	cert := filepath.Join(dir, "cert.pem")
+	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	if err := os.WriteFile(cert, pemBytes, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("SSL_CERT_FILE", cert)
+	t.Setenv("SSL_CERT_DIR", dir)
+}
+
+func get(t *testing.T, conn net.Conn) string {
+	t.Helper()
+	defer conn.Close()
+	if _, err := io.WriteString(conn, "GET /x HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestClient: a request over the helper reaches the server, with SNI and
+// the certificate checked against the name; a wrong name fails with the
+// helper's message; a connection that is not a socket is relayed.
+func TestClient(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "secure "+r.TLS.ServerName+" "+r.URL.Path)
+	}))
+	defer srv.Close()
+	withHelper(t, srv)
+	ctx := context.Background()
+	dial := func() net.Conn {
+		c, err := net.Dial("tcp", srv.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	conn, err := Client(ctx, dial(), "example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := get(t, conn); got != "secure example.com /x" {
+		t.Fatalf("got %q", got)
+	}
+
+	// httptest's certificate does not name other.test.
+	if _, err := Client(ctx, dial(), "other.test"); err == nil || !strings.Contains(err.Error(), "other.test") {
+		t.Fatalf("wrong name: %v", err)
+	}
+
+	// A connection without a descriptor (an embedder's dialer).
+	inner := dial()
+	conn, err = Client(ctx, struct{ net.Conn }{inner}, "example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := get(t, conn); got != "secure example.com /x" {
+		t.Fatalf("relayed: got %q", got)
+	}
+}
+
+// TestNoHelper: without wasix-tls, the error says how to install it and
+// the connection is closed.
+func TestNoHelper(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	a, b := net.Pipe()
+	defer b.Close()
+	_, err := Client(context.Background(), a, "example.com")
+	if !errors.Is(err, ErrNoHelper) || !strings.Contains(err.Error(), "go install") {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := a.Write([]byte("x")); err == nil {
+		t.Fatal("the connection was left open")
+	}
+}
