@@ -119,6 +119,40 @@ func limitsMin(r *wasmbin.Reader) (uint64, error) {
 	return l.Min, err
 }
 
+// HasDylink reports whether wasm has a dylink.0 section (the mark of a
+// -pie program or a side module), reading only its sections' headers:
+// every start asks, and nearly every program has none.
+func HasDylink(wasm []byte) bool {
+	if len(wasm) < 8 {
+		return false
+	}
+	r := wasmbin.NewReader(wasm[8:])
+	for !r.Done() {
+		id, err := r.Byte()
+		if err != nil {
+			return false
+		}
+		size, err := r.U64()
+		if err != nil {
+			return false
+		}
+		body, err := r.Bytes(size)
+		if err != nil {
+			return false
+		}
+		if id != 0 {
+			continue
+		}
+		s := wasmbin.NewReader(body)
+		if n, err := s.U32(); err == nil {
+			if name, err := s.Bytes(uint64(n)); err == nil && string(name) == "dylink.0" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Parse reads the sections of a module that linking needs.
 func Parse(wasm []byte) (*Binary, error) {
 	if len(wasm) < 8 || string(wasm[:4]) != "\x00asm" {

@@ -74,3 +74,28 @@ func FuzzParse(f *testing.F) {
 		_ = IsDynamic(b)
 	})
 }
+
+// TestHasDylink: the -pie programs and side modules of the tests have the
+// section, a static program has not.
+func TestHasDylink(t *testing.T) {
+	for file, want := range map[string]bool{
+		"../../testdata/guests/eh/bin/dlbench.wasm":        true,
+		"../../testdata/guests/eh/bin/libb1.so":            true,
+		"../../testdata/guests/eh/bin/dlbench_static.wasm": false,
+		"../../testdata/guests/cli/bin/probe_p1.wasm":      false,
+	} {
+		wasm, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := HasDylink(wasm); got != want {
+			t.Errorf("%s: HasDylink = %v", file, got)
+		}
+		if b, err := Parse(wasm); err != nil || (b.Dylink != nil) != want {
+			t.Errorf("%s: Parse disagrees: %v", file, err)
+		}
+	}
+	if HasDylink([]byte("\x00asm\x01\x00\x00\x00\x00\x09")) {
+		t.Error("a truncated custom section counts")
+	}
+}

@@ -195,35 +195,18 @@ func (r *Reader) Limits() (Limits, error) {
 // Imports returns the import section of a module, with function imports
 // carrying their signatures.
 func Imports(module []byte) ([]Import, error) {
-	imports, _, err := read(module, false)
-	return imports, err
+	return read(module)
 }
 
 // Memories returns the limits of the first memory a module imports and of
 // the first it defines itself; each is nil when there is none.
+// Every start of a program asks, so it decodes nothing else: no types, and
+// of the imports only the memory's names.
 func Memories(module []byte) (imported *Import, defined *Limits, err error) {
-	imports, defined, err := read(module, true)
-	if err != nil {
-		return nil, nil, err
-	}
-	for i := range imports {
-		if imports[i].Kind == 2 {
-			return &imports[i], defined, nil
-		}
-	}
-	return nil, defined, nil
-}
-
-// read walks the sections of a module, decoding types and imports and,
-// when memories is set, the memory section; otherwise it stops after the
-// imports.
-func read(module []byte, memories bool) ([]Import, *Limits, error) {
 	if len(module) < 8 || string(module[:4]) != "\x00asm" {
 		return nil, nil, fmt.Errorf("%w: not a WebAssembly binary", ErrFormat)
 	}
 	r := &Reader{b: module, off: 8}
-	var types []FuncType
-	var imports []Import
 	for r.off < len(r.b) {
 		id, err := r.Byte()
 		if err != nil {
@@ -238,28 +221,108 @@ func read(module []byte, memories bool) ([]Import, *Limits, error) {
 			return nil, nil, err
 		}
 		s := &Reader{b: body}
+		switch {
+		case id == 2:
+			if imported, err = memoryImport(s); err != nil {
+				return nil, nil, err
+			}
+		case id == 5:
+			n, err := s.U32()
+			if err != nil || n == 0 {
+				return imported, nil, err
+			}
+			l, err := s.Limits()
+			return imported, &l, err
+		case id > 5:
+			// Sections come in order, the memory section before these.
+			return imported, nil, nil
+		}
+	}
+	return imported, nil, nil
+}
+
+// memoryImport returns the first memory of an import section, if any.
+func memoryImport(s *Reader) (*Import, error) {
+	n, err := s.U32()
+	if err != nil {
+		return nil, err
+	}
+	for i := uint32(0); i < n; i++ {
+		var names [2][]byte
+		for k := range names {
+			l, err := s.U32()
+			if err != nil {
+				return nil, err
+			}
+			if names[k], err = s.Bytes(uint64(l)); err != nil {
+				return nil, err
+			}
+		}
+		kind, err := s.Byte()
+		if err != nil {
+			return nil, err
+		}
+		switch kind {
+		case 0:
+			_, err = s.U32()
+		case 1:
+			if _, err = s.Byte(); err == nil {
+				_, err = s.Limits()
+			}
+		case 2:
+			l, err := s.Limits()
+			if err != nil {
+				return nil, err
+			}
+			return &Import{Module: string(names[0]), Name: string(names[1]), Kind: 2, Limits: l}, nil
+		case 3:
+			_, err = s.Bytes(2)
+		case 4:
+			if _, err = s.Byte(); err == nil {
+				_, err = s.U32()
+			}
+		default:
+			err = fmt.Errorf("%w: import %s.%s of unknown kind %d", ErrFormat, names[0], names[1], kind)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return nil, nil
+}
+
+// read walks the sections of a module up to its imports, decoding them
+// with their types.
+func read(module []byte) ([]Import, error) {
+	if len(module) < 8 || string(module[:4]) != "\x00asm" {
+		return nil, fmt.Errorf("%w: not a WebAssembly binary", ErrFormat)
+	}
+	r := &Reader{b: module, off: 8}
+	var types []FuncType
+	for r.off < len(r.b) {
+		id, err := r.Byte()
+		if err != nil {
+			return nil, err
+		}
+		size, err := r.U32()
+		if err != nil {
+			return nil, err
+		}
+		body, err := r.Bytes(uint64(size))
+		if err != nil {
+			return nil, err
+		}
+		s := &Reader{b: body}
 		switch id {
 		case 1: // types
 			if types, err = readTypes(s); err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 		case 2: // imports
-			if imports, err = readImports(s, types); err != nil {
-				return nil, nil, err
-			}
-			if !memories {
-				return imports, nil, nil
-			}
-		case 5: // memories
-			n, err := s.U32()
-			if err != nil || n == 0 {
-				return imports, nil, err
-			}
-			l, err := s.Limits()
-			return imports, &l, err
+			return readImports(s, types)
 		}
 	}
-	return imports, nil, nil
+	return nil, nil
 }
 
 func readTypes(s *Reader) ([]FuncType, error) {

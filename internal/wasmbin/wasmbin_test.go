@@ -78,3 +78,43 @@ func TestSummarize(t *testing.T) {
 		t.Error("a truncated module was summarized")
 	}
 }
+
+// TestMemories: the memory imported past imports of every other kind, and
+// the one defined; a module with neither has none.
+func TestMemories(t *testing.T) {
+	imp, def, err := Memories(tiny)
+	if err != nil || imp == nil || def != nil {
+		t.Fatalf("tiny: %+v %+v %v", imp, def, err)
+	}
+	if imp.Module != "env" || imp.Name != "memory" || !imp.Limits.Shared || imp.Limits.Min != 1 || imp.Limits.Max != 0x10000 {
+		t.Fatalf("tiny: memory read as %+v", imp)
+	}
+	name := func(s string) []byte { return append([]byte{byte(len(s))}, s...) }
+	imports := []byte{5}
+	imports = append(append(append(imports, name("m")...), name("f")...), 0, 0)                 // func, type 0
+	imports = append(append(append(imports, name("m")...), name("t")...), 1, 0x70, 1, 2, 9)     // table, min 2 max 9
+	imports = append(append(append(imports, name("m")...), name("g")...), 3, 0x7f, 1)           // global, mutable i32
+	imports = append(append(append(imports, name("m")...), name("e")...), 4, 0, 0)              // tag, type 0
+	imports = append(append(append(imports, name("env")...), name("mem")...), 2, 1, 2, 0x80, 1) // memory 2..128
+	var m []byte
+	m = append(m, "\x00asm\x01\x00\x00\x00"...)
+	m = append(m, 1, 4, 1, 0x60, 0, 0)
+	m = append(m, 2, byte(len(imports)))
+	m = append(m, imports...)
+	m = append(m, 5, 3, 1, 0, 7) // a memory of its own, min 7
+	imp, def, err = Memories(m)
+	if err != nil || imp == nil || def == nil {
+		t.Fatalf("every kind: %+v %+v %v", imp, def, err)
+	}
+	if imp.Name != "mem" || imp.Limits.Min != 2 || imp.Limits.Max != 128 || imp.Limits.Shared || def.Min != 7 || def.HasMax {
+		t.Fatalf("every kind: %+v, defined %+v", imp, def)
+	}
+	for n := 9; n < len(m); n++ {
+		if _, _, err := Memories(m[:n]); err == nil && n != 14 && n != 14+2+len(imports) {
+			t.Errorf("truncated at %d: no error", n)
+		}
+	}
+	if imp, def, err := Memories(m[:14]); imp != nil || def != nil || err != nil {
+		t.Fatalf("no memory: %+v %+v %v", imp, def, err)
+	}
+}
