@@ -20,7 +20,7 @@ func (a *memAllocator) allocate(max uint64) experimental.LinearMemory {
 	if max == 0 {
 		max = 1 << 16
 	}
-	b, err := unix.Mmap(-1, 0, int(max), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON|unix.MAP_NORESERVE)
+	b, err := unix.Mmap(-1, 0, int(max), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON|mapNoReserve)
 	if err != nil {
 		return newGoMemory(max)
 	}
@@ -121,7 +121,7 @@ func (m *mappedMemory) extendView(f *memFile, size int) error {
 		return nil
 	}
 	_, err := unix.MmapPtr(f.fd, int64(m.view), unsafe.Pointer(&m.all[m.view]), uintptr(size-m.view),
-		unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_FIXED|unix.MAP_NORESERVE)
+		unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_FIXED|mapNoReserve)
 	if err == nil {
 		m.view = size
 	}
