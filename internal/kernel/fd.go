@@ -149,9 +149,7 @@ func (p *Process) FdFdstatSetFlags(fd wasix.Fd, flags wasix.Fdflags) wasix.Errno
 			return ToErrno(err)
 		}
 	}
-	e.of.mu.Lock()
-	e.of.flags = flags
-	e.of.mu.Unlock()
+	e.of.flags.Store(uint32(flags))
 	return wasix.ErrnoSuccess
 }
 

@@ -3,6 +3,7 @@ package kernel
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"github.com/wasix-go/wasix"
 	"github.com/wasix-go/wasix/internal/vfs"
@@ -59,14 +60,16 @@ type openFile struct {
 
 	mu    sync.Mutex
 	refs  int
-	flags wasix.Fdflags
+	flags atomic.Uint32 // wasix.Fdflags: read by every read and write, without the lock
 
 	// dirents caches the listing of a directory between fd_readdir calls.
 	dirents []vfs.Dirent
 }
 
 func newOpenFile(obj object, flags wasix.Fdflags) *openFile {
-	return &openFile{obj: obj, refs: 1, flags: flags}
+	of := &openFile{obj: obj, refs: 1}
+	of.flags.Store(uint32(flags))
+	return of
 }
 
 func (of *openFile) retain() {
@@ -87,11 +90,7 @@ func (of *openFile) release() error {
 	return nil
 }
 
-func (of *openFile) fdflags() wasix.Fdflags {
-	of.mu.Lock()
-	defer of.mu.Unlock()
-	return of.flags
-}
+func (of *openFile) fdflags() wasix.Fdflags { return wasix.Fdflags(of.flags.Load()) }
 
 func (of *openFile) nonblock() bool { return of.fdflags()&wasix.FdflagsNonblock != 0 }
 
