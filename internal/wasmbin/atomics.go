@@ -187,26 +187,10 @@ func countFuncImports(body []byte) (uint32, error) {
 		if err != nil {
 			return 0, err
 		}
-		switch kind {
-		case 0:
+		if kind == 0 {
 			funcs++
-			_, err = s.U32()
-		case 1:
-			if _, err = s.Byte(); err == nil {
-				_, err = s.Limits()
-			}
-		case 2:
-			_, err = s.Limits()
-		case 3:
-			_, err = s.Bytes(2)
-		case 4:
-			if _, err = s.Byte(); err == nil {
-				_, err = s.U32()
-			}
-		default:
-			err = fmt.Errorf("%w: import kind %d", ErrFormat, kind)
 		}
-		if err != nil {
+		if err := skipImportDesc(s, kind); err != nil {
 			return 0, err
 		}
 	}

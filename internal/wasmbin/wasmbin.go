@@ -262,33 +262,43 @@ func memoryImport(s *Reader) (*Import, error) {
 		if err != nil {
 			return nil, err
 		}
-		switch kind {
-		case 0:
-			_, err = s.U32()
-		case 1:
-			if _, err = s.Byte(); err == nil {
-				_, err = s.Limits()
-			}
-		case 2:
+		if kind == 2 {
 			l, err := s.Limits()
 			if err != nil {
 				return nil, err
 			}
 			return &Import{Module: string(names[0]), Name: string(names[1]), Kind: 2, Limits: l}, nil
-		case 3:
-			_, err = s.Bytes(2)
-		case 4:
-			if _, err = s.Byte(); err == nil {
-				_, err = s.U32()
-			}
-		default:
-			err = fmt.Errorf("%w: import %s.%s of unknown kind %d", ErrFormat, names[0], names[1], kind)
 		}
-		if err != nil {
+		if err := skipImportDesc(s, kind); err != nil {
 			return nil, err
 		}
 	}
 	return nil, nil
+}
+
+// skipImportDesc reads past the description of an import of kind kind:
+// a function's type, a table's, a memory's limits, a global's type, a tag.
+func skipImportDesc(s *Reader, kind byte) error {
+	var err error
+	switch kind {
+	case 0:
+		_, err = s.U32()
+	case 1:
+		if _, err = s.Byte(); err == nil {
+			_, err = s.Limits()
+		}
+	case 2:
+		_, err = s.Limits()
+	case 3:
+		_, err = s.Bytes(2)
+	case 4:
+		if _, err = s.Byte(); err == nil {
+			_, err = s.U32()
+		}
+	default:
+		err = fmt.Errorf("%w: import kind %d", ErrFormat, kind)
+	}
+	return err
 }
 
 // read walks the sections of a module up to its imports, decoding them
