@@ -23,6 +23,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"time"
 )
 
 func main() {
@@ -60,20 +61,28 @@ func run(serverName string, serverFile, runtimeFile *os.File) int {
 		return 1
 	}
 	// Each direction ends by closing the writing side of the other, so
-	// that both ends see end-of-file; the runtime ends the helper when it
-	// closes the connection.
+	// that both ends see end-of-file. Once the runtime has closed its
+	// side, the server has lingerAfterClose to finish before the helper
+	// gives up on it.
 	done := make(chan struct{}, 2)
 	relay := func(dst halfCloser, src net.Conn) {
 		io.Copy(dst, src)
 		dst.CloseWrite()
 		done <- struct{}{}
 	}
-	go relay(tc, plain)
+	go func() {
+		relay(tc, plain)
+		tc.SetReadDeadline(time.Now().Add(lingerAfterClose))
+	}()
 	go relay(plain, tc)
 	<-done
 	<-done
 	return 0
 }
+
+// lingerAfterClose bounds how long a helper outlives its runtime's side
+// of the connection, waiting for the server's end.
+const lingerAfterClose = 10 * time.Second
 
 func fileConn(f *os.File) (halfCloser, error) {
 	c, err := net.FileConn(f)

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // HelperName is the command that makes the connections.
@@ -67,7 +68,9 @@ func Client(ctx context.Context, conn net.Conn, serverName string) (net.Conn, er
 	status, err := readLine(plain)
 	stop()
 	if err != nil || status != "ok" {
-		hc.Close()
+		plain.Close()
+		proc.Kill()
+		go proc.Wait()
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -96,17 +99,24 @@ func readLine(c net.Conn) (string, error) {
 	return b.String(), errors.New("status line too long")
 }
 
-// helperConn is the plain-text side of a helper's connection; closing it
-// ends the helper.
+// helperConn is the plain-text side of a helper's connection. Closing it
+// lets the helper pass on what was written before, close the TLS
+// connection and end; one that has not ended within reapAfter is killed.
 type helperConn struct {
 	net.Conn
 	proc *os.Process
 }
 
+// reapAfter is longer than the helper's own wait for the server.
+const reapAfter = 15 * time.Second
+
 func (c *helperConn) Close() error {
 	err := c.Conn.Close()
-	c.proc.Kill()
-	go c.proc.Wait() // reaps it
+	go func() {
+		t := time.AfterFunc(reapAfter, func() { c.proc.Kill() })
+		c.proc.Wait()
+		t.Stop()
+	}()
 	return err
 }
 

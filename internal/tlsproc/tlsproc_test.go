@@ -5,6 +5,7 @@ package tlsproc
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"encoding/pem"
 	"errors"
 	"io"
@@ -107,5 +108,45 @@ func TestNoHelper(t *testing.T) {
 	}
 	if _, err := a.Write([]byte("x")); err == nil {
 		t.Fatal("the connection was left open")
+	}
+}
+
+// TestCloseDelivers: what was written before Close reaches the server,
+// which then sees the end of the stream.
+func TestCloseDelivers(t *testing.T) {
+	srv := httptest.NewTLSServer(http.NotFoundHandler())
+	defer srv.Close()
+	withHelper(t, srv)
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", srv.TLS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	got := make(chan int, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			got <- -1
+			return
+		}
+		defer c.Close()
+		b, _ := io.ReadAll(c)
+		got <- len(b)
+	}()
+	raw, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := Client(context.Background(), raw, "example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const size = 100
+	if _, err := conn.Write(make([]byte, size)); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+	if n := <-got; n != size {
+		t.Fatalf("the server read %d bytes of %d", n, size)
 	}
 }
