@@ -120,7 +120,8 @@ func (c *helperConn) Close() error {
 	return err
 }
 
-// find looks for the helper beside the running executable, then on PATH.
+// find looks for the helper beside the running executable, then in the
+// absolute directories of PATH.
 func find() (string, error) {
 	if exe, err := os.Executable(); err == nil {
 		if p := filepath.Join(filepath.Dir(exe), HelperName); isExecutable(p) {
@@ -128,8 +129,10 @@ func find() (string, error) {
 		}
 	}
 	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
-		if dir == "" {
-			dir = "."
+		// Never the working directory (an empty or relative entry), as
+		// os/exec refuses it: the helper is handed the connection.
+		if !filepath.IsAbs(dir) {
+			continue
 		}
 		if p := filepath.Join(dir, HelperName); isExecutable(p) {
 			return p, nil

@@ -97,9 +97,15 @@ func TestClient(t *testing.T) {
 }
 
 // TestNoHelper: without wasix-tls, the error says how to install it and
-// the connection is closed.
+// the connection is closed. One in the working directory, reached by an
+// empty or relative PATH entry, does not count.
 func TestNoHelper(t *testing.T) {
-	t.Setenv("PATH", t.TempDir())
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, HelperName), []byte("#!/bin/sh\nexit 0\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	t.Setenv("PATH", string(filepath.ListSeparator)+"."+string(filepath.ListSeparator)+t.TempDir())
 	a, b := net.Pipe()
 	defer b.Close()
 	_, err := Client(context.Background(), a, "example.com")
