@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -49,10 +50,15 @@ func Client(ctx context.Context, conn net.Conn, serverName string) (net.Conn, er
 		return nil, err
 	}
 	defer theirs.Close()
+	if err := acquire(ctx); err != nil {
+		ours.Close()
+		return nil, err
+	}
 	proc, err := os.StartProcess(helper, []string{HelperName, serverName}, &os.ProcAttr{
 		Files: []*os.File{nil, nil, os.Stderr, server, theirs},
 	})
 	if err != nil {
+		release()
 		ours.Close()
 		return nil, fmt.Errorf("starting %s: %w", HelperName, err)
 	}
@@ -60,7 +66,7 @@ func Client(ctx context.Context, conn net.Conn, serverName string) (net.Conn, er
 	ours.Close()
 	if err != nil {
 		proc.Kill()
-		go proc.Wait()
+		go reap(proc, 0)
 		return nil, err
 	}
 	hc := &helperConn{Conn: plain, proc: proc}
@@ -70,7 +76,7 @@ func Client(ctx context.Context, conn net.Conn, serverName string) (net.Conn, er
 	if err != nil || status != "ok" {
 		plain.Close()
 		proc.Kill()
-		go proc.Wait()
+		go reap(proc, 0)
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -104,7 +110,8 @@ func readLine(c net.Conn) (string, error) {
 // connection and end; one that has not ended within reapAfter is killed.
 type helperConn struct {
 	net.Conn
-	proc *os.Process
+	proc  *os.Process
+	close sync.Once
 }
 
 // reapAfter is longer than the helper's own wait for the server.
@@ -112,12 +119,62 @@ const reapAfter = 15 * time.Second
 
 func (c *helperConn) Close() error {
 	err := c.Conn.Close()
-	go func() {
-		t := time.AfterFunc(reapAfter, func() { c.proc.Kill() })
-		c.proc.Wait()
-		t.Stop()
-	}()
+	c.close.Do(func() { go reap(c.proc, reapAfter) })
 	return err
+}
+
+// reap waits for a helper to end, killing it after grace (0: it was
+// killed), and gives its slot back.
+func reap(proc *os.Process, grace time.Duration) {
+	if grace > 0 {
+		t := time.AfterFunc(grace, func() { proc.Kill() })
+		defer t.Stop()
+	}
+	proc.Wait()
+	release()
+}
+
+// MaxHelpers bounds the helpers alive at once in this process: each https
+// or wss connection is a process, and a program opening many would
+// otherwise fill the host's process table. A connection past it waits for
+// one to end.
+var MaxHelpers = 64
+
+var helpers struct {
+	sync.Mutex
+	n     int
+	freed chan struct{} // closed when a slot is given back
+}
+
+func acquire(ctx context.Context) error {
+	for {
+		helpers.Lock()
+		if helpers.n < MaxHelpers {
+			helpers.n++
+			helpers.Unlock()
+			return nil
+		}
+		if helpers.freed == nil {
+			helpers.freed = make(chan struct{})
+		}
+		freed := helpers.freed
+		helpers.Unlock()
+		select {
+		case <-freed:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+func release() {
+	helpers.Lock()
+	helpers.n--
+	if helpers.freed != nil {
+		close(helpers.freed)
+		helpers.freed = nil
+	}
+	helpers.Unlock()
 }
 
 // find looks for the helper beside the running executable, then in the

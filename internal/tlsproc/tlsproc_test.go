@@ -8,6 +8,7 @@ import (
 	"crypto/tls"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -16,19 +17,41 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
-// withHelper builds cmd/wasix-tls into a directory put first on PATH, and
-// makes the helper trust srv's certificate (SSL_CERT_FILE).
-func withHelper(t *testing.T, srv *httptest.Server) {
-	t.Helper()
-	dir := t.TempDir()
+// helperDir holds the helper, built once for the package's tests.
+var helperDir = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "wasix-tls-test")
+	if err != nil {
+		return "", err
+	}
 	out, err := exec.Command("go", "build", "-o", filepath.Join(dir, HelperName), "../../cmd/wasix-tls").CombinedOutput()
 	if err != nil {
-		t.Fatalf("building the helper: %v\n%s", err, out)
+		return "", fmt.Errorf("building the helper: %v\n%s", err, out)
 	}
-	t.Setenv("PATH", dir+string(filepath.ListSeparator)+os.Getenv("PATH"))
+	return dir, nil
+})
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if dir, err := helperDir(); err == nil {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
+}
+
+// withHelper puts the helper first on PATH and makes it trust srv's
+// certificate (SSL_CERT_FILE).
+func withHelper(t *testing.T, srv *httptest.Server) {
+	t.Helper()
+	bin, err := helperDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(filepath.ListSeparator)+os.Getenv("PATH"))
+	dir := t.TempDir()
 	cert := filepath.Join(dir, "cert.pem")
 	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
 	if err := os.WriteFile(cert, pemBytes, 0o600); err != nil {
@@ -154,5 +177,43 @@ func TestCloseDelivers(t *testing.T) {
 	conn.Close()
 	if n := <-got; n != size {
 		t.Fatalf("the server read %d bytes of %d", n, size)
+	}
+}
+
+// TestMaxHelpers: past MaxHelpers a connection waits for a helper to end
+// (here until its context gives up); closing one frees its slot.
+func TestMaxHelpers(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "ok")
+	}))
+	defer srv.Close()
+	withHelper(t, srv)
+	defer func(old int) { MaxHelpers = old }(MaxHelpers)
+	MaxHelpers = 1
+	dial := func() net.Conn {
+		c, err := net.Dial("tcp", srv.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	first, err := Client(context.Background(), dial(), "example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Client(ctx, dial(), "example.com"); !errors.Is(err, context.Canceled) {
+		t.Fatalf("past the limit: %v", err)
+	}
+	if got := get(t, first); got != "ok" { // get closes it
+		t.Fatalf("got %q", got)
+	}
+	second, err := Client(context.Background(), dial(), "example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := get(t, second); got != "ok" {
+		t.Fatalf("got %q", got)
 	}
 }
