@@ -49,6 +49,9 @@ Flags (each may be written -flag or --flag, with a value after "=" or a space):
                        and wasix says so when --cwd is given.
   --net                Give the program the host's network (sockets, name
                        lookups). Without it, socket calls fail with EACCES.
+                       The https and wss of http_request and ws_connect run
+                       through the helper command wasix-tls, beside wasix or
+                       on PATH.
   --net-allow RULES    Allow only what these comma-separated rules match
                        (implies --net). Repeatable. A rule is [ops=]target,
                        ops a "+"-joined subset of connect, bind, resolve
