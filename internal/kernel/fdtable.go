@@ -113,12 +113,17 @@ type fdTable struct {
 
 // install puts of at fd, which must be free.
 func (t *fdTable) install(fd int, of *openFile, base, inh wasix.Rights) {
+	t.installEntry(fd, &fdEntry{of: of, base: base, inh: inh})
+}
+
+// installEntry puts e at fd, which must be free.
+func (t *fdTable) installEntry(fd int, e *fdEntry) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for len(t.entries) <= fd {
 		t.entries = append(t.entries, nil)
 	}
-	t.entries[fd] = &fdEntry{of: of, base: base, inh: inh}
+	t.entries[fd] = e
 	t.count++
 }
 
@@ -162,14 +167,20 @@ func (t *fdTable) get(fd wasix.Fd, need wasix.Rights) (fdEntry, wasix.Errno) {
 	return e, wasix.ErrnoSuccess
 }
 
-// update runs fn on the live entry at fd under the table lock.
+// update runs fn on a copy of the entry at fd under the table lock, and
+// puts the copy in its place if fn succeeds: a failure changes nothing.
 func (t *fdTable) update(fd wasix.Fd, fn func(e *fdEntry) wasix.Errno) wasix.Errno {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if uint64(fd) >= uint64(len(t.entries)) || t.entries[fd] == nil {
 		return wasix.ErrnoBadf
 	}
-	return fn(t.entries[fd])
+	c := *t.entries[fd]
+	if errno := fn(&c); errno != wasix.ErrnoSuccess {
+		return errno
+	}
+	t.entries[fd] = &c
+	return wasix.ErrnoSuccess
 }
 
 // remove takes the entry at fd out of the table.

@@ -115,9 +115,8 @@ func (k *Kernel) NewProcess(cfg ProcConfig) (*Process, error) {
 		k.countHost(o) // a preopen is not refused: it only counts
 		of := newOpenFile(o, 0)
 		fd := 3 + i
-		p.fds.install(fd, of, rightsDirBase, rightsDirBase|rightsFileBase)
-		p.fds.entries[fd].preopen = name
-		p.fds.entries[fd].isPreopen = true
+		p.fds.installEntry(fd, &fdEntry{of: of, base: rightsDirBase, inh: rightsDirBase | rightsFileBase,
+			isPreopen: true, preopen: name})
 	}
 	k.mu.Lock()
 	if len(k.procs) >= k.maxProcs() {
