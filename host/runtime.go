@@ -219,9 +219,7 @@ func (r *Runtime) Compile(ctx context.Context, wasm []byte) (*Module, error) {
 	if mem != nil && mem.Shared {
 		m.threads = &threadCode{wasm: bytes.Clone(code)}
 	}
-	if !linker.HasDylink(wasm) {
-		// Not dynamic: no need to parse it all.
-	} else if b, err := linker.Parse(wasm); err == nil && b.IsDynamic() {
+	if b := linker.ParseDynamic(wasm); b != nil {
 		// Its env functions come from its libraries, not from the host:
 		// the generation is told by the rest.
 		m.dynamic = b

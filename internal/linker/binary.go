@@ -119,24 +119,16 @@ func limitsMin(r *wasmbin.Reader) (uint64, error) {
 	return l.Min, err
 }
 
-// HasDylink reports whether wasm has a dylink.0 section (the mark of a
+// hasDylink reports whether wasm has a dylink.0 section (the mark of a
 // -pie program or a side module), reading only its sections' headers:
 // every start asks, and nearly every program has none.
-func HasDylink(wasm []byte) bool {
-	if len(wasm) < 8 {
+func hasDylink(wasm []byte) bool {
+	r, err := wasmbin.Sections(wasm)
+	if err != nil {
 		return false
 	}
-	r := wasmbin.NewReader(wasm[8:])
 	for !r.Done() {
-		id, err := r.Byte()
-		if err != nil {
-			return false
-		}
-		size, err := r.U64()
-		if err != nil {
-			return false
-		}
-		body, err := r.Bytes(size)
+		id, body, err := r.Section()
 		if err != nil {
 			return false
 		}
@@ -155,21 +147,13 @@ func HasDylink(wasm []byte) bool {
 
 // Parse reads the sections of a module that linking needs.
 func Parse(wasm []byte) (*Binary, error) {
-	if len(wasm) < 8 || string(wasm[:4]) != "\x00asm" {
-		return nil, fmt.Errorf("not a WebAssembly module")
+	r, err := wasmbin.Sections(wasm)
+	if err != nil {
+		return nil, err
 	}
 	b := &Binary{start: -1}
-	r := wasmbin.NewReader(wasm[8:])
 	for !r.Done() {
-		id, err := r.Byte()
-		if err != nil {
-			return nil, err
-		}
-		size, err := r.U64()
-		if err != nil {
-			return nil, err
-		}
-		body, err := r.Bytes(size)
+		id, body, err := r.Section()
 		if err != nil {
 			return nil, err
 		}
@@ -457,15 +441,21 @@ func parseDylink(s *wasmbin.Reader) (*Dylink, error) {
 	return d, nil
 }
 
-// IsDynamic says whether a module must be linked by the dynamic linker: a
-// -pie main or a side module, which has a dylink.0 section and imports its
-// __memory_base.
-func IsDynamic(wasm []byte) bool {
-	b, err := Parse(wasm)
-	return err == nil && b.IsDynamic()
+// ParseDynamic returns the parsed module if it must be linked by the
+// dynamic linker (a -pie main or a side module, which has a dylink.0
+// section and imports its __memory_base), nil otherwise. Any other module
+// costs it a walk of the section headers only.
+func ParseDynamic(wasm []byte) *Binary {
+	if !hasDylink(wasm) {
+		return nil
+	}
+	if b, err := Parse(wasm); err == nil && b.IsDynamic() {
+		return b
+	}
+	return nil
 }
 
-// IsDynamic is the package's IsDynamic for a parsed module.
+// IsDynamic is ParseDynamic's test for a parsed module.
 func (b *Binary) IsDynamic() bool {
 	if b.Dylink == nil {
 		return false
@@ -623,12 +613,10 @@ func PrepareLibrary(wasm []byte) (*Binary, []byte, error) {
 	entry := appendName(nil, startExport)
 	entry = wasmbin.AppendULEB(append(entry, kindFunc), uint64(bin.start))
 	out := append([]byte(nil), wasm[:8]...)
-	r := wasmbin.NewReader(wasm[8:])
+	r, _ := wasmbin.Sections(wasm)
 	exported := false
 	for !r.Done() {
-		id, _ := r.Byte()
-		size, _ := r.U64()
-		body, err := r.Bytes(size)
+		id, body, err := r.Section()
 		if err != nil {
 			return nil, nil, err // Parse read it whole: not reached
 		}

@@ -38,7 +38,7 @@ func TestParseDylink(t *testing.T) {
 	if !main.shared {
 		t.Errorf("the shared memory import is not seen")
 	}
-	if !IsDynamic(readGuest(t, "dyn.wasm")) || IsDynamic(readGuest(t, "sjlj.wasm")) {
+	if ParseDynamic(readGuest(t, "dyn.wasm")) == nil || ParseDynamic(readGuest(t, "sjlj.wasm")) != nil {
 		t.Errorf("IsDynamic wrong")
 	}
 	lib, err := Parse(readGuest(t, "libneed.so"))
@@ -71,7 +71,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("\x00asm\x01\x00\x00\x00\x00\x0a\x08dylink.0\x01\xff"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		_, _ = Parse(b)
-		_ = IsDynamic(b)
+		_ = ParseDynamic(b)
 	})
 }
 
@@ -88,14 +88,14 @@ func TestHasDylink(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := HasDylink(wasm); got != want {
-			t.Errorf("%s: HasDylink = %v", file, got)
+		if got := hasDylink(wasm); got != want {
+			t.Errorf("%s: hasDylink = %v", file, got)
 		}
 		if b, err := Parse(wasm); err != nil || (b.Dylink != nil) != want {
 			t.Errorf("%s: Parse disagrees: %v", file, err)
 		}
 	}
-	if HasDylink([]byte("\x00asm\x01\x00\x00\x00\x00\x09")) {
+	if hasDylink([]byte("\x00asm\x01\x00\x00\x00\x00\x09")) {
 		t.Error("a truncated custom section counts")
 	}
 }

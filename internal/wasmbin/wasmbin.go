@@ -104,6 +104,28 @@ func (r *Reader) U64() (uint64, error) {
 	return 0, ErrFormat
 }
 
+// Sections checks module's header and returns a reader of its sections,
+// for Section.
+func Sections(module []byte) (*Reader, error) {
+	if len(module) < 8 || string(module[:4]) != "\x00asm" {
+		return nil, fmt.Errorf("%w: not a WebAssembly binary", ErrFormat)
+	}
+	return &Reader{b: module, off: 8}, nil
+}
+
+// Section reads the next section: its id and its body.
+func (r *Reader) Section() (id byte, body []byte, err error) {
+	if id, err = r.Byte(); err != nil {
+		return 0, nil, err
+	}
+	size, err := r.U32()
+	if err != nil {
+		return 0, nil, err
+	}
+	body, err = r.Bytes(uint64(size))
+	return id, body, err
+}
+
 func (r *Reader) Bytes(n uint64) ([]byte, error) {
 	if n > uint64(len(r.b)-r.off) {
 		return nil, ErrFormat
@@ -203,20 +225,12 @@ func Imports(module []byte) ([]Import, error) {
 // Every start of a program asks, so it decodes nothing else: no types, and
 // of the imports only the memory's names.
 func Memories(module []byte) (imported *Import, defined *Limits, err error) {
-	if len(module) < 8 || string(module[:4]) != "\x00asm" {
-		return nil, nil, fmt.Errorf("%w: not a WebAssembly binary", ErrFormat)
+	r, err := Sections(module)
+	if err != nil {
+		return nil, nil, err
 	}
-	r := &Reader{b: module, off: 8}
-	for r.off < len(r.b) {
-		id, err := r.Byte()
-		if err != nil {
-			return nil, nil, err
-		}
-		size, err := r.U32()
-		if err != nil {
-			return nil, nil, err
-		}
-		body, err := r.Bytes(uint64(size))
+	for !r.Done() {
+		id, body, err := r.Section()
 		if err != nil {
 			return nil, nil, err
 		}
@@ -304,21 +318,13 @@ func skipImportDesc(s *Reader, kind byte) error {
 // read walks the sections of a module up to its imports, decoding them
 // with their types.
 func read(module []byte) ([]Import, error) {
-	if len(module) < 8 || string(module[:4]) != "\x00asm" {
-		return nil, fmt.Errorf("%w: not a WebAssembly binary", ErrFormat)
+	r, err := Sections(module)
+	if err != nil {
+		return nil, err
 	}
-	r := &Reader{b: module, off: 8}
 	var types []FuncType
-	for r.off < len(r.b) {
-		id, err := r.Byte()
-		if err != nil {
-			return nil, err
-		}
-		size, err := r.U32()
-		if err != nil {
-			return nil, err
-		}
-		body, err := r.Bytes(uint64(size))
+	for !r.Done() {
+		id, body, err := r.Section()
 		if err != nil {
 			return nil, err
 		}
@@ -426,21 +432,13 @@ type section struct {
 // splitSections checks the module's header and cuts the rest into its
 // sections, for the rewriters to walk and put back together.
 func splitSections(module []byte) ([]section, error) {
-	if len(module) < 8 || string(module[:4]) != "\x00asm" {
-		return nil, fmt.Errorf("%w: not a WebAssembly binary", ErrFormat)
+	r, err := Sections(module)
+	if err != nil {
+		return nil, err
 	}
 	var secs []section
-	r := &Reader{b: module, off: 8}
-	for r.off < len(r.b) {
-		id, err := r.Byte()
-		if err != nil {
-			return nil, err
-		}
-		size, err := r.U32()
-		if err != nil {
-			return nil, err
-		}
-		body, err := r.Bytes(uint64(size))
+	for !r.Done() {
+		id, body, err := r.Section()
 		if err != nil {
 			return nil, err
 		}
