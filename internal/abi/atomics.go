@@ -9,6 +9,7 @@ import (
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/sys"
 	"github.com/wasix-go/wasix/internal/kernel"
+	"github.com/wasix-go/wasix/internal/linker"
 	"github.com/wasix-go/wasix/internal/wasmbin"
 )
 
@@ -52,7 +53,7 @@ func (h *Host) atomics(ctx context.Context) (api.Module, error) {
 	if err != nil {
 		return nil, fmt.Errorf("building the %s module: %w", wasmbin.AtomicsModule, err)
 	}
-	m, err := h.rt.InstantiateModule(ctx, compiled, hostModConfig())
+	m, err := h.rt.InstantiateModule(ctx, compiled, linker.ModuleConfig())
 	if err != nil {
 		_ = compiled.Close(ctx)
 		return nil, fmt.Errorf("instantiating the %s module: %w", wasmbin.AtomicsModule, err)

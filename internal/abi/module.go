@@ -2,7 +2,6 @@ package abi
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/binary"
 	"fmt"
 	"slices"
@@ -13,6 +12,7 @@ import (
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/experimental"
 
+	"github.com/wasix-go/wasix/internal/linker"
 	"github.com/wasix-go/wasix/internal/wasmbin"
 )
 
@@ -309,7 +309,7 @@ func (h *Host) build(ctx context.Context, k moduleKey, t *Tracer, stubs ...Unkno
 	if err != nil {
 		return nil, fmt.Errorf("building the %s module for %s: %w", name, k.gen, err)
 	}
-	m, err := h.rt.InstantiateModule(ctx, compiled, hostModConfig())
+	m, err := h.rt.InstantiateModule(ctx, compiled, linker.ModuleConfig())
 	if err != nil {
 		_ = compiled.Close(ctx)
 		return nil, fmt.Errorf("instantiating the %s module for %s: %w", name, k.gen, err)
@@ -397,7 +397,7 @@ func (h *Host) memory(ctx context.Context, mi *MemoryImport, maxPages uint32) (a
 		h.closers = append(h.closers, compiled.Close)
 	}
 	h.mu.Unlock()
-	return h.rt.InstantiateModule(ctx, compiled, hostModConfig())
+	return h.rt.InstantiateModule(ctx, compiled, linker.ModuleConfig())
 }
 
 // unstable adapts a preview1 handler to wasi_unstable (snapshot 0), whose
@@ -497,12 +497,3 @@ func filestat0(fn api.GoModuleFunc, out int) api.GoModuleFunc {
 		copy(buf[56:64], saved[:])
 	}
 }
-
-// hostModConfig instantiates the modules the host builds (calls, memories,
-// threads' helpers): unnamed, with no start function, and with a random
-// source of its own. Without one wazero seeds a math/rand generator for
-// every instance (5 KiB and some 10 µs), which these never read: the host
-// answers random_get.
-var hostModConfig = sync.OnceValue(func() wazero.ModuleConfig {
-	return wazero.NewModuleConfig().WithName("").WithStartFunctions().WithRandSource(rand.Reader)
-})

@@ -7,6 +7,7 @@ import (
 	"github.com/tetratelabs/wazero/api"
 	"github.com/wasix-go/wasix"
 	"github.com/wasix-go/wasix/internal/kernel"
+	"github.com/wasix-go/wasix/internal/linker"
 )
 
 // The wasi-threads proposal: programs of wasi-sdk's wasm32-wasi-threads
@@ -43,7 +44,7 @@ func (h *Host) wasiThreads(ctx context.Context) (api.Module, error) {
 	if err != nil {
 		return nil, fmt.Errorf("building the %s module: %w", ModuleWasiThreads, err)
 	}
-	m, err := h.rt.InstantiateModule(ctx, compiled, hostModConfig())
+	m, err := h.rt.InstantiateModule(ctx, compiled, linker.ModuleConfig())
 	if err != nil {
 		_ = compiled.Close(ctx)
 		return nil, fmt.Errorf("instantiating the %s module: %w", ModuleWasiThreads, err)

@@ -479,14 +479,14 @@ func (l *Linker) ensureTable(ctx context.Context, n uint32) error {
 	return nil
 }
 
-// modConfig instantiates every module the linker instantiates: unnamed,
-// with no start function (the linker runs constructors itself). It is
-// made once, and with a random source of its own: wazero makes a module's
-// system context at each instantiation, and without one it seeds a new
-// math/rand generator each time (some 10 µs, for modules that never read
-// it: the host, not wazero, answers random_get).
-// Made at first use: a static program never needs it.
-var modConfig = sync.OnceValue(func() wazero.ModuleConfig {
+// ModuleConfig instantiates every module the runtime makes itself (the
+// linker's, and the host's calls, memories and helpers): unnamed, with no
+// start function (the linker runs constructors itself). It is made once,
+// at first use, and with a random source of its own: wazero makes a
+// module's system context at each instantiation, and without one it seeds
+// a new math/rand generator each time (5 KiB and some 10 µs, for modules
+// that never read it: the host, not wazero, answers random_get).
+var ModuleConfig = sync.OnceValue(func() wazero.ModuleConfig {
 	return wazero.NewModuleConfig().WithName("").WithStartFunctions().WithRandSource(rand.Reader)
 })
 
@@ -498,7 +498,7 @@ func (l *Linker) instantiateGenerated(ctx context.Context, b *modBuilder, names 
 		return nil, fmt.Errorf("linker: generated module: %w", err)
 	}
 	ictx := experimental.WithImportResolver(ctx, func(name string) api.Module { return names[name] })
-	inst, err := l.cfg.Runtime.InstantiateModule(ictx, c, modConfig())
+	inst, err := l.cfg.Runtime.InstantiateModule(ictx, c, ModuleConfig())
 	if err != nil {
 		if owned {
 			c.Close(ctx)
@@ -1092,7 +1092,7 @@ func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wa
 		}
 		return l.cfg.Resolver(name)
 	}
-	inst, err := l.cfg.Runtime.InstantiateModule(experimental.WithImportResolver(ctx, resolver), code, modConfig())
+	inst, err := l.cfg.Runtime.InstantiateModule(experimental.WithImportResolver(ctx, resolver), code, ModuleConfig())
 	if err != nil {
 		return fmt.Errorf("%s: %w", m.path, err)
 	}
