@@ -39,6 +39,7 @@ func (pr *procRun) newLinker(link *abi.Link) *linker.Linker {
 	return linker.New(linker.Config{
 		Runtime:     pr.r.rt,
 		Compile:     l.compileGenerated,
+		Plans:       &l.plans,
 		Resolver:    link.Resolver(),
 		MainPath:    mainPath,
 		LibraryPath: ldpath,

@@ -52,6 +52,7 @@ type launcher struct {
 	mu       sync.Mutex
 	compiled map[[32]byte]*Module
 	libs     map[[32]byte]libEntry // the dynamic linker's (dylink.go)
+	plans    linker.Plans          // the start-up plans of -pie programs
 	libIDs   map[string][32]byte   // a library file's identity -> its sum
 
 	settings sync.Map // pid -> runSettings, what spawned children inherit

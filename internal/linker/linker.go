@@ -78,6 +78,9 @@ type Config struct {
 	// path when it knows the file unchanged since (by its identity, not
 	// its contents), so that the library is neither read nor hashed.
 	Cached func(path string) (*Binary, wazero.CompiledModule, bool)
+	// Plans, if not nil, keeps what a program's start-up generated for the
+	// next start of the same program (see plan). Used only with Compile.
+	Plans *Plans
 	// StackSize is the size of the main thread's stack (default 8 MiB, as
 	// wasixcc-eh links static programs).
 	StackSize uint32
@@ -110,6 +113,10 @@ type Linker struct {
 
 	generated []api.Module
 	compiled  []wazero.CompiledModule
+
+	play   *plan // the start-up plan being replayed, or nil
+	played int   // how many of play's modules are instantiated
+	rec    *plan // the start-up plan being recorded, or nil
 
 	types        map[uint32]funcType // signature of each slot the linker filled, and closures'
 	elemMods     []*module           // modules whose element segments fill slots (elemType)
@@ -221,12 +228,15 @@ func (l *Linker) linkMain(ctx context.Context, bin *Binary, compiled wazero.Comp
 		}
 	}
 	l.tableSize = l.nextSlot + tableSpare
+	l.beginPlan(all)
 	th, err := l.newThread(ctx, l.stackTop, nil)
 	if err != nil {
+		l.endPlan(false)
 		return nil, nil, err
 	}
 	l.mainTh, l.base = th, th.base
 	h, err := l.instantiateAll(ctx, all, th, map[*module]wazero.CompiledModule{main: compiled})
+	l.endPlan(err == nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -402,29 +412,48 @@ var tagType = funcType{params: []byte{valI32}}
 // it) and the stack pointer; the exception tags are defined once, by the
 // main thread's, and imported by the others' (tagsFrom).
 func (l *Linker) newThread(ctx context.Context, sp uint32, tagsFrom api.Module) (*thread, error) {
-	b := newModBuilder()
 	var names map[string]api.Module
 	if tagsFrom != nil {
-		for _, t := range tags {
-			b.export(t, kindTag, b.importTag("tags", t, tagType))
-		}
 		names = map[string]api.Module{"tags": tagsFrom}
 	}
-	b.table(l.tableSize)
-	b.export("table", kindTable, 0)
-	b.export("__stack_pointer", kindGlobal, b.globalI32(true, sp))
-	if tagsFrom == nil {
-		for _, t := range tags {
-			b.export(t, kindTag, b.tag(tagType))
-		}
+	first := tagsFrom == nil
+	var c wazero.CompiledModule
+	var err error
+	if l.play != nil && first {
+		c = l.play.base
+	} else if c, err = l.generate(ctx, l.baseModule(sp, !first)); err != nil {
+		return nil, err
 	}
-	b.export("grow", kindFunc, b.function(funcType{params: []byte{valI32}, results: []byte{valI32}}, growBody()))
-	inst, err := l.instantiateGenerated(ctx, b, names)
+	if l.rec != nil && first {
+		l.rec.base = c
+	}
+	inst, err := l.instantiateCode(ctx, c, names)
 	if err != nil {
 		return nil, err
 	}
 	return &thread{base: inst, insts: map[*module]api.Module{},
 		callers: map[string]api.Function{}}, nil
+}
+
+// baseModule is the module of a thread's table, stack pointer (at sp),
+// grow function and tags (imported from "tags" when importTags).
+func (l *Linker) baseModule(sp uint32, importTags bool) *modBuilder {
+	b := newModBuilder()
+	if importTags {
+		for _, t := range tags {
+			b.export(t, kindTag, b.importTag("tags", t, tagType))
+		}
+	}
+	b.table(l.tableSize)
+	b.export("table", kindTable, 0)
+	b.export("__stack_pointer", kindGlobal, b.globalI32(true, sp))
+	if !importTags {
+		for _, t := range tags {
+			b.export(t, kindTag, b.tag(tagType))
+		}
+	}
+	b.export("grow", kindFunc, b.function(funcType{params: []byte{valI32}, results: []byte{valI32}}, growBody()))
+	return b
 }
 
 // allThreads is the main thread and the others.
@@ -493,20 +522,33 @@ var ModuleConfig = sync.OnceValue(func() wazero.ModuleConfig {
 // instantiateGenerated compiles and instantiates a generated module whose
 // imports resolve through names.
 func (l *Linker) instantiateGenerated(ctx context.Context, b *modBuilder, names map[string]api.Module) (api.Module, error) {
+	c, err := l.generate(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	return l.instantiateCode(ctx, c, names)
+}
+
+// generate compiles a generated module. What the linker compiles itself
+// (no Config.Compile) it closes with the rest.
+func (l *Linker) generate(ctx context.Context, b *modBuilder) (wazero.CompiledModule, error) {
 	c, owned, err := l.compile(ctx, b.encode())
 	if err != nil {
 		return nil, fmt.Errorf("linker: generated module: %w", err)
 	}
+	if owned {
+		l.compiled = append(l.compiled, c)
+	}
+	return c, nil
+}
+
+// instantiateCode instantiates a generated module's code, its imports
+// resolved through names.
+func (l *Linker) instantiateCode(ctx context.Context, c wazero.CompiledModule, names map[string]api.Module) (api.Module, error) {
 	ictx := experimental.WithImportResolver(ctx, func(name string) api.Module { return names[name] })
 	inst, err := l.cfg.Runtime.InstantiateModule(ictx, c, ModuleConfig())
 	if err != nil {
-		if owned {
-			c.Close(ctx)
-		}
 		return nil, fmt.Errorf("linker: generated module: %w", err)
-	}
-	if owned {
-		l.compiled = append(l.compiled, c)
 	}
 	l.generated = append(l.generated, inst)
 	return inst, nil
@@ -558,7 +600,7 @@ func (l *Linker) instantiateAll(ctx context.Context, mods []*module, caller *thr
 				ctors = append(ctors, initCall{m: m, name: "__wasm_call_ctors", what: "constructors"})
 			}
 		}
-		h, err := l.fillMany(ctx, th, l.pending(th, mods), init, ctors)
+		h, err := l.loadHelper(ctx, th, mods, init, ctors)
 		if err != nil {
 			return nil, err
 		}
@@ -834,16 +876,38 @@ func (h *helper) run(ctx context.Context, step int) error {
 // fillMany puts functions of modules instantiated in th into th's table
 // slots, with one generated module, which also gets the function that
 // makes init's calls or ctors' (see helper); nil when it has nothing to
-// do. The items are sorted so that the same program generates the same
-// bytes (and hits the compilation cache).
+// do.
 func (l *Linker) fillMany(ctx context.Context, th *thread, items []fillItem, init, ctors []initCall) (*helper, error) {
 	if len(items) == 0 && len(init) == 0 && len(ctors) == 0 {
 		return nil, nil
 	}
+	p, err := l.planHelper(ctx, items, init, ctors)
+	if err != nil {
+		return nil, err
+	}
+	return l.startHelper(ctx, th, p, init, ctors)
+}
+
+// helperPlan is a helper's code and what it imports from.
+type helperPlan struct {
+	code  wazero.CompiledModule
+	from  []uint32   // the modules it imports functions from, by handle
+	types []slotType // the signatures of the slots it fills
+}
+
+type slotType struct {
+	slot uint32
+	t    funcType
+}
+
+// planHelper makes the code of a helper: it imports the functions of
+// items and of the calls. The items are sorted so that the same program
+// generates the same bytes (and hits the compilation cache).
+func (l *Linker) planHelper(ctx context.Context, items []fillItem, init, ctors []initCall) (*helperPlan, error) {
 	slices.SortFunc(items, func(a, b fillItem) int { return cmp.Compare(a.slot, b.slot) })
+	p := &helperPlan{}
 	b := newModBuilder()
 	b.importTable("base", "table", 0)
-	names := map[string]api.Module{"base": th.base}
 	fns := make([]uint32, len(items))
 	for i, it := range items {
 		e := it.m.exports[it.name]
@@ -851,15 +915,14 @@ func (l *Linker) fillMany(ctx context.Context, th *thread, items []fillItem, ini
 		if !ok {
 			return nil, errorf("%s: bad function %s", it.m.path, it.name)
 		}
-		names[it.m.instName()] = th.insts[it.m]
+		p.from = append(p.from, it.m.handle)
 		fns[i] = b.importFunc(it.m.instName(), it.name, t)
-		l.types[it.slot] = t
+		p.types = append(p.types, slotType{it.slot, t})
 	}
-	h := &helper{calls: [2][]initCall{init, ctors}}
 	var callFns [2][]uint32
 	var args [2][]*uint32
 	var nres [2][]int
-	for k, calls := range h.calls {
+	for k, calls := range [2][]initCall{init, ctors} {
 		for _, c := range calls {
 			idx := c.m.exports[c.name].index
 			if c.name == c.m.bin.startName {
@@ -873,7 +936,7 @@ func (l *Linker) fillMany(ctx context.Context, th *thread, items []fillItem, ini
 			if !ok || len(t.params) != want || want == 1 && t.params[0] != valI32 {
 				return nil, errorf("%s: %s has an unexpected signature", c.m.path, c.name)
 			}
-			names[c.m.instName()] = th.insts[c.m]
+			p.from = append(p.from, c.m.handle)
 			callFns[k] = append(callFns[k], b.importFunc(c.m.instName(), c.name, t))
 			args[k] = append(args[k], c.arg)
 			nres[k] = append(nres[k], len(t.results))
@@ -889,19 +952,127 @@ func (l *Linker) fillMany(ctx context.Context, th *thread, items []fillItem, ini
 			callsCode(at, callFns[stepCtors], args[stepCtors], nres[stepCtors]))
 		b.export("run", kindFunc, b.function(funcType{params: []byte{valI32}}, body))
 	}
-	inst, err := l.instantiateGenerated(ctx, b, names)
+	var err error
+	p.code, err = l.generate(ctx, b)
+	return p, err
+}
+
+// startHelper instantiates a helper in th that makes the calls init and
+// ctors (those its code was made for).
+func (l *Linker) startHelper(ctx context.Context, th *thread, p *helperPlan, init, ctors []initCall) (*helper, error) {
+	names := map[string]api.Module{"base": th.base}
+	for _, h := range p.from {
+		d := l.mods[h-1]
+		names[d.instName()] = th.insts[d]
+	}
+	for _, st := range p.types {
+		l.types[st.slot] = st.t
+	}
+	inst, err := l.instantiateCode(ctx, p.code, names)
 	if err != nil {
 		return nil, err
 	}
 	if th != l.mainTh {
 		th.gen = append(th.gen, inst)
 	}
-	h.inst = inst
-	return h, nil
+	return &helper{inst: inst, calls: [2][]initCall{init, ctors}}, nil
 }
 
-// instantiate builds the env and GOT modules of m and instantiates it.
+// instantiate instantiates m in th over the env and GOT modules it
+// imports from: those of the start-up's plan when one is replayed, else
+// made for it (planEnv).
 func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wazero.CompiledModule) error {
+	var p *envPlan
+	if l.play != nil && l.played < len(l.play.mods) {
+		p = &l.play.mods[l.played]
+		l.played++
+		for _, k := range p.slots {
+			if _, err := l.slot(ctx, l.mods[k.handle-1], k.name); err != nil {
+				return err
+			}
+		}
+	} else {
+		var err error
+		if p, err = l.planEnv(ctx, th, m); err != nil {
+			return err
+		}
+	}
+	if l.rec != nil {
+		l.rec.mods = append(l.rec.mods, *p)
+	}
+	names := map[string]api.Module{"base": th.base, "mem": l.cfg.Resolver("env"), "tags": l.base}
+	for _, h := range p.from {
+		d := l.mods[h-1]
+		names[d.instName()] = th.insts[d]
+	}
+	envInst, err := l.instantiateCode(ctx, p.env, names)
+	if err != nil {
+		return fmt.Errorf("%s: %w", m.path, err)
+	}
+	memInst, funcInst := envInst, envInst
+	if !p.gotInEnv {
+		memInst, funcInst = nil, nil
+		if p.gotMem != nil {
+			if memInst, err = l.instantiateCode(ctx, p.gotMem, nil); err != nil {
+				return err
+			}
+		}
+		if p.gotShared {
+			funcInst = memInst
+		} else if p.gotFunc != nil {
+			if funcInst, err = l.instantiateCode(ctx, p.gotFunc, nil); err != nil {
+				return err
+			}
+		}
+	}
+	resolver := func(name string) api.Module {
+		switch name {
+		case "env":
+			return envInst
+		case "GOT.mem":
+			return memInst
+		case "GOT.func":
+			return funcInst
+		}
+		return l.cfg.Resolver(name)
+	}
+	inst, err := l.cfg.Runtime.InstantiateModule(experimental.WithImportResolver(ctx, resolver), code, ModuleConfig())
+	if err != nil {
+		return fmt.Errorf("%s: %w", m.path, err)
+	}
+	th.insts[m] = inst
+	if th == l.mainTh {
+		m.inst = inst
+		l.elemMods = append(l.elemMods, m)
+	} else {
+		th.gen = append(th.gen, envInst)
+		if memInst != nil && memInst != envInst {
+			th.gen = append(th.gen, memInst)
+		}
+		if funcInst != nil && funcInst != memInst {
+			th.gen = append(th.gen, funcInst)
+		}
+	}
+	return nil
+}
+
+// envPlan is what a module's instantiation needs generated: the env
+// module it imports from, and the GOT modules unless the GOT is in env.
+type envPlan struct {
+	env             wazero.CompiledModule
+	gotInEnv        bool
+	gotMem, gotFunc wazero.CompiledModule // nil when empty
+	gotShared       bool                  // gotMem holds GOT.func too
+	from            []uint32              // the modules env imports functions from, by handle
+	slots           []slotKey             // the slots given out for it, in order
+}
+
+// planEnv makes m's env and GOT modules for th: its memory, table and
+// stack pointer, its bases, the functions it imports (from their
+// instances in th, or through a table slot when they have none yet) and
+// the addresses and slots of its GOT.
+func (l *Linker) planEnv(ctx context.Context, th *thread, m *module) (*envPlan, error) {
+	p := &envPlan{}
 	scope := l.lookupScope(m)
 	env := newModBuilder()
 	type gotEntry struct {
@@ -909,7 +1080,6 @@ func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wa
 		v    uint32
 	}
 	var gotMem, gotFunc []gotEntry
-	names := map[string]api.Module{"base": th.base, "mem": l.cfg.Resolver("env"), "tags": l.base}
 	type stub struct {
 		name string
 		t    funcType
@@ -939,7 +1109,7 @@ func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wa
 					known = known || t == im.name
 				}
 				if !known {
-					return errorf("%s: unknown exception tag %s", m.path, im.name)
+					return nil, errorf("%s: unknown exception tag %s", m.path, im.name)
 				}
 				env.export(im.name, kindTag, env.importTag("tags", im.name, m.bin.types[im.typ]))
 			case kindGlobal:
@@ -953,7 +1123,7 @@ func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wa
 				default:
 					v, err := l.address(scope, m, im)
 					if err != nil {
-						return err
+						return nil, err
 					}
 					envGlobals = append(envGlobals, constant{im.name, v, im.mutable})
 				}
@@ -968,28 +1138,28 @@ func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wa
 						stubs = append(stubs, stub{name: im.name, t: t, trap: true})
 						continue
 					}
-					return errorf("%s: undefined symbol: %s", m.path, im.name)
+					return nil, errorf("%s: undefined symbol: %s", m.path, im.name)
 				}
 				if dt, _ := def.bin.funcTypeOf(e.index); dt.key() != t.key() {
-					return errorf("%s: symbol %s of %s has another signature", m.path, im.name, def.path)
+					return nil, errorf("%s: symbol %s of %s has another signature", m.path, im.name, def.path)
 				}
-				if di := th.insts[def]; di != nil {
-					names[def.instName()] = di
+				if th.insts[def] != nil {
+					p.from = append(p.from, def.handle)
 					env.export(im.name, kindFunc, env.importFunc(def.instName(), im.name, t))
 					continue
 				}
-				s, err := l.slot(ctx, def, im.name)
+				s, err := l.planSlot(ctx, p, def, im.name)
 				if err != nil {
-					return err
+					return nil, err
 				}
 				stubs = append(stubs, stub{name: im.name, t: t, slot: s})
 			default:
-				return errorf("%s: cannot import %s.%s of this kind", m.path, im.module, im.name)
+				return nil, errorf("%s: cannot import %s.%s of this kind", m.path, im.module, im.name)
 			}
 		case "GOT.mem":
 			v, err := l.address(scope, m, im)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			gotMem = append(gotMem, gotEntry{im.name, v})
 		case "GOT.func":
@@ -997,13 +1167,13 @@ func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wa
 			def, e, ok := resolve(scope, im.name)
 			switch {
 			case ok && e.kind == kindFunc:
-				s, err := l.slot(ctx, def, im.name)
+				s, err := l.planSlot(ctx, p, def, im.name)
 				if err != nil {
-					return err
+					return nil, err
 				}
 				v = s
 			case !m.bin.Dylink.Weak(im.module, im.name):
-				return errorf("%s: undefined symbol: %s", m.path, im.name)
+				return nil, errorf("%s: undefined symbol: %s", m.path, im.name)
 			}
 			gotFunc = append(gotFunc, gotEntry{im.name, v})
 		}
@@ -1037,7 +1207,7 @@ func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wa
 		envClash = envClash || env.nExport[e.name]
 		clash = clash || memNames[e.name]
 	}
-	gotModule := func(entries ...[]gotEntry) (api.Module, error) {
+	gotModule := func(entries ...[]gotEntry) (wazero.CompiledModule, error) {
 		b := newModBuilder()
 		n := 0
 		for _, es := range entries {
@@ -1049,67 +1219,41 @@ func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wa
 		if n == 0 {
 			return nil, nil
 		}
-		return l.instantiateGenerated(ctx, b, nil)
+		return l.generate(ctx, b)
 	}
-	var envInst, memInst, funcInst api.Module
 	var err error
-	if !envClash && !clash {
+	switch {
+	case !envClash && !clash:
+		p.gotInEnv = true
 		for _, es := range [][]gotEntry{gotMem, gotFunc} {
 			for _, e := range es {
 				env.export(e.name, kindGlobal, env.globalI32(true, e.v))
 			}
 		}
-		if envInst, err = l.instantiateGenerated(ctx, env, names); err != nil {
-			return fmt.Errorf("%s: %w", m.path, err)
+	case clash:
+		if p.gotMem, err = gotModule(gotMem); err != nil {
+			return nil, err
 		}
-		memInst, funcInst = envInst, envInst
-	} else {
-		if envInst, err = l.instantiateGenerated(ctx, env, names); err != nil {
-			return fmt.Errorf("%s: %w", m.path, err)
+		if p.gotFunc, err = gotModule(gotFunc); err != nil {
+			return nil, err
 		}
-		if clash {
-			if memInst, err = gotModule(gotMem); err != nil {
-				return err
-			}
-			if funcInst, err = gotModule(gotFunc); err != nil {
-				return err
-			}
-		} else {
-			if memInst, err = gotModule(gotMem, gotFunc); err != nil {
-				return err
-			}
-			funcInst = memInst
+	default:
+		p.gotMem, err = gotModule(gotMem, gotFunc)
+		if err != nil {
+			return nil, err
 		}
+		p.gotShared = true
 	}
-	resolver := func(name string) api.Module {
-		switch name {
-		case "env":
-			return envInst
-		case "GOT.mem":
-			return memInst
-		case "GOT.func":
-			return funcInst
-		}
-		return l.cfg.Resolver(name)
+	if p.env, err = l.generate(ctx, env); err != nil {
+		return nil, fmt.Errorf("%s: %w", m.path, err)
 	}
-	inst, err := l.cfg.Runtime.InstantiateModule(experimental.WithImportResolver(ctx, resolver), code, ModuleConfig())
-	if err != nil {
-		return fmt.Errorf("%s: %w", m.path, err)
-	}
-	th.insts[m] = inst
-	if th == l.mainTh {
-		m.inst = inst
-		l.elemMods = append(l.elemMods, m)
-	} else {
-		th.gen = append(th.gen, envInst)
-		if memInst != nil && memInst != envInst {
-			th.gen = append(th.gen, memInst)
-		}
-		if funcInst != nil && funcInst != memInst {
-			th.gen = append(th.gen, funcInst)
-		}
-	}
-	return nil
+	return p, nil
+}
+
+// planSlot is l.slot, recorded in p.
+func (l *Linker) planSlot(ctx context.Context, p *envPlan, m *module, name string) (uint32, error) {
+	p.slots = append(p.slots, slotKey{m.handle, name})
+	return l.slot(ctx, m, name)
 }
 
 // pending is what fills th's slots of the functions of mods given out

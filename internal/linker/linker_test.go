@@ -3,6 +3,7 @@ package linker
 import (
 	"context"
 	"encoding/binary"
+	"maps"
 	"strings"
 	"testing"
 
@@ -33,11 +34,15 @@ func withDylink(wasm []byte, needed ...string) []byte {
 // __memory_base to 10, whose relocations add 1 to it and constructors
 // add 1 again, or that traps in the one named by trap ("start" for the
 // start function).
-func testLib(trap string) []byte {
+func testLib(trap string) []byte { return testLibStoring(trap, 10) }
+
+// testLibStoring is testLib with another value for the start function to
+// store.
+func testLibStoring(trap string, v byte) []byte {
 	b := newModBuilder()
 	b.importMemory("env", "memory", false)
 	base := b.importGlobal("env", "__memory_base", valI32, false)
-	set := []byte{0, 0x23, byte(base), 0x41, 10, 0x36, 2, 0, 0x0b}
+	set := []byte{0, 0x23, byte(base), 0x41, v, 0x36, 2, 0, 0x0b}
 	incr := []byte{0, 0x23, byte(base), 0x23, byte(base), 0x28, 2, 0, 0x41, 1, 0x6a, 0x36, 2, 0, 0x0b}
 	for _, name := range []string{"start", "__wasm_apply_data_relocs", "__wasm_call_ctors"} {
 		body := incr
@@ -157,5 +162,139 @@ func TestPrepareLibrary(t *testing.T) {
 	}
 	if _, _, err := PrepareLibrary(newModBuilder().encode()); err == nil {
 		t.Error("a module without dylink.0 prepared as a library")
+	}
+}
+
+// A start-up with the same libraries placed the same way replays the
+// first one's plan: the same slots and memory, the libraries' start
+// functions, relocations and constructors run; a start-up whose
+// libraries changed makes a plan of its own.
+func TestStartPlan(t *testing.T) {
+	ctx := context.Background()
+	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().
+		WithCoreFeatures(api.CoreFeaturesV2|experimental.CoreFeaturesExceptionHandling))
+	defer rt.Close(ctx)
+	kept := map[string]wazero.CompiledModule{}
+	compile := func(ctx context.Context, wasm []byte) (wazero.CompiledModule, error) {
+		if c := kept[string(wasm)]; c != nil {
+			return c, nil
+		}
+		c, err := rt.CompileModule(ctx, wasm)
+		kept[string(wasm)] = c
+		return c, err
+	}
+	binOf := map[string]*Binary{}
+	load := func(ctx context.Context, path string, wasm []byte) (*Binary, wazero.CompiledModule, error) {
+		bin, code, err := PrepareLibrary(wasm)
+		if err != nil {
+			return nil, nil, err
+		}
+		if b := binOf[string(wasm)]; b != nil {
+			bin = b // a runtime keeps a library's Binary by its content
+		}
+		binOf[string(wasm)] = bin
+		c, err := compile(ctx, code)
+		return bin, c, err
+	}
+	// The main program has a function that a library calls and takes the
+	// address of: a slot given out while linking.
+	main := newModBuilder()
+	main.importMemory("env", "memory", false)
+	i32 := funcType{results: []byte{valI32}}
+	main.export("mainf", kindFunc, main.function(i32, []byte{0, 0x41, 7, 0x0b}))
+	wasm := withDylink(main.encode(), "liba.so", "libb.so", "libc.so")
+	bin, err := Parse(wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compiled, err := rt.CompileModule(ctx, wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	libc := newModBuilder()
+	libc.importMemory("env", "memory", false)
+	libc.importTable("env", "__indirect_function_table", 0)
+	call := libc.importFunc("env", "mainf", i32)
+	got := libc.importGlobal("GOT.func", "mainf", valI32, true)
+	libc.export("call", kindFunc, libc.function(i32, []byte{0, 0x10, byte(call), 0x0b}))
+	libc.export("addr", kindFunc, libc.function(i32, []byte{0, 0x23, byte(got), 0x0b}))
+	libcWasm := withDylink(libc.encode())
+	var plans Plans
+	libb := testLib("")
+	link := func(wantB uint32) *Linker {
+		t.Helper()
+		env, err := rt.InstantiateWithConfig(ctx, []byte("\x00asm\x01\x00\x00\x00\x05\x03\x01\x00\x01\x07\x0a\x01\x06memory\x02\x00"),
+			wazero.NewModuleConfig().WithName(""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { env.Close(ctx) })
+		l := New(Config{
+			Runtime:   rt,
+			Resolver:  func(name string) api.Module { return map[string]api.Module{"env": env}[name] },
+			MainPath:  "/bin/main",
+			StackSize: 64 << 10,
+			Compile:   compile,
+			Load:      load,
+			Plans:     &plans,
+			Read: func(p string) ([]byte, error) {
+				switch {
+				case strings.HasSuffix(p, "/libb.so"):
+					return libb, nil
+				case strings.HasSuffix(p, "/libc.so"):
+					return libcWasm, nil
+				}
+				return testLib(""), nil
+			},
+		})
+		if _, err := l.LinkMain(ctx, bin, compiled); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { l.Close(ctx) })
+		c := l.mods[3].inst
+		if r, err := c.ExportedFunction("call").Call(ctx); err != nil || r[0] != 7 {
+			t.Errorf("libc.so calling the main program: %v, %v; want 7", r, err)
+		}
+		addr, err := c.ExportedFunction("addr").Call(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s, ok := l.slots[slotKey{1, "mainf"}]; !ok || uint64(s) != addr[0] {
+			t.Errorf("libc.so's GOT.func.mainf is %d, the slot of mainf %d (%v)", addr[0], s, ok)
+		}
+		if r, err := l.mainTh.base.ExportedFunction("grow").Call(ctx, 0); err != nil || addr[0] >= r[0] {
+			t.Errorf("the slot of mainf %d, the table's size %v (%v)", addr[0], r, err)
+		}
+		for _, m := range l.mods[1:3] {
+			want := uint32(12)
+			if strings.HasSuffix(m.path, "/libb.so") {
+				want = wantB
+			}
+			b, _ := env.ExportedMemory("memory").Read(m.memBase, 4)
+			if v := binary.LittleEndian.Uint32(b); v != want {
+				t.Errorf("%s: word %d after start, relocations and constructors, want %d", m.path, v, want)
+			}
+		}
+		return l
+	}
+	first := link(12)
+	for i := 1; i <= 2; i++ {
+		l := link(12)
+		if plans.replays != i {
+			t.Fatalf("start %d: %d replays, want %d", i+1, plans.replays, i)
+		}
+		if l.nextSlot != first.nextSlot || l.tableSize != first.tableSize || len(l.generated) != len(first.generated) ||
+			!maps.Equal(l.slots, first.slots) {
+			t.Errorf("a replay: %d slots, table %d, %d generated; first start: %d, %d, %d",
+				l.nextSlot, l.tableSize, len(l.generated), first.nextSlot, first.tableSize, len(first.generated))
+		}
+	}
+	// libb changes, the same size, placed the same: a new plan, made and
+	// then replayed.
+	libb = testLibStoring("", 20)
+	link(22)
+	link(22)
+	if plans.replays != 3 {
+		t.Fatalf("%d replays after a library changed and was started twice, want 3", plans.replays)
 	}
 }
