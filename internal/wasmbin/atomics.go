@@ -640,18 +640,92 @@ func blockType(s *Reader) (int64, error) {
 	return bt, err
 }
 
+// Shapes of the immediates of one-byte opcodes, for skipInstr.
+const (
+	immBad    = iota // not an opcode skipInstr knows
+	immNone          // no immediate
+	immLEB           // one LEB128 number: an index, a label, a constant
+	immLEB2          // two
+	immMemarg        // a memory argument
+	immBlock         // a block type
+	immOther         // read by skipOther
+)
+
+// immOf is the shape of each one-byte opcode's immediates: one lookup
+// instead of a chain of comparisons, for the instruction walks that read
+// every byte of a program's code at each start.
+var immOf = func() (t [256]uint8) {
+	set := func(kind uint8, ops ...byte) {
+		for _, op := range ops {
+			t[op] = kind
+		}
+	}
+	set(immNone, 0x00, 0x01, 0x05, 0x0a, 0x0b, 0x0f, 0x19, 0x1a, 0x1b, 0xd1, 0xd3, 0xd4)
+	for op := 0x45; op <= 0xc4; op++ {
+		t[op] = immNone
+	}
+	set(immBlock, 0x02, 0x03, 0x04, 0x06) // block, loop, if, try
+	set(immLEB, 0x07, 0x08, 0x09, 0x0c, 0x0d, 0x10, 0x12, 0x14, 0x15, 0x18, 0x3f, 0x40, 0x41, 0x42, 0xd0, 0xd2, 0xd5, 0xd6)
+	for op := 0x20; op <= 0x26; op++ {
+		t[op] = immLEB
+	}
+	set(immLEB2, 0x11, 0x13) // call_indirect, return_call_indirect
+	for op := 0x28; op <= 0x3e; op++ {
+		t[op] = immMemarg
+	}
+	set(immOther, 0x0e, 0x1c, 0x1f, 0x43, 0x44, 0xfc, 0xfd, 0xfe)
+	return t
+}()
+
+// skipLEB skips a LEB128 number (of at most 10 bytes) without decoding it.
+func (r *Reader) skipLEB() error {
+	for i := r.off; i < len(r.b) && i < r.off+10; i++ {
+		if r.b[i]&0x80 == 0 {
+			r.off = i + 1
+			return nil
+		}
+	}
+	return ErrFormat
+}
+
 // skipInstr reads one instruction with its immediates and returns its
 // sub-opcode (for the prefixed ones); errOpcode when it does not know it.
 func skipInstr(s *Reader) (sub uint32, err error) {
-	op, err := s.Byte()
-	if err != nil {
-		return 0, err
+	if s.off >= len(s.b) {
+		return 0, ErrFormat
 	}
+	op := s.b[s.off]
+	switch immOf[op] {
+	case immNone:
+		s.off++
+		return 0, nil
+	case immLEB:
+		s.off++
+		return 0, s.skipLEB()
+	case immLEB2:
+		s.off++
+		if err := s.skipLEB(); err != nil {
+			return 0, err
+		}
+		return 0, s.skipLEB()
+	case immMemarg:
+		s.off++
+		_, err := memarg(s)
+		return 0, err
+	case immBlock:
+		s.off++
+		_, err := blockType(s)
+		return 0, err
+	case immOther:
+		s.off++
+		return skipOther(s, op)
+	}
+	return 0, errOpcode
+}
+
+// skipOther reads the immediates of op, one of the opcodes of immOther.
+func skipOther(s *Reader, op byte) (sub uint32, err error) {
 	switch {
-	case op == 0x00 || op == 0x01 || op == 0x05 || op == 0x0a || op == 0x0b || op == 0x0f || op == 0x19 ||
-		op == 0x1a || op == 0x1b || op == 0xd1 || op == 0xd3 || op == 0xd4 || (op >= 0x45 && op <= 0xc4):
-	case op == 0x02 || op == 0x03 || op == 0x04 || op == 0x06: // block, loop, if, try
-		_, err = blockType(s)
 	case op == 0x1f: // try_table
 		if _, err = blockType(s); err != nil {
 			return 0, err
@@ -673,18 +747,12 @@ func skipInstr(s *Reader) (sub uint32, err error) {
 				return 0, err
 			}
 		}
-	case op == 0x07 || op == 0x08 || op == 0x09 || op == 0x0c || op == 0x0d || op == 0x10 || op == 0x12 ||
-		op == 0x14 || op == 0x15 || op == 0x18 || (op >= 0x20 && op <= 0x26) || op == 0x3f || op == 0x40 ||
-		op == 0x41 || op == 0x42 || op == 0xd0 || op == 0xd2 || op == 0xd5 || op == 0xd6:
-		err = skipLEBs(s, 1)
 	case op == 0x0e: // br_table
 		n, err := s.U32()
 		if err != nil {
 			return 0, err
 		}
 		err = skipLEBs(s, int(n)+1)
-	case op == 0x11 || op == 0x13: // call_indirect, return_call_indirect
-		err = skipLEBs(s, 2)
 	case op == 0x1c: // select t*
 		n, err := s.U32()
 		if err != nil {
@@ -696,8 +764,6 @@ func skipInstr(s *Reader) (sub uint32, err error) {
 				_, err = s.SLEB()
 			}
 		}
-	case op >= 0x28 && op <= 0x3e:
-		_, err = memarg(s)
 	case op == 0x43:
 		_, err = s.Bytes(4)
 	case op == 0x44:

@@ -99,3 +99,18 @@ func FuzzRewriteAtomics(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) { _, _, _ = wasmbin.RewriteAtomics(b) })
 }
+
+// BenchmarkRewriteAtomics rewrites a -pie program carrying all of libc
+// (789 KB): what every start of a threaded program pays once per process.
+func BenchmarkRewriteAtomics(b *testing.B) {
+	wasm, err := os.ReadFile("../../testdata/guests/eh/bin/dlbench.wasm")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(wasm)))
+	for b.Loop() {
+		if _, changed, err := wasmbin.RewriteAtomics(wasm); err != nil || !changed {
+			b.Fatal(changed, err)
+		}
+	}
+}
