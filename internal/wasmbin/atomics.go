@@ -202,6 +202,7 @@ func countFuncImports(body []byte) (uint32, error) {
 type rewriter struct {
 	base, shift            uint32
 	wait32, wait64, notify uint32
+	scratch                []byte // what walk writes into, its result consumed before the next walk
 }
 
 func (rw *rewriter) fn(idx uint32) uint32 {
@@ -297,11 +298,13 @@ func (rw *rewriter) code(body []byte) ([]byte, error) {
 		out = AppendULEB(out, uint64(fr.off+len(instrs)))
 		out = append(out, fb[:fr.off]...)
 		out = append(out, instrs...)
+		rw.scratch = instrs[:0]
 	}
 	return out, nil
 }
 
-// expr rewrites a constant expression (ending in end) at the start of s.
+// expr rewrites a constant expression (ending in end) at the start of s;
+// the result is valid until the next walk.
 func (rw *rewriter) expr(s *Reader) ([]byte, error) {
 	start := s.off
 	depth := 0
@@ -310,6 +313,7 @@ func (rw *rewriter) expr(s *Reader) ([]byte, error) {
 		return nil, err
 	}
 	s.off = start + n
+	rw.scratch = out[:0]
 	return out, nil
 }
 
@@ -522,15 +526,9 @@ func walk(b []byte, rw *rewriter, visit func(op, sub uint32), depth *int, constE
 	s := &Reader{b: b}
 	var out []byte
 	if rw != nil {
-		out = make([]byte, 0, len(b)+8)
+		out = rw.scratch[:0]
 	}
-	mark := 0 // start of the bytes not yet copied to out
-	flush := func(upto int) {
-		if rw != nil {
-			out = append(out, b[mark:upto]...)
-		}
-		mark = upto
-	}
+	mark := 0 // start of the bytes not yet copied to out (with rw)
 	for {
 		at := s.off
 		op, err := s.Byte()
@@ -541,7 +539,9 @@ func walk(b []byte, rw *rewriter, visit func(op, sub uint32), depth *int, constE
 		switch {
 		case op == 0x0b: // end
 			if *depth == 0 {
-				flush(s.off)
+				if rw != nil {
+					out = append(out, b[mark:s.off]...)
+				}
 				if visit != nil {
 					visit(uint32(op), 0)
 				}
@@ -554,7 +554,7 @@ func walk(b []byte, rw *rewriter, visit func(op, sub uint32), depth *int, constE
 				return nil, 0, err
 			}
 			if rw != nil && rw.fn(idx) != idx {
-				flush(at + 1)
+				out = append(out, b[mark:at+1]...)
 				out = AppendULEB(out, uint64(rw.fn(idx)))
 				mark = s.off
 			}
@@ -576,7 +576,7 @@ func walk(b []byte, rw *rewriter, visit func(op, sub uint32), depth *int, constE
 			if offset > 1<<32-1 {
 				return nil, 0, fmt.Errorf("%w: atomic offset past 32 bits", ErrFormat)
 			}
-			flush(at)
+			out = append(out, b[mark:at]...)
 			mark = s.off
 			out = append(out, 0x41) // i32.const offset
 			out = AppendSLEB(out, int64(int32(uint32(offset))))
