@@ -2,6 +2,7 @@ package host
 
 import (
 	"crypto/sha256"
+
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
 
@@ -26,9 +27,17 @@ func (r *Runtime) rewriteAtomics(wasm []byte) ([]byte, bool) {
 		out := v.([]byte)
 		return out, out != nil
 	}
-	out, changed, err := wasmbin.RewriteAtomics(wasm)
-	if err != nil || !changed {
-		out = nil
+	out, ok := r.loadRewrite(sum)
+	if !ok {
+		var changed bool
+		var err error
+		out, changed, err = wasmbin.RewriteAtomics(wasm)
+		if err != nil || !changed {
+			out = nil
+		}
+		if err == nil {
+			r.storeRewrite(sum, out)
+		}
 	}
 	if r.rewriteCount.Add(1) > maxRewrites {
 		r.rewrites.Clear()

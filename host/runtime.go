@@ -38,6 +38,7 @@ type Runtime struct {
 
 	rewrites     sync.Map     // sha256 of a program -> its rewrite (atomics.go), nil if none
 	rewriteCount atomic.Int32 // entries in rewrites
+	cacheDir     string       // where rewrites are kept for later processes (rewritecache.go), or ""
 
 	strictImports bool // RuntimeConfig.StrictImports
 	sharedCache   bool // cache is RuntimeConfig.Cache: its owner closes it
@@ -88,6 +89,13 @@ func NewRuntime(ctx context.Context, cfg RuntimeConfig) (*Runtime, error) {
 		strictImports: cfg.StrictImports,
 	}
 	r.sharedCache = cfg.Cache != nil && !cfg.DebugInfo
+	switch {
+	case cfg.DebugInfo:
+	case cfg.Cache != nil:
+		r.cacheDir = cfg.Cache.dir
+	default:
+		r.cacheDir = cfg.CacheDir
+	}
 	return r, nil
 }
 

@@ -15,7 +15,8 @@ import (
 // keeps its machine code in memory once. Close it after every Runtime
 // using it is closed.
 type CodeCache struct {
-	c wazero.CompilationCache
+	c   wazero.CompilationCache
+	dir string // its directory, or ""
 }
 
 // NewCodeCache returns an empty CodeCache; with dir not empty, compiled
@@ -29,7 +30,7 @@ func NewCodeCache(dir string) (*CodeCache, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compilation cache: %w", err)
 	}
-	return &CodeCache{c: c}, nil
+	return &CodeCache{c: c, dir: dir}, nil
 }
 
 // Close releases the compiled code.

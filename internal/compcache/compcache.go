@@ -82,11 +82,19 @@ type entry struct {
 	mod  time.Time
 }
 
-// entries lists the files of compiled code: everything in wazero's
-// directories (named wazero-VERSION-ARCH-OS), never anything else the
-// directory may hold, so that a --cache-dir pointing somewhere unexpected
-// loses nothing but compiled code. Temporary files wazero is writing are
-// left alone.
+// RewriteDir is the directory of the cache where the runtime keeps the
+// binaries it rewrote for programs (their atomic waits made calls), which
+// the index files with the compiled code of the same runs.
+const RewriteDir = "wasix-rewrite-1"
+
+// cacheDir says whether a directory of the cache holds entries: wazero's
+// (named wazero-VERSION-ARCH-OS) and RewriteDir.
+func cacheDir(name string) bool { return strings.HasPrefix(name, "wazero-") || name == RewriteDir }
+
+// entries lists the files of compiled code: everything in the cache's
+// directories (cacheDir), never anything else the directory may hold, so
+// that a --cache-dir pointing somewhere unexpected loses nothing but
+// compiled code. Temporary files being written are left alone.
 func (c *Cache) entries() ([]entry, error) {
 	var out []entry
 	err := c.walk(func(rel string, f fs.DirEntry) {
@@ -109,7 +117,7 @@ func (c *Cache) walk(visit func(rel string, f fs.DirEntry)) error {
 		return err
 	}
 	for _, top := range tops {
-		if !top.IsDir() || !strings.HasPrefix(top.Name(), "wazero-") {
+		if !top.IsDir() || !cacheDir(top.Name()) {
 			continue
 		}
 		files, err := os.ReadDir(filepath.Join(c.Dir, top.Name()))
@@ -127,7 +135,7 @@ func (c *Cache) walk(visit func(rel string, f fs.DirEntry)) error {
 }
 
 // Mark is the cache before a run, for Record after it: when the run
-// began, and the modification time of each of wazero's directories (an
+// began, and the modification time of each of the cache's directories (an
 // entry added to one changes it).
 type Mark struct {
 	at   time.Time
@@ -150,12 +158,12 @@ func (c *Cache) Snapshot() Mark {
 	return m
 }
 
-// eachDir calls visit for each of wazero's directories with its
+// eachDir calls visit for each of the cache's directories (cacheDir) with its
 // modification time.
 func (c *Cache) eachDir(visit func(name string, mod time.Time)) {
 	tops, _ := os.ReadDir(c.Dir)
 	for _, top := range tops {
-		if !top.IsDir() || !strings.HasPrefix(top.Name(), "wazero-") {
+		if !top.IsDir() || !cacheDir(top.Name()) {
 			continue
 		}
 		if info, err := top.Info(); err == nil {
@@ -181,7 +189,7 @@ func (c *Cache) Fresh(name string, before Mark) bool {
 	return false
 }
 
-// changedSince reports whether one of wazero's directories may have
+// changedSince reports whether one of the cache's directories may have
 // gained an entry since before: its time moved, or it changed lately,
 // which may hide an addition in the same tick of the clock.
 func (c *Cache) changedSince(before Mark) bool {

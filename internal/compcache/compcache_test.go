@@ -277,3 +277,29 @@ func TestIndexRoundTrip(t *testing.T) {
 		t.Errorf("an index without the header: %v", got.Programs)
 	}
 }
+
+// TestRecordFilesRewrites: the runtime's rewritten binaries (RewriteDir)
+// are entries like compiled code: a run that adds one files it under its
+// program, and Fresh sees the addition; other directories are not the
+// cache's.
+func TestRecordFilesRewrites(t *testing.T) {
+	c := &Cache{Dir: t.TempDir()}
+	before := c.Snapshot()
+	for _, d := range []string{RewriteDir, "other"} {
+		if err := os.MkdirAll(filepath.Join(c.Dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(c.Dir, d, "abcd"), make([]byte, 10), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c.Fresh("p.wasm", before) {
+		t.Fatal("Fresh after a rewrite was added")
+	}
+	if err := c.Record("sum", "p.wasm", before); err != nil {
+		t.Fatal(err)
+	}
+	if p := c.Lookup("sum"); p == nil || strings.Join(p.Files, " ") != RewriteDir+"/abcd" {
+		t.Fatalf("filed %+v, want the rewrite alone", p)
+	}
+}
