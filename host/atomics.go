@@ -6,6 +6,7 @@ import (
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
 
+	"github.com/wasix-go/wasix/internal/abi"
 	"github.com/wasix-go/wasix/internal/wasmbin"
 )
 
@@ -60,15 +61,39 @@ const atomicsModule = wasmbin.AtomicsModule
 // rewrite against wazero's own wait.
 var rewriteAtomicWaits = true
 
-// programImports returns the functions the program itself imports,
-// without those the rewrite added.
-func programImports(c wazero.CompiledModule) []api.FunctionDefinition {
-	all := c.ImportedFunctions()
-	out := all[:0:0]
-	for _, fn := range all {
-		if module, _, _ := fn.Import(); module != wasmbin.AtomicsModule {
-			out = append(out, fn)
+// programImports returns the functions the program (code, compiled)
+// itself imports, without those the rewrite added. They are read from the
+// binary: wazero's ImportedFunctions would describe every function of
+// the program first (4 ms for 800 KB of code, at each start).
+func programImports(code []byte, compiled wazero.CompiledModule) []abi.Import {
+	var out []abi.Import
+	imps, err := wasmbin.Imports(code)
+	if err != nil {
+		// Types this reader does not know (wazero accepted them): ask
+		// wazero.
+		for _, fn := range compiled.ImportedFunctions() {
+			if module, name, _ := fn.Import(); module != wasmbin.AtomicsModule {
+				out = append(out, abi.Import{Module: module, Name: name, Params: fn.ParamTypes(), Results: fn.ResultTypes()})
+			}
 		}
+		return out
+	}
+	for _, im := range imps {
+		if im.Kind == 0 && im.Module != wasmbin.AtomicsModule {
+			out = append(out, abi.Import{Module: im.Module, Name: im.Name, Params: valueTypes(im.Type.Params), Results: valueTypes(im.Type.Results)})
+		}
+	}
+	return out
+}
+
+// valueTypes converts value types: wazero's are the same bytes.
+func valueTypes(ts []wasmbin.ValType) []api.ValueType {
+	if len(ts) == 0 {
+		return nil
+	}
+	out := make([]api.ValueType, len(ts))
+	for i, t := range ts {
+		out[i] = api.ValueType(t)
 	}
 	return out
 }

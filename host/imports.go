@@ -19,7 +19,7 @@ import (
 // detect finds the generation of a program's imports; calls no
 // generation defines are returned apart (linked to stubs), or refused
 // with StrictImports.
-func (r *Runtime) detect(imports []api.FunctionDefinition, override abi.Generation) (abi.Generation, []abi.UnknownImport, error) {
+func (r *Runtime) detect(imports []abi.Import, override abi.Generation) (abi.Generation, []abi.UnknownImport, error) {
 	if r.strictImports {
 		gen, err := abi.Detect(imports, override)
 		return gen, nil, err

@@ -149,7 +149,7 @@ func (r *Runtime) Close(ctx context.Context) error {
 type Module struct {
 	r        *Runtime
 	compiled wazero.CompiledModule
-	imports  []api.FunctionDefinition
+	imports  []abi.Import
 	modules  []string            // the modules imports come from: the ones linked
 	calls    map[string][]string // the functions imported, by module; nil for a dynamic program
 	memory   *abi.MemoryImport   // imported
@@ -223,7 +223,7 @@ func (r *Runtime) Compile(ctx context.Context, wasm []byte) (*Module, error) {
 		compiled.Close(ctx)
 		return nil, merr
 	}
-	m := &Module{r: r, compiled: compiled, imports: programImports(compiled), memory: mem, defined: defined}
+	m := &Module{r: r, compiled: compiled, imports: programImports(code, compiled), memory: mem, defined: defined}
 	if mem != nil && mem.Shared {
 		m.threads = &threadCode{wasm: bytes.Clone(code)}
 	}
@@ -231,7 +231,7 @@ func (r *Runtime) Compile(ctx context.Context, wasm []byte) (*Module, error) {
 		// Its env functions come from its libraries, not from the host:
 		// the generation is told by the rest.
 		m.dynamic = b
-		m.imports = slices.DeleteFunc(slices.Clone(m.imports), func(f api.FunctionDefinition) bool {
+		m.imports = slices.DeleteFunc(slices.Clone(m.imports), func(f abi.Import) bool {
 			mod, _, _ := f.Import()
 			return mod == abi.ModuleEnv
 		})

@@ -34,6 +34,27 @@ func ParseGeneration(s string) (Generation, error) {
 	return 0, fmt.Errorf("unknown ABI %q: want preview1, wasix-2022, wasix-seed or wasix-current", s)
 }
 
+// FuncImport is what detection reads of an imported function: wazero's
+// api.FunctionDefinition has it, and so has Import.
+type FuncImport interface {
+	Import() (module, name string, isImport bool)
+	ParamTypes() []api.ValueType
+	ResultTypes() []api.ValueType
+}
+
+// Import is an imported function as the runtime reads it from a binary
+// itself: wazero's definitions of a compiled module describe every
+// function of it at the first question, tens of milliseconds for a large
+// program at each start.
+type Import struct {
+	Module, Name    string
+	Params, Results []api.ValueType
+}
+
+func (i Import) Import() (module, name string, isImport bool) { return i.Module, i.Name, true }
+func (i Import) ParamTypes() []api.ValueType                  { return i.Params }
+func (i Import) ResultTypes() []api.ValueType                 { return i.Results }
+
 // Detect picks the generation a program was built for from the functions
 // it imports, or checks the imports against override when it is not zero.
 //
@@ -44,7 +65,7 @@ func ParseGeneration(s string) (Generation, error) {
 // preview1 modules are checked against preview1. The error for an import
 // no candidate satisfies names it with its signature and says what each
 // generation lacks or expects instead.
-func Detect(imports []api.FunctionDefinition, override Generation) (Generation, error) {
+func Detect[F FuncImport](imports []F, override Generation) (Generation, error) {
 	gen, unknown, err := DetectLenient(imports, override)
 	if err == nil && len(unknown) > 0 {
 		return 0, unknown[0].err(override)
@@ -86,8 +107,8 @@ func (u UnknownImport) err(override Generation) error {
 // leaving them out of detection, instead of failing on them. A known name
 // with another signature is still an error. A program whose wasix_32v1
 // imports are all unknown is taken as the newest generation.
-func DetectLenient(imports []api.FunctionDefinition, override Generation) (Generation, []UnknownImport, error) {
-	var wasix []api.FunctionDefinition
+func DetectLenient[F FuncImport](imports []F, override Generation) (Generation, []UnknownImport, error) {
+	var wasix []FuncImport
 	usesPreview1 := false
 	var unknown []UnknownImport
 	for _, fn := range imports {
@@ -189,7 +210,7 @@ func knownNowhere(module, name string) bool {
 }
 
 // checkImport reports whether spec defines fn's name with fn's signature.
-func checkImport(spec *Spec, fn api.FunctionDefinition) error {
+func checkImport(spec *Spec, fn FuncImport) error {
 	module, name, _ := fn.Import()
 	got := signature(fn.ParamTypes(), fn.ResultTypes())
 	f := spec.Func(name)
@@ -206,7 +227,7 @@ func checkImport(spec *Spec, fn api.FunctionDefinition) error {
 // lack the name, which expect another signature, and, when the name fits a
 // generation that earlier imports already ruled out, that the program mixes
 // generations.
-func noGeneration(fn api.FunctionDefinition, candidates []Generation) error {
+func noGeneration(fn FuncImport, candidates []Generation) error {
 	module, name, _ := fn.Import()
 	var lines []string
 	var fits []Generation
