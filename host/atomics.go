@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 
 	"github.com/tetratelabs/wazero"
-	"github.com/tetratelabs/wazero/api"
 
 	"github.com/wasix-go/wasix/internal/abi"
 	"github.com/wasix-go/wasix/internal/wasmbin"
@@ -66,34 +65,16 @@ var rewriteAtomicWaits = true
 // binary: wazero's ImportedFunctions would describe every function of
 // the program first (4 ms for 800 KB of code, at each start).
 func programImports(code []byte, compiled wazero.CompiledModule) []abi.Import {
-	var out []abi.Import
 	imps, err := wasmbin.Imports(code)
-	if err != nil {
-		// Types this reader does not know (wazero accepted them): ask
-		// wazero.
-		for _, fn := range compiled.ImportedFunctions() {
-			if module, name, _ := fn.Import(); module != wasmbin.AtomicsModule {
-				out = append(out, abi.Import{Module: module, Name: name, Params: fn.ParamTypes(), Results: fn.ResultTypes()})
-			}
+	if err == nil {
+		return abi.FuncImports(imps, wasmbin.AtomicsModule)
+	}
+	// Types this reader does not know (wazero accepted them): ask wazero.
+	var out []abi.Import
+	for _, fn := range compiled.ImportedFunctions() {
+		if module, name, _ := fn.Import(); module != wasmbin.AtomicsModule {
+			out = append(out, abi.Import{Module: module, Name: name, Params: fn.ParamTypes(), Results: fn.ResultTypes()})
 		}
-		return out
-	}
-	for _, im := range imps {
-		if im.Kind == 0 && im.Module != wasmbin.AtomicsModule {
-			out = append(out, abi.Import{Module: im.Module, Name: im.Name, Params: valueTypes(im.Type.Params), Results: valueTypes(im.Type.Results)})
-		}
-	}
-	return out
-}
-
-// valueTypes converts value types: wazero's are the same bytes.
-func valueTypes(ts []wasmbin.ValType) []api.ValueType {
-	if len(ts) == 0 {
-		return nil
-	}
-	out := make([]api.ValueType, len(ts))
-	for i, t := range ts {
-		out[i] = api.ValueType(t)
 	}
 	return out
 }

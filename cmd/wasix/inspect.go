@@ -8,8 +8,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/tetratelabs/wazero/api"
-
 	"github.com/wasix-go/wasix/internal/abi"
 	"github.com/wasix-go/wasix/internal/compcache"
 	"github.com/wasix-go/wasix/internal/wasmbin"
@@ -88,42 +86,15 @@ func inspectCmd(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// importFunc presents an import to abi.Detect, which reads only its name
-// and signature. The embedded interface stays nil: wazero's
-// FunctionDefinition cannot be implemented outside wazero, and compiling
-// the module to get one would make inspecting a large program slow.
-type importFunc struct {
-	api.FunctionDefinition
-	imp wasmbin.Import
-}
-
-func (d importFunc) Import() (string, string, bool) { return d.imp.Module, d.imp.Name, true }
-func (d importFunc) ParamTypes() []api.ValueType    { return valueTypes(d.imp.Type.Params) }
-func (d importFunc) ResultTypes() []api.ValueType   { return valueTypes(d.imp.Type.Results) }
-
-// valueTypes converts type bytes: wazero's api.ValueType uses the binary
-// encoding.
-func valueTypes(vs []wasmbin.ValType) []api.ValueType {
-	out := make([]api.ValueType, len(vs))
-	for i, v := range vs {
-		out[i] = api.ValueType(v)
-	}
-	return out
-}
-
 func describeABI(w io.Writer, imports []wasmbin.Import) {
-	var defs []api.FunctionDefinition
-	var wasix []wasmbin.Import
-	for _, imp := range imports {
-		if imp.Kind != 0 {
-			continue
-		}
-		defs = append(defs, importFunc{imp: imp})
+	funcs := abi.FuncImports(imports, "")
+	var wasix []abi.Import
+	for _, imp := range funcs {
 		if imp.Module == abi.ModuleWasix {
 			wasix = append(wasix, imp)
 		}
 	}
-	gen, err := abi.Detect(defs, 0)
+	gen, err := abi.Detect(funcs, 0)
 	if err != nil {
 		fmt.Fprintf(w, "abi:      none detected: %v\n", err)
 		return
@@ -142,7 +113,7 @@ func describeABI(w io.Writer, imports []wasmbin.Import) {
 			switch {
 			case f == nil:
 				bad = append(bad, imp.Name+" (missing)")
-			case !slices.Equal(f.Params, valueTypes(imp.Type.Params)) || !slices.Equal(f.Results, valueTypes(imp.Type.Results)):
+			case !slices.Equal(f.Params, imp.Params) || !slices.Equal(f.Results, imp.Results):
 				bad = append(bad, imp.Name+" (other signature)")
 			}
 		}

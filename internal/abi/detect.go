@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/tetratelabs/wazero/api"
+
+	"github.com/wasix-go/wasix/internal/wasmbin"
 )
 
 // Import module names a guest may link against.
@@ -54,6 +56,30 @@ type Import struct {
 func (i Import) Import() (module, name string, isImport bool) { return i.Module, i.Name, true }
 func (i Import) ParamTypes() []api.ValueType                  { return i.Params }
 func (i Import) ResultTypes() []api.ValueType                 { return i.Results }
+
+// FuncImports returns the functions among imps (a binary's imports, as
+// wasmbin reads them), but those of module skip.
+func FuncImports(imps []wasmbin.Import, skip string) []Import {
+	var out []Import
+	for _, im := range imps {
+		if im.Kind == 0 && im.Module != skip {
+			out = append(out, Import{Module: im.Module, Name: im.Name, Params: valueTypes(im.Type.Params), Results: valueTypes(im.Type.Results)})
+		}
+	}
+	return out
+}
+
+// valueTypes converts value types: wazero's are the same bytes.
+func valueTypes(ts []wasmbin.ValType) []api.ValueType {
+	if len(ts) == 0 {
+		return nil
+	}
+	out := make([]api.ValueType, len(ts))
+	for i, t := range ts {
+		out[i] = api.ValueType(t)
+	}
+	return out
+}
 
 // Detect picks the generation a program was built for from the functions
 // it imports, or checks the imports against override when it is not zero.
