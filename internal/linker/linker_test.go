@@ -30,6 +30,21 @@ func withDylink(wasm []byte, needed ...string) []byte {
 	return append(out, wasm[8:]...)
 }
 
+// compileMain parses and compiles main as a -pie program needing needed.
+func compileMain(t *testing.T, rt wazero.Runtime, main *modBuilder, needed ...string) (*Binary, wazero.CompiledModule) {
+	t.Helper()
+	wasm := withDylink(main.encode(), needed...)
+	bin, err := Parse(wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compiled, err := rt.CompileModule(context.Background(), wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin, compiled
+}
+
 // testLib is a side module whose start function sets the word at its
 // __memory_base to 10, whose relocations add 1 to it and constructors
 // add 1 again, or that traps in the one named by trap ("start" for the
@@ -84,15 +99,7 @@ func TestLinkMainInitCalls(t *testing.T) {
 		}
 		main := newModBuilder()
 		main.importMemory("env", "memory", false)
-		wasm := withDylink(main.encode(), "liba.so", "libb.so")
-		bin, err := Parse(wasm)
-		if err != nil {
-			t.Fatal(err)
-		}
-		compiled, err := rt.CompileModule(ctx, wasm)
-		if err != nil {
-			t.Fatal(err)
-		}
+		bin, compiled := compileMain(t, rt, main, "liba.so", "libb.so")
 		l := New(Config{
 			Runtime:   rt,
 			Resolver:  func(name string) api.Module { return map[string]api.Module{"env": env}[name] },
@@ -202,15 +209,7 @@ func TestStartPlan(t *testing.T) {
 	main.importMemory("env", "memory", false)
 	i32 := funcType{results: []byte{valI32}}
 	main.export("mainf", kindFunc, main.function(i32, []byte{0, 0x41, 7, 0x0b}))
-	wasm := withDylink(main.encode(), "liba.so", "libb.so", "libc.so")
-	bin, err := Parse(wasm)
-	if err != nil {
-		t.Fatal(err)
-	}
-	compiled, err := rt.CompileModule(ctx, wasm)
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin, compiled := compileMain(t, rt, main, "liba.so", "libb.so", "libc.so")
 	libc := newModBuilder()
 	libc.importMemory("env", "memory", false)
 	libc.importTable("env", "__indirect_function_table", 0)
