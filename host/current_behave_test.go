@@ -16,6 +16,7 @@ func TestCurrentPrograms(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		args []string
+		net  bool // loopback networking
 		cfg  func(t *testing.T, rt *host.Runtime, cfg *host.Config)
 	}{
 		{name: "fork"},
@@ -35,9 +36,16 @@ func TestCurrentPrograms(t *testing.T) {
 		{name: "fs", args: []string{"/data"}, cfg: func(t *testing.T, rt *host.Runtime, cfg *host.Config) {
 			cfg.Mounts = []host.Mount{{GuestPath: "/data", HostDir: t.TempDir()}}
 		}},
+		{name: "posix", args: []string{"/data"}, net: true, cfg: func(t *testing.T, rt *host.Runtime, cfg *host.Config) {
+			cfg.Mounts = []host.Mount{{GuestPath: "/data", HostDir: t.TempDir()}}
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rt := newRuntime(t, host.RuntimeConfig{})
+			rc := host.RuntimeConfig{}
+			if tc.net {
+				rc.Net = &host.NetConfig{LoopbackOnly: true}
+			}
+			rt := newRuntime(t, rc)
 			cfg := host.Config{Args: append([]string{tc.name}, tc.args...), MaxMemoryPages: currentPages}
 			if tc.cfg != nil {
 				tc.cfg(t, rt, &cfg)
