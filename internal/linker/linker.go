@@ -1250,9 +1250,11 @@ func (l *Linker) planEnv(ctx context.Context, th *thread, m *module) (*envPlan, 
 	return p, nil
 }
 
-// planSlot is l.slot, recorded in p.
+// planSlot is l.slot, recorded in p when a start-up plan is recorded.
 func (l *Linker) planSlot(ctx context.Context, p *envPlan, m *module, name string) (uint32, error) {
-	p.slots = append(p.slots, slotKey{m.handle, name})
+	if l.rec != nil {
+		p.slots = append(p.slots, slotKey{m.handle, name})
+	}
 	return l.slot(ctx, m, name)
 }
 

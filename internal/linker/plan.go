@@ -106,7 +106,6 @@ func (l *Linker) beginPlan(all []*module) {
 		return
 	}
 	l.rec = &plan{bins: bins, layout: layout}
-
 }
 
 // endPlan keeps the plan recorded by a start-up that succeeded.
@@ -120,7 +119,12 @@ func (l *Linker) endPlan(ok bool) {
 // loadHelper is fillMany for a load of mods in th; at start-up, from the
 // plan when it was made for these calls, or into the plan recorded.
 func (l *Linker) loadHelper(ctx context.Context, th *thread, mods []*module, init, ctors []initCall) (*helper, error) {
-	calls := [2][]callRef{refsOf(init), refsOf(ctors)}
+	// Only a start-up compares or keeps the calls: a dlopen or a new
+	// thread builds its helper as it always did.
+	var calls [2][]callRef
+	if l.play != nil || l.rec != nil {
+		calls = [2][]callRef{refsOf(init), refsOf(ctors)}
+	}
 	if p := l.play; p != nil && th == l.mainTh && slices.Equal(p.calls[0], calls[0]) && slices.Equal(p.calls[1], calls[1]) {
 		if p.helper == nil {
 			return nil, nil
