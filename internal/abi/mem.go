@@ -17,13 +17,19 @@ import (
 
 // span returns the n bytes of guest memory at ptr, aliasing the memory.
 func span(m api.Memory, ptr, n uint32) ([]byte, bool) {
-	if m == nil || uint64(ptr)+uint64(n) > uint64(m.Size()) {
+	if m == nil {
+		return nil, false
+	}
+	// One Read, whose range check api.Memory promises; the length is
+	// checked again rather than trusting every implementation with it.
+	b, ok := m.Read(ptr, n)
+	if !ok || uint64(len(b)) != uint64(n) {
 		return nil, false
 	}
 	if n == 0 {
 		return []byte{}, true
 	}
-	return m.Read(ptr, n)
+	return b, true
 }
 
 // span64 is span for a length given as a product that may exceed 32 bits.

@@ -10,25 +10,25 @@ import (
 
 // FdRead reads into bufs at the current offset (fd_read).
 func (p *Process) FdRead(ctx context.Context, fd wasix.Fd, bufs [][]byte) (uint32, wasix.Errno) {
-	e, errno := p.fds.get(fd, wasix.RightsFdRead)
+	of, errno := p.fds.openFile(fd, wasix.RightsFdRead)
 	if errno != wasix.ErrnoSuccess {
 		return 0, errno
 	}
-	n, err := e.of.obj.read(ctx, bufs, e.of.nonblock())
+	n, err := of.obj.read(ctx, bufs, of.nonblock())
 	return uint32(n), ToErrno(err)
 }
 
 // FdWrite writes bufs at the current offset, or at the end in append mode
 // (fd_write).
 func (p *Process) FdWrite(ctx context.Context, fd wasix.Fd, bufs [][]byte) (uint32, wasix.Errno) {
-	e, errno := p.fds.get(fd, wasix.RightsFdWrite)
+	of, errno := p.fds.openFile(fd, wasix.RightsFdWrite)
 	if errno != wasix.ErrnoSuccess {
 		return 0, errno
 	}
-	n, err := e.of.obj.write(ctx, bufs, e.of.nonblock())
+	n, err := of.obj.write(ctx, bufs, of.nonblock())
 	errno = ToErrno(err)
 	if errno == wasix.ErrnoPipe {
-		switch e.of.obj.(type) {
+		switch of.obj.(type) {
 		case *pipeEnd, *socket:
 			errno = p.brokenPipe(ctx, errno)
 		}

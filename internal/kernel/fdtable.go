@@ -167,6 +167,24 @@ func (t *fdTable) get(fd wasix.Fd, need wasix.Rights) (fdEntry, wasix.Errno) {
 	return e, wasix.ErrnoSuccess
 }
 
+// openFile is get for the calls that need only the open file (fd_read,
+// fd_write): no copy of the entry, no deferred unlock.
+func (t *fdTable) openFile(fd wasix.Fd, need wasix.Rights) (*openFile, wasix.Errno) {
+	var e *fdEntry
+	t.mu.RLock()
+	if uint64(fd) < uint64(len(t.entries)) {
+		e = t.entries[fd]
+	}
+	t.mu.RUnlock()
+	switch {
+	case e == nil:
+		return nil, wasix.ErrnoBadf
+	case e.base&need != need:
+		return nil, wasix.ErrnoNotcapable
+	}
+	return e.of, wasix.ErrnoSuccess
+}
+
 // update runs fn on a copy of the entry at fd under the table lock, and
 // puts the copy in its place if fn succeeds: a failure changes nothing.
 func (t *fdTable) update(fd wasix.Fd, fn func(e *fdEntry) wasix.Errno) wasix.Errno {

@@ -60,6 +60,7 @@ type Thread struct {
 
 	exitedByCall bool        // thread_exit ended it (only its own goroutine touches it)
 	iovs         [][]byte    // scratch of vectored calls (see IOScratch); its goroutine's alone
+	iovArr       [4][]byte   // iovs' first backing: beside the thread, not on a page of its own
 	ctxs         *contextEnv // its execution contexts (context.go), made on first use
 	forkChild    *Thread     // main thread of the proc_fork_env child it runs (forkenv.go)
 	forkParent   *Thread     // the thread running it for a proc_fork_env, or nil
