@@ -243,9 +243,12 @@ func (h *HostFS) Open(name string, flags OpenFlags, perm uint32) (File, error) {
 		return nil, toErrno(err)
 	}
 	awaitWriter := false
+	raw := -1
 	if flags&ONonblock == 0 {
 		if fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0); err == nil && fl&unix.O_PATH == 0 {
-			unix.FcntlInt(uintptr(fd), unix.F_SETFL, fl&^unix.O_NONBLOCK)
+			if _, err := unix.FcntlInt(uintptr(fd), unix.F_SETFL, fl&^unix.O_NONBLOCK); err == nil {
+				raw = fd // blocking: os.File would not poll it either
+			}
 			var st unix.Stat_t
 			awaitWriter = fl&unix.O_ACCMODE == unix.O_RDONLY &&
 				unix.Fstat(fd, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFIFO
@@ -257,7 +260,7 @@ func (h *HostFS) Open(name string, flags OpenFlags, perm uint32) (File, error) {
 		f.Close()
 		return nil, toErrno(err)
 	}
-	hf := &hostFile{f: f, rc: rc}
+	hf := &hostFile{f: f, rc: rc, raw: raw}
 	hf.awaitWriter.Store(awaitWriter)
 	return hf, nil
 }
@@ -419,11 +422,14 @@ func fromUnixStat(st *unix.Stat_t) Stat {
 
 // hostFile is a file opened through a HostFS. It goes through os.File so
 // that a Close racing with a read cannot hand the descriptor number to
-// another open in between: os.File counts its users.
+// another open in between: os.File counts its users. Read and Write of a
+// blocking descriptor count their own (hostfile_rawio_linux.go).
 type hostFile struct {
-	f     *os.File
-	rc    syscall.RawConn
-	dirMu sync.Mutex // ReadDir moves the offset of the descriptor
+	f      *os.File
+	rc     syscall.RawConn
+	raw    int          // the descriptor for raw reads and writes, or -1
+	rawUse atomic.Int64 // 2 per raw read or write in flight; bit 0: closed
+	dirMu  sync.Mutex   // ReadDir moves the offset of the descriptor
 	// awaitWriter is set for a FIFO opened for reading without
 	// O_NONBLOCK until a writer has come: its open did not wait for one
 	// (a blocking open could not be abandoned), so its first read does.
@@ -453,6 +459,9 @@ func (f *hostFile) Read(p []byte) (int, error) {
 		if err := f.waitWriter(); err != nil {
 			return 0, err
 		}
+	}
+	if f.raw >= 0 {
+		return f.rawRead(p)
 	}
 	return eof(f.f.Read(p))
 }
@@ -486,6 +495,9 @@ func (f *hostFile) Pread(p []byte, off int64) (int, error) {
 }
 
 func (f *hostFile) Write(p []byte) (int, error) {
+	if f.raw >= 0 {
+		return f.rawWrite(p)
+	}
 	n, err := f.f.Write(p)
 	return n, toErrno(err)
 }
@@ -670,7 +682,12 @@ func (f *hostFile) SetAppend(on bool) error {
 	})
 }
 
-func (f *hostFile) Close() error { return toErrno(f.f.Close()) }
+func (f *hostFile) Close() error {
+	if f.raw >= 0 {
+		return f.rawClose()
+	}
+	return toErrno(f.f.Close())
+}
 
 // strictLstat: Lstat opens the parent with RESOLVE_NO_SYMLINKS (or the
 // O_NOFOLLOW walk), so a symlink in the middle of a name gives ELOOP.

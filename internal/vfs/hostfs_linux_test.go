@@ -162,3 +162,74 @@ func TestHostFSFIFO(t *testing.T) {
 		}
 	}
 }
+
+// TestHostFileCloseWhileReading closes a blocking file while a read waits
+// in read(2): the descriptor must stay open (no other open may get its
+// number) until the read returns, and be closed then.
+func TestHostFileCloseWhileReading(t *testing.T) {
+	dir := t.TempDir()
+	if err := unix.Mkfifo(filepath.Join(dir, "p"), 0o600); err != nil {
+		t.Skip(err)
+	}
+	h := must(NewHostFS(dir))(t)
+	defer h.Close()
+	f, err := h.Open("p", ORead, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hf := f.(*hostFile)
+	if hf.raw < 0 {
+		t.Fatal("a blocking FIFO is not read raw")
+	}
+	w, err := os.OpenFile(filepath.Join(dir, "p"), os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	// A first byte ends the wait for a writer; the next read blocks.
+	if _, err := w.Write([]byte("a")); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := f.Read(make([]byte, 8)); n != 1 || err != nil {
+		t.Fatalf("first read = %d, %v", n, err)
+	}
+	type result struct {
+		n   int
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		buf := make([]byte, 8)
+		n, err := f.Read(buf)
+		done <- result{n, err}
+	}()
+	// The read counts itself in before its system call.
+	for hf.rawUse.Load() != 2 {
+		time.Sleep(time.Millisecond)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatalf("close with a read in flight: %v", err)
+	}
+	if _, err := unix.FcntlInt(uintptr(hf.raw), unix.F_GETFD, 0); err != nil {
+		t.Fatalf("the descriptor was closed under the read: %v", err)
+	}
+	if _, err := f.Read(make([]byte, 1)); err != syscall.EBADF {
+		t.Fatalf("read after close: %v, want EBADF", err)
+	}
+	if _, err := w.Write([]byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if r := <-done; r.n != 1 || r.err != nil {
+		t.Fatalf("the read in flight = %d, %v; want 1 byte", r.n, r.err)
+	}
+	if hf.rawUse.Load() != 1 {
+		t.Fatalf("use count %d after the last read, want 1 (closed)", hf.rawUse.Load())
+	}
+	if err := f.Close(); err != syscall.EBADF {
+		t.Fatalf("second close: %v, want EBADF", err)
+	}
+	// The read closed the os.File on its way out.
+	if _, err := hf.f.Stat(); err == nil {
+		t.Fatal("the file is still open after the read in flight ended")
+	}
+}
