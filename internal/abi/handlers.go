@@ -99,7 +99,8 @@ var modCalls = map[Generation]map[string]modCall{
 // signature of them.
 var instanceCalls = map[string]call{}
 
-// rawCalls holds handlers that need the module itself (proc_exit closes it).
+// rawCalls holds handlers that need the module itself (proc_exit closes it)
+// or that skip wrap's closures on a hot path (fd_read, fd_write).
 var rawCalls = map[string]api.GoModuleFunc{}
 
 // genRawCalls holds, per generation, raw handlers of calls only that
