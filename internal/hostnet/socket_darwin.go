@@ -57,3 +57,9 @@ func acceptNB(fd int) (int, unix.Sockaddr, error) {
 
 // fionread asks how many bytes are queued for reading.
 const fionread = 0x4004667f // FIONREAD
+
+// readNB and writeNB are read(2) and write(2) of a socket's non-blocking
+// descriptor (raw on Linux: see socket_linux.go).
+func readNB(fd int, b []byte) (int, error) { return unix.Read(fd, b) }
+
+func writeNB(fd int, b []byte) (int, error) { return unix.Write(fd, b) }

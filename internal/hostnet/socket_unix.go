@@ -237,7 +237,7 @@ func (s *Socket) Recv(bufs [][]byte, flags RecvFlags) (n int, truncated bool, fr
 		var sa unix.Sockaddr
 		var e error
 		if len(bufs) == 1 && s.Type == Stream && fl == 0 {
-			n, e = unix.Read(fd, bufs[0])
+			n, e = readNB(fd, bufs[0])
 		} else {
 			n, _, rflags, sa, e = unix.RecvmsgBuffers(fd, bufs, nil, fl)
 		}
@@ -270,7 +270,7 @@ func (s *Socket) Send(bufs [][]byte, to *Addr) (int, error) {
 	var n int
 	err := s.do(func(fd int) (e error) {
 		if sa == nil && len(bufs) == 1 {
-			n, e = unix.Write(fd, bufs[0])
+			n, e = writeNB(fd, bufs[0])
 		} else {
 			n, e = unix.SendmsgBuffers(fd, bufs, nil, sa, sendFlags)
 		}
