@@ -1,6 +1,9 @@
 package vfs
 
-import "syscall"
+import (
+	"syscall"
+	"unsafe"
+)
 
 // Reads and writes of a blocking host descriptor go to read(2) and
 // write(2) directly, not through os.File: for such a descriptor os.File
@@ -45,33 +48,25 @@ func (f *hostFile) rawClose() error {
 	return nil // the last read or write in flight closes it
 }
 
-func (f *hostFile) rawRead(p []byte) (int, error) {
+func (f *hostFile) rawRead(p []byte) (int, error)  { return f.rawIO(syscall.SYS_READ, p) }
+func (f *hostFile) rawWrite(p []byte) (int, error) { return f.rawIO(syscall.SYS_WRITE, p) }
+
+// rawIO is read(2) or write(2) (trap) of p on the raw descriptor.
+func (f *hostFile) rawIO(trap uintptr, p []byte) (int, error) {
 	if !f.rawEnter() {
 		return 0, syscall.EBADF
 	}
-	n, err := syscall.Read(f.raw, p)
-	for err == syscall.EINTR {
-		n, err = syscall.Read(f.raw, p)
+	var ptr unsafe.Pointer
+	if len(p) > 0 {
+		ptr = unsafe.Pointer(&p[0])
+	}
+	n, _, e := syscall.Syscall(trap, uintptr(f.raw), uintptr(ptr), uintptr(len(p)))
+	for e == syscall.EINTR {
+		n, _, e = syscall.Syscall(trap, uintptr(f.raw), uintptr(ptr), uintptr(len(p)))
 	}
 	f.rawLeave()
-	return rawResult(n, err)
-}
-
-func (f *hostFile) rawWrite(p []byte) (int, error) {
-	if !f.rawEnter() {
-		return 0, syscall.EBADF
+	if e != 0 {
+		return 0, toErrno(e)
 	}
-	n, err := syscall.Write(f.raw, p)
-	for err == syscall.EINTR {
-		n, err = syscall.Write(f.raw, p)
-	}
-	f.rawLeave()
-	return rawResult(n, err)
-}
-
-func rawResult(n int, err error) (int, error) {
-	if err != nil {
-		return 0, toErrno(err)
-	}
-	return n, nil
+	return int(n), nil
 }
