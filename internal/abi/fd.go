@@ -169,16 +169,14 @@ func fastIO(write bool) api.GoModuleFunc {
 			slow(ctx, mod, s)
 			return
 		}
+		// Direct calls, not through a closure. Neither call can end a
+		// proc_fork_env child, which wrapMod must look for after others.
 		p := t.Process()
-		bufs, res, errno := ioArgs(t, mod.Memory(), s, 3)
-		if errno == wasix.ErrnoSuccess {
-			var n uint32
-			if write {
-				n, errno = p.FdWrite(t.CallContext(), wasix.Fd(uint32(s[0])), bufs)
-			} else {
-				n, errno = p.FdRead(t.CallContext(), wasix.Fd(uint32(s[0])), bufs)
-			}
-			errno = putCount(res, n, errno)
+		var errno wasix.Errno
+		if write {
+			errno = fdWrite(t.CallContext(), p, mod.Memory(), s)
+		} else {
+			errno = fdRead(t.CallContext(), p, mod.Memory(), s)
 		}
 		s[0] = uint64(errno)
 		if t.Attention() {

@@ -139,6 +139,7 @@ func (p *Process) StartMainThread(ctx context.Context) *Thread {
 
 func (p *Process) newThread(tid uint32) *Thread {
 	t := &Thread{p: p, tid: tid, done: make(chan struct{}), tls: map[uint32]uint64{}}
+	t.iovs = t.iovArr[:0]
 	t.base = threadCtx{Context: p.thr.ctx, t: t}
 	t.call = callCtx{base: &t.base}
 	ch := make(chan struct{})

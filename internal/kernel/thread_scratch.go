@@ -4,9 +4,4 @@ package kernel
 // a vectored call (fd_read, fd_write, ...), so that a call on the hot path
 // does not allocate one. Only the thread's own goroutine may use it, and
 // only for the length of one call: calls of a thread never overlap.
-func (t *Thread) IOScratch() *[][]byte {
-	if t.iovs == nil {
-		t.iovs = t.iovArr[:0]
-	}
-	return &t.iovs
-}
+func (t *Thread) IOScratch() *[][]byte { return &t.iovs }

@@ -127,10 +127,6 @@ func (o *fileObj) read(_ context.Context, bufs [][]byte, _ bool) (int, error) {
 	if len(bufs) == 1 && len(bufs[0]) > 0 { // the usual call, without a closure
 		return single(o.f.Read(bufs[0]))
 	}
-	return o.readv(bufs)
-}
-
-func (o *fileObj) readv(bufs [][]byte) (int, error) {
 	return vectored(bufs, func(b []byte, _ int) (int, error) { return o.f.Read(b) })
 }
 
@@ -138,10 +134,6 @@ func (o *fileObj) write(_ context.Context, bufs [][]byte, _ bool) (int, error) {
 	if len(bufs) == 1 && len(bufs[0]) > 0 {
 		return single(o.f.Write(bufs[0]))
 	}
-	return o.writev(bufs)
-}
-
-func (o *fileObj) writev(bufs [][]byte) (int, error) {
 	return vectored(bufs, func(b []byte, _ int) (int, error) { return o.f.Write(b) })
 }
 
