@@ -39,15 +39,20 @@ func (r *Runtime) rewriteAtomics(wasm []byte) ([]byte, bool) {
 			r.storeRewrite(sum, out)
 		}
 	}
+	r.keepRewrite(sum, out)
+	if out == nil {
+		return wasm, false
+	}
+	return out, true
+}
+
+// keepRewrite keeps a rewrite in memory, under sum.
+func (r *Runtime) keepRewrite(sum [32]byte, out []byte) {
 	if r.rewriteCount.Add(1) > maxRewrites {
 		r.rewrites.Clear()
 		r.rewriteCount.Store(1)
 	}
 	r.rewrites.Store(sum, out)
-	if out == nil {
-		return wasm, false
-	}
-	return out, true
 }
 
 // maxRewrites bounds the rewritten programs a Runtime keeps.

@@ -16,6 +16,55 @@ import (
 	"github.com/wasix-go/wasix/internal/linker"
 )
 
+// prepareMain returns the code to compile for a -pie program (see
+// linker.PrepareMain), its atomic waits rewritten first when its memory is
+// shared (rewritten), and whether it is PrepareMain's (prepared). Like the
+// atomics rewrite, the result is kept in memory and in the cache
+// directory, with a byte saying whether the waits were rewritten: a start
+// of the CLI reads it back instead of preparing its 1 MB program again
+// (milliseconds, most of them page faults on the new buffers).
+func (r *Runtime) prepareMain(bin *linker.Binary, wasm []byte, shared bool) (code []byte, rewritten, prepared bool) {
+	shared = shared && rewriteAtomicWaits
+	sum := prepareKey(wasm, shared)
+	unpack := func(b []byte) ([]byte, bool, bool) { return b[1:], b[0] == 1, true }
+	if v, ok := r.rewrites.Load(sum); ok {
+		return unpack(v.([]byte))
+	}
+	if b, ok := r.loadRewrite(sum); ok && len(b) > 1 {
+		r.keepRewrite(sum, b)
+		return unpack(b)
+	}
+	code = wasm
+	if shared {
+		code, rewritten = r.rewriteAtomics(wasm)
+	}
+	out, err := linker.PrepareMain(bin, wasm, code)
+	if err != nil {
+		return code, rewritten, false // compiled as it is, exports and all
+	}
+	b := append(make([]byte, 0, 1+len(out)), 0)
+	if rewritten {
+		b[0] = 1
+	}
+	b = append(b, out...)
+	r.storeRewrite(sum, b)
+	r.keepRewrite(sum, b)
+	return unpack(b)
+}
+
+// prepareKey is what prepareMain keeps its result under: a hash of the
+// program, of PrepareVersion and of whether its waits are rewritten.
+func prepareKey(wasm []byte, shared bool) (sum [32]byte) {
+	h := sha256.New()
+	h.Write([]byte(linker.PrepareVersion))
+	if shared {
+		h.Write([]byte{1})
+	}
+	h.Write(wasm)
+	h.Sum(sum[:0])
+	return sum
+}
+
 // newLinker makes the dynamic linker of a -pie program: libraries are read
 // from the guest's filesystem, or from Config.Origin for paths under
 // $ORIGIN when the program came from the host.

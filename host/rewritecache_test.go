@@ -5,7 +5,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"os"
+	"strings"
 	"testing"
+
+	"github.com/wasix-go/wasix/internal/linker"
 )
 
 // A runtime with a cache directory keeps the atomics rewrite of a
@@ -75,5 +78,52 @@ func TestRewriteCache(t *testing.T) {
 	}
 	if got, ok := newRT().loadRewrite(sha256.Sum256(plain)); !ok || got != nil {
 		t.Fatalf("a program without waits: kept %v, %d bytes", ok, len(got))
+	}
+}
+
+// A -pie program's prepared code (linker.PrepareMain, over the atomics
+// rewrite) is kept in the cache directory too, with whether the waits were
+// rewritten: a later runtime compiles what it reads back, and the program
+// runs (its linker told what was hidden).
+func TestPrepareMainCache(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	newRT := func() *Runtime {
+		r, err := NewRuntime(ctx, RuntimeConfig{CacheDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { r.Close(ctx) })
+		return r
+	}
+	wasm, err := os.ReadFile("../testdata/guests/eh/bin/dyn.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := linker.ParseDynamic(wasm)
+	want, rewritten, prepared := newRT().prepareMain(bin, wasm, true)
+	if !rewritten || !prepared {
+		t.Fatalf("dyn.wasm: rewritten %v, prepared %v", rewritten, prepared)
+	}
+	// What is kept is what a start uses: another binary kept under the
+	// program's key comes back.
+	r := newRT()
+	sum := prepareKey(wasm, true)
+	other := append(append([]byte{1}, want...), 0, 9, 4, 'n', 'o', 'n', 'e') // a custom section more
+	r.storeRewrite(sum, other)
+	got, rewritten, prepared := newRT().prepareMain(linker.ParseDynamic(wasm), wasm, true)
+	if !rewritten || !prepared || !bytes.Equal(got, other[1:]) {
+		t.Fatalf("kept: rewritten %v, prepared %v, the same %v", rewritten, prepared, bytes.Equal(got, other[1:]))
+	}
+	r = newRT()
+	m, err := r.Compile(ctx, wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close(ctx)
+	var out bytes.Buffer
+	code, err := r.RunModule(ctx, m, Config{Args: []string{"dyn"}, Stdout: &out, Origin: DirFS("../testdata/guests/eh/bin")})
+	if err != nil || code != 0 || !strings.Contains(out.String(), "ok - a signal handler runs in a -pie program") {
+		t.Fatalf("exit %d, %v:\n%s", code, err, out.String())
 	}
 }

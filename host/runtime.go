@@ -205,15 +205,22 @@ func (r *Runtime) Compile(ctx context.Context, wasm []byte) (*Module, error) {
 	}
 	defer r.ops.leave()
 	mem, defined, merr := abi.Memories(wasm)
-	code, rewritten := wasm, false
-	if merr == nil && (mem != nil && mem.Shared || defined != nil && defined.Shared) {
+	shared := merr == nil && (mem != nil && mem.Shared || defined != nil && defined.Shared)
+	// A -pie program is compiled with its exports hidden (see
+	// linker.PrepareMain); the linker reads the original.
+	dynamic := linker.ParseDynamic(wasm)
+	code, rewritten, prepared := wasm, false, false
+	if dynamic != nil {
+		code, rewritten, prepared = r.prepareMain(dynamic, wasm, shared)
+	} else if shared {
 		code, rewritten = r.rewriteAtomics(wasm)
 	}
 	compiled, code, err := compileEH(ctx, r.rt, code)
-	if err != nil && rewritten {
-		// The rewrite of a binary wazero rejects would only blur its
+	if err != nil && (rewritten || prepared) {
+		// A rewrite of a binary wazero rejects would only blur its
 		// error: compile the original for the message.
 		compiled, code, err = compileEH(ctx, r.rt, wasm)
+		prepared = false
 	}
 	if err != nil {
 		return nil, err
@@ -227,10 +234,13 @@ func (r *Runtime) Compile(ctx context.Context, wasm []byte) (*Module, error) {
 	if mem != nil && mem.Shared {
 		m.threads = &threadCode{wasm: bytes.Clone(code)}
 	}
-	if b := linker.ParseDynamic(wasm); b != nil {
+	if dynamic != nil {
+		if prepared {
+			linker.Prepared(dynamic)
+		}
 		// Its env functions come from its libraries, not from the host:
 		// the generation is told by the rest.
-		m.dynamic = b
+		m.dynamic = dynamic
 		m.imports = slices.DeleteFunc(slices.Clone(m.imports), func(f abi.Import) bool {
 			mod, _, _ := f.Import()
 			return mod == abi.ModuleEnv

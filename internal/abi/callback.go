@@ -38,7 +38,7 @@ func ThreadEnd(ctx context.Context, mod api.Module, t *kernel.Thread) error {
 	if len(vals) == 0 {
 		return nil
 	}
-	fn := exportOf(mod, t.Process().Callback(kernel.CallbackTLSDestroy))
+	fn := exportOf(ctx, t.Process(), mod, t.Process().Callback(kernel.CallbackTLSDestroy))
 	if fn == nil {
 		return nil
 	}

@@ -33,6 +33,11 @@ type DynLinker interface {
 	ClosureAllocate(ctx context.Context) (uint32, error)
 	ClosurePrepare(ctx context.Context, backing, slot uint32, params, results []byte, userData uint32) error
 	ClosureFree(slot uint32) error
+
+	// Export is a function of the main program the runtime calls by name
+	// that its instance caller does not export (a -pie program's exports
+	// are hidden, see linker.PrepareMain), or nil.
+	Export(ctx context.Context, caller api.Module, name string) (api.Function, error)
 }
 
 var dynLinkers sync.Map // *kernel.Process -> DynLinker

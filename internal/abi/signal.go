@@ -88,7 +88,7 @@ func boundary(ctx context.Context, mod api.Module, p *kernel.Process, t *kernel.
 // signal to its default action. An exit or trap in the handler unwinds
 // the interrupted code too.
 func deliver(ctx context.Context, mod api.Module, p *kernel.Process, sig wasix.Signal) {
-	fn := exportOf(mod, p.Callback(kernel.CallbackSignal))
+	fn := exportOf(ctx, p, mod, p.Callback(kernel.CallbackSignal))
 	if fn == nil || len(fn.Definition().ParamTypes()) != 1 || fn.Definition().ParamTypes()[0] != api.ValueTypeI32 {
 		p.SignalUncaught(sig)
 		return

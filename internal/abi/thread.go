@@ -56,7 +56,7 @@ func init() {
 
 // threadSpawn2022 decodes thread_spawn(user_data u64, stack_base u64,
 // stack_start u64, reactor bool, tid*).
-func threadSpawn2022(_ context.Context, p *kernel.Process, mod api.Module, s []uint64) wasix.Errno {
+func threadSpawn2022(ctx context.Context, p *kernel.Process, mod api.Module, s []uint64) wasix.Errno {
 	m := mod.Memory()
 	userData, stackBase, reactor, out := s[0], s[1], uint32(s[3]) != 0, uint32(s[4])
 	if _, ok := span(m, out, 4); !ok {
@@ -67,7 +67,7 @@ func threadSpawn2022(_ context.Context, p *kernel.Process, mod api.Module, s []u
 		kind = kernel.CallbackReactor
 	}
 	name := p.Callback(kind)
-	fn := exportOf(mod, name)
+	fn := exportOf(ctx, p, mod, name)
 	if fn == nil {
 		return wasix.ErrnoNosys
 	}
@@ -134,7 +134,7 @@ func threadExit(ctx context.Context, p *kernel.Process, _ api.Memory, s []uint64
 // hasThreadStart reports whether mod exports the entry of spawned threads
 // with the (i32, i32) signature it is called with.
 func hasThreadStart(mod api.Module) bool {
-	fn := exportOf(mod, threadStartExport)
+	fn := exportOf(context.Background(), nil, mod, threadStartExport) // never hidden
 	if fn == nil {
 		return false
 	}
@@ -142,12 +142,22 @@ func hasThreadStart(mod api.Module) bool {
 	return len(params) == 2 && params[0] == api.ValueTypeI32 && params[1] == api.ValueTypeI32
 }
 
-// exportOf returns the function mod exports as name, or nil.
-func exportOf(mod api.Module, name string) api.Function {
+// exportOf returns the function mod, an instance of p's program, exports
+// as name, or nil; a -pie program's hidden ones included (p may be nil
+// for a name no program hides).
+func exportOf(ctx context.Context, p *kernel.Process, mod api.Module, name string) api.Function {
 	if mod == nil || name == "" {
 		return nil
 	}
-	return mod.ExportedFunction(name)
+	if fn := mod.ExportedFunction(name); fn != nil || p == nil {
+		return fn
+	}
+	if l := dynLinkerOf(p); l != nil {
+		if fn, err := l.Export(ctx, mod, name); err == nil {
+			return fn
+		}
+	}
+	return nil
 }
 
 // guestContext returns the context to call back into the guest with from a

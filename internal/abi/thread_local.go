@@ -41,7 +41,7 @@ func threadLocalDestroy(ctx context.Context, p *kernel.Process, mod api.Module, 
 	if errno != wasix.ErrnoSuccess {
 		return errno
 	}
-	fn := exportOf(mod, p.Callback(kernel.CallbackTLSDestroy))
+	fn := exportOf(ctx, p, mod, p.Callback(kernel.CallbackTLSDestroy))
 	if fn == nil {
 		return wasix.ErrnoSuccess
 	}

@@ -97,9 +97,12 @@ type Binary struct {
 	ownOnce sync.Once
 	own     map[uint32]uint32 // function index -> its place past __table_base (ownOffset)
 	// startName is the export the linker calls as the start function of a
-	// library whose start section it removed (PrepareLibrary); "" when
-	// wazero runs it.
+	// module whose start section it removed (PrepareLibrary,
+	// PrepareMain); "" when wazero runs it.
 	startName string
+	// hidden numbers the functions a main program's compiled code does
+	// not export, by name (PrepareMain); nil for other modules.
+	hidden map[string]uint32
 }
 
 // elemSeg is an active element segment of table 0: its offset is the

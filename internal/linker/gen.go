@@ -257,17 +257,14 @@ func sizeBody() []byte { return []byte{0, 0xfc, 16, 0, 0x0b} }
 // dropping its results: many calls the linker would otherwise make from
 // Go one by one (each a lookup and a call engine of its own). After a
 // trap, at tells which call trapped.
-func callsCode(at uint32, funcs []uint32, args []*uint32, nresults []int) []byte {
+func callsCode(at uint32, funcs []uint32, args [][]byte, nresults []int) []byte {
 	var b []byte
 	for i, f := range funcs {
 		b = append(b, 0x41)
 		b = wasmbin.AppendSLEB(b, int64(i))
 		b = append(b, 0x24)
 		b = wasmbin.AppendULEB(b, uint64(at))
-		if a := args[i]; a != nil {
-			b = append(b, 0x41)
-			b = wasmbin.AppendSLEB(b, int64(int32(*a)))
-		}
+		b = append(b, args[i]...) // the argument, if any
 		b = append(b, 0x10)
 		b = wasmbin.AppendULEB(b, uint64(f))
 		for range nresults[i] {
@@ -275,6 +272,14 @@ func callsCode(at uint32, funcs []uint32, args []*uint32, nresults []int) []byte
 		}
 	}
 	return b
+}
+
+// appendGetterFill appends the code that puts into slot of table 0 the
+// function getter (a main program's getterExport) returns for k.
+func appendGetterFill(b []byte, slot, k, getter uint32) []byte {
+	b = wasmbin.AppendSLEB(append(b, 0x41), int64(int32(slot)))
+	b = wasmbin.AppendSLEB(append(b, 0x41), int64(int32(k)))
+	return append(wasmbin.AppendULEB(append(b, 0x10), uint64(getter)), 0x26, 0) // call; table.set 0
 }
 
 // runBody is the body of (param i32): code0 when the parameter is 0,

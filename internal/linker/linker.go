@@ -31,6 +31,8 @@ import (
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/experimental"
+
+	"github.com/wasix-go/wasix/internal/wasmbin"
 )
 
 // Flags of dlopen (the current generation's dl_flags).
@@ -135,6 +137,7 @@ type thread struct {
 	grow    api.Function // looked up on the first growth: most runs never grow the table
 	insts   map[*module]api.Module
 	callers map[string]api.Function // call_dynamic's helpers by signature
+	exports map[string]api.Function // the main program's hidden functions called by name (Export)
 	gen     []api.Module
 }
 
@@ -432,7 +435,7 @@ func (l *Linker) newThread(ctx context.Context, sp uint32, tagsFrom api.Module) 
 		return nil, err
 	}
 	return &thread{base: inst, insts: map[*module]api.Module{},
-		callers: map[string]api.Function{}}, nil
+		callers: map[string]api.Function{}, exports: map[string]api.Function{}}, nil
 }
 
 // baseModule is the module of a thread's table, stack pointer (at sp),
@@ -677,17 +680,16 @@ func (l *Linker) tlsCall(ctx context.Context, th, caller *thread, m *module) (*i
 // in a -pie program, leaves the pointers in it unrelocated (other threads'
 // blocks get them from __wasm_init_tls in wasi_thread_start).
 // Initialising the block again before the program ran changes nothing
-// else.
+// else. The block is read from __tls_base when the call is made: the
+// start function, which sets it, runs just before.
 func (l *Linker) mainTLSCall(th *thread) *initCall {
 	if th != l.mainTh || l.main.constGlobal("__tls_size") == 0 || !l.main.hasFunc("__wasm_init_tls") {
 		return nil
 	}
-	tb := th.insts[l.main].ExportedGlobal("__tls_base")
-	if tb == nil {
+	if e, ok := l.main.exports["__tls_base"]; !ok || e.kind != kindGlobal {
 		return nil
 	}
-	block := uint32(tb.Get())
-	return &initCall{m: l.main, name: "__wasm_init_tls", arg: &block, what: "thread-local relocations"}
+	return &initCall{m: l.main, name: "__wasm_init_tls", argGlobal: "__tls_base", what: "thread-local relocations"}
 }
 
 // growAlloc reserves zeroed memory by growing the memory, for when no
@@ -818,8 +820,11 @@ func (l *Linker) fill(ctx context.Context, th *thread, m *module, slots map[stri
 	for name, s := range slots {
 		items = append(items, fillItem{m, name, s})
 	}
-	_, err := l.fillMany(ctx, th, items, nil, nil)
-	return err
+	h, err := l.fillMany(ctx, th, items, nil, nil)
+	if err != nil {
+		return err
+	}
+	return h.run(ctx, stepInit) // the hidden functions' slots, if any
 }
 
 // fillItem is one function to put into a table slot.
@@ -836,6 +841,9 @@ type initCall struct {
 	name string  // the function it exports
 	arg  *uint32 // the one argument (__wasm_init_tls's block), or none
 	what string  // what an error calls it
+	// argGlobal, if not "", is the module's exported i32 global whose
+	// value when the call is made is the argument instead.
+	argGlobal string
 }
 
 // The steps of a helper: its calls at instantiation, and the
@@ -847,17 +855,20 @@ const (
 
 // helper is the instance of a generated module that filled table slots
 // and makes a load's calls into its modules: its function "run" makes
-// the calls calls[step] in turn.
+// the calls calls[step] in turn, after, at stepInit, filling the slots of
+// functions the main program hides (fills), which no element segment can
+// name.
 type helper struct {
 	inst  api.Module
 	fn    api.Function // "run", looked up once: each lookup makes a call engine
 	calls [2][]initCall
+	fills bool
 }
 
 // run makes the calls of step; a trap is the error of the call that
 // trapped. A nil helper calls nothing.
 func (h *helper) run(ctx context.Context, step int) error {
-	if h == nil || len(h.calls[step]) == 0 {
+	if h == nil || len(h.calls[step]) == 0 && (step != stepInit || !h.fills) {
 		return nil
 	}
 	if h.fn == nil {
@@ -893,6 +904,7 @@ type helperPlan struct {
 	code  wazero.CompiledModule
 	from  []uint32   // the modules it imports functions from, by handle
 	types []slotType // the signatures of the slots it fills
+	fills bool       // its run fills slots of hidden functions first
 }
 
 type slotType struct {
@@ -908,29 +920,50 @@ func (l *Linker) planHelper(ctx context.Context, items []fillItem, init, ctors [
 	p := &helperPlan{}
 	b := newModBuilder()
 	b.importTable("base", "table", 0)
-	fns := make([]uint32, len(items))
-	for i, it := range items {
+	type elem struct{ slot, fn uint32 }
+	var direct []elem
+	getters := map[*module]uint32{}
+	var fills []byte // code setting the slots of hidden functions
+	for _, it := range items {
 		e := it.m.exports[it.name]
 		t, ok := it.m.bin.funcTypeOf(e.index)
 		if !ok {
 			return nil, errorf("%s: bad function %s", it.m.path, it.name)
 		}
-		p.from = append(p.from, it.m.handle)
-		fns[i] = b.importFunc(it.m.instName(), it.name, t)
 		p.types = append(p.types, slotType{it.slot, t})
+		if k, hidden := it.m.hiddenFunc(it.name); hidden {
+			g, ok := getters[it.m]
+			if !ok {
+				p.from = append(p.from, it.m.handle)
+				g = b.importFunc(it.m.instName(), getterExport, getterType)
+				getters[it.m] = g
+			}
+			fills = appendGetterFill(fills, it.slot, k, g)
+			continue
+		}
+		p.from = append(p.from, it.m.handle)
+		direct = append(direct, elem{it.slot, b.importFunc(it.m.instName(), it.name, t)})
 	}
 	var callFns [2][]uint32
-	var args [2][]*uint32
+	var args [2][][]byte // the code pushing each call's argument, if it has one
 	var nres [2][]int
 	for k, calls := range [2][]initCall{init, ctors} {
 		for _, c := range calls {
 			idx := c.m.exports[c.name].index
 			if c.name == c.m.bin.startName {
-				idx = uint32(c.m.bin.start) // exported by PrepareLibrary
+				idx = uint32(c.m.bin.start) // exported by PrepareLibrary or PrepareMain
 			}
 			t, ok := c.m.bin.funcTypeOf(idx)
+			var arg []byte
+			switch {
+			case c.arg != nil:
+				arg = wasmbin.AppendSLEB([]byte{0x41}, int64(int32(*c.arg)))
+			case c.argGlobal != "":
+				g := b.importGlobal(c.m.instName(), c.argGlobal, valI32, true)
+				arg = wasmbin.AppendULEB([]byte{0x23}, uint64(g))
+			}
 			want := 0
-			if c.arg != nil {
+			if arg != nil {
 				want = 1
 			}
 			if !ok || len(t.params) != want || want == 1 && t.params[0] != valI32 {
@@ -938,17 +971,18 @@ func (l *Linker) planHelper(ctx context.Context, items []fillItem, init, ctors [
 			}
 			p.from = append(p.from, c.m.handle)
 			callFns[k] = append(callFns[k], b.importFunc(c.m.instName(), c.name, t))
-			args[k] = append(args[k], c.arg)
+			args[k] = append(args[k], arg)
 			nres[k] = append(nres[k], len(t.results))
 		}
 	}
-	for i, it := range items {
-		b.elem(it.slot, fns[i])
+	for _, e := range direct {
+		b.elem(e.slot, e.fn)
 	}
 	at := b.globalI32(true, 0)
 	b.export("at", kindGlobal, at)
-	if len(init) > 0 || len(ctors) > 0 {
-		body := runBody(callsCode(at, callFns[stepInit], args[stepInit], nres[stepInit]),
+	p.fills = len(fills) > 0
+	if len(init) > 0 || len(ctors) > 0 || p.fills {
+		body := runBody(append(fills, callsCode(at, callFns[stepInit], args[stepInit], nres[stepInit])...),
 			callsCode(at, callFns[stepCtors], args[stepCtors], nres[stepCtors]))
 		b.export("run", kindFunc, b.function(funcType{params: []byte{valI32}}, body))
 	}
@@ -975,7 +1009,7 @@ func (l *Linker) startHelper(ctx context.Context, th *thread, p *helperPlan, ini
 	if th != l.mainTh {
 		th.gen = append(th.gen, inst)
 	}
-	return &helper{inst: inst, calls: [2][]initCall{init, ctors}}, nil
+	return &helper{inst: inst, calls: [2][]initCall{init, ctors}, fills: p.fills}, nil
 }
 
 // instantiate instantiates m in th over the env and GOT modules it
@@ -1143,7 +1177,9 @@ func (l *Linker) planEnv(ctx context.Context, th *thread, m *module) (*envPlan, 
 				if dt, _ := def.bin.funcTypeOf(e.index); dt.key() != t.key() {
 					return nil, errorf("%s: symbol %s of %s has another signature", m.path, im.name, def.path)
 				}
-				if th.insts[def] != nil {
+				// A function the main program hides (PrepareMain) is
+				// called through its slot, as one not instantiated yet.
+				if _, hidden := def.hiddenFunc(im.name); th.insts[def] != nil && !hidden {
 					p.from = append(p.from, def.handle)
 					env.export(im.name, kindFunc, env.importFunc(def.instName(), im.name, t))
 					continue

@@ -32,6 +32,7 @@ type callRef struct {
 	name   string
 	arg    uint32
 	hasArg bool
+	global string // argGlobal
 }
 
 // Plans keeps the start-up plans of a runtime's programs (see plan), by
@@ -151,7 +152,7 @@ func (l *Linker) loadHelper(ctx context.Context, th *thread, mods []*module, ini
 func refsOf(calls []initCall) []callRef {
 	out := make([]callRef, len(calls))
 	for i, c := range calls {
-		out[i] = callRef{handle: c.m.handle, name: c.name}
+		out[i] = callRef{handle: c.m.handle, name: c.name, global: c.argGlobal}
 		if c.arg != nil {
 			out[i].arg, out[i].hasArg = *c.arg, true
 		}

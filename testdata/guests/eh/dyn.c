@@ -3,10 +3,12 @@
  * dlopens libplug.so (which needs libdep.so) and checks what a program
  * sees of dynamic linking: constructors and static data of side modules,
  * function pointers both ways, dlsym of functions and data, the same
- * library opened twice, and dlerror for a missing library or symbol.
+ * library opened twice, dlerror for a missing library or symbol, and a
+ * signal handler.
  */
 #include <dlfcn.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <string.h>
 #include "../c/check.h"
 
@@ -21,6 +23,9 @@ static void jump_back(jmp_buf *jb) { longjmp(*jb, 33); }
 
 static int main_square(int x) { return x * x; }
 
+static volatile sig_atomic_t caught;
+static void on_usr1(int sig) { caught = sig; }
+
 int main(void) {
     expect(need_counter == 7, "constructor of a needed library ran once", "need_counter %d", need_counter);
     expect(need_twice(21) == 42, "call into a needed library", "got %d", need_twice(21));
@@ -32,6 +37,12 @@ int main(void) {
            need_apply(main_square, 4));
 
     expect(need_catch(jump_back) == 33, "longjmp from the main program to a setjmp in a library", "");
+
+    /* libc registers its handler export (__wasm_signal) by name: in a
+       -pie program the runtime finds it among the hidden exports. */
+    signal(SIGUSR1, on_usr1);
+    raise(SIGUSR1);
+    expect(caught == SIGUSR1, "a signal handler runs in a -pie program", "caught %d", (int)caught);
 
     void *h = dlopen("libplug.so", RTLD_NOW);
     if (!expect(h != 0, "dlopen a library that needs another", "%s", dlerror()))

@@ -1,0 +1,266 @@
+package linker
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/tetratelabs/wazero/api"
+
+	"github.com/wasix-go/wasix/internal/wasmbin"
+)
+
+// A -pie main program exports every symbol of libc and its own (wasm-ld's
+// --export-dynamic), some 2,000, so that the libraries it loads can link
+// against them. wazero walks a module's exports at every instantiation
+// (a third of what instantiating such a main costs beyond the same
+// program linked statically), though start-up links only a handful of
+// them. PrepareMain hides them: the compiled main exports only what the
+// runtime calls by name, and one function, getterExport, that returns a
+// hidden function as a funcref by its number. The linker puts a hidden
+// function into a table slot with it when a library, dlsym or a callback
+// needs it; a library's import of one calls through that slot.
+
+// getterExport is the name of the function that returns the hidden
+// function number k (i32) as a funcref, or null past the last.
+const getterExport = "__wasix_linker_func"
+
+// getterType is the getter's signature.
+var getterType = funcType{params: []byte{valI32}, results: []byte{valFuncref}}
+
+// kept reports whether a main program's export stays visible: what the
+// runtime and the linker look up by name (the linker's own symbols, the
+// entry points, asyncify's functions, the allocator the linker places
+// libraries with), tables, memories and tags, and globals named with two
+// underscores (the stack and thread-local bounds). Symbols a program names
+// at run time (callback_signal's handler) are found hidden too (Export).
+func kept(name string, kind byte) bool {
+	switch kind {
+	case kindFunc:
+		switch name {
+		case "wasi_thread_start", "_start_thread", "_react", "aligned_alloc":
+			return true
+		}
+		return internal(name) || strings.HasPrefix(name, "asyncify_")
+	case kindGlobal:
+		return strings.HasPrefix(name, "__")
+	}
+	return true
+}
+
+// PrepareVersion names the rules PrepareMain follows (what it hides, the
+// getter): a cache of its results must key on it.
+const PrepareVersion = "wasix-pie-1"
+
+// hiddenExports returns what PrepareMain does to bin's exports: the
+// functions it hides, by number, and the name of the start function's
+// export ("" without one).
+func (b *Binary) hiddenExports() (names []string, numbers map[string]uint32, startName string) {
+	numbers = map[string]uint32{}
+	for _, e := range b.exports {
+		if e.kind == kindFunc && !kept(e.name, e.kind) {
+			numbers[e.name] = uint32(len(names))
+			names = append(names, e.name)
+		}
+	}
+	if b.start >= 0 {
+		startName = startExport
+	}
+	return names, numbers, startName
+}
+
+// Prepared records on bin what PrepareMain did to its code: call it once
+// the code PrepareMain returned (now or earlier, kept in a cache under
+// PrepareVersion) is compiled, before linking.
+func Prepared(bin *Binary) {
+	_, bin.hidden, bin.startName = bin.hiddenExports()
+}
+
+// PrepareMain returns the code to compile for a -pie main program, code
+// (its binary wasm, or a rewrite of it that moved indices but kept the
+// exports' names and order), with its exports hidden as kept says and its
+// start section taken out (its start function exported as startExport,
+// which the linker calls as it calls a library's). bin is wasm parsed, as
+// the linker reads it; once the code is compiled, Prepared(bin) tells the
+// linker what PrepareMain hid. Function
+// indices do not change: the getter is added after the program's
+// functions, its type after the types, and the declaration its ref.func
+// instructions need as a last element segment, which instantiation
+// skips.
+func PrepareMain(bin *Binary, wasm, code []byte) ([]byte, error) {
+	cb := bin
+	if len(code) != len(wasm) || !bytes.Equal(code, wasm) {
+		var err error
+		if cb, err = Parse(code); err != nil {
+			return nil, err
+		}
+	}
+	names, _, startName := bin.hiddenExports()
+	hidden := make([]uint32, len(names)) // function indices, by hidden number
+	for i, name := range names {
+		e, ok := cb.exportMap[name]
+		if !ok || e.kind != kindFunc {
+			return nil, errors.New("the rewritten program lost export " + name)
+		}
+		hidden[i] = e.index
+	}
+	var exports []byte
+	var nExports int
+	for _, e := range cb.exports {
+		if kept(e.name, e.kind) {
+			exports = wasmbin.AppendULEB(append(appendName(exports, e.name), e.kind), uint64(e.index))
+			nExports++
+		}
+	}
+	if (cb.start >= 0) != (startName != "") {
+		return nil, errors.New("the rewritten program lost its start function")
+	}
+	if cb.start >= 0 {
+		exports = wasmbin.AppendULEB(append(appendName(exports, startExport), kindFunc), uint64(cb.start))
+		nExports++
+	}
+	getter := uint32(cb.importFuncs + len(cb.funcs))
+	typeIdx := uint32(len(cb.types))
+	if len(hidden) > 0 {
+		exports = wasmbin.AppendULEB(append(appendName(exports, getterExport), kindFunc), uint64(getter))
+		nExports++
+	}
+	// add appends section id with one more item, written in place: a
+	// copy of the program's 1 MB costs page faults by the hundred.
+	add := func(out []byte, id byte, body []byte, item []byte) ([]byte, error) {
+		s := wasmbin.NewReader(body)
+		n, err := s.U32()
+		if err != nil {
+			return nil, err
+		}
+		rest := body[s.Offset():]
+		out = wasmbin.AppendULEB(append(out, id), uint64(uleb(uint64(n)+1)+len(rest)+len(item)))
+		out = wasmbin.AppendULEB(out, uint64(n)+1)
+		return append(append(out, rest...), item...), nil
+	}
+	// The declaration: a declarative segment (flags 3) of funcrefs (0).
+	decl := wasmbin.AppendULEB([]byte{3, 0}, uint64(len(hidden)))
+	for _, f := range hidden {
+		decl = wasmbin.AppendULEB(decl, uint64(f))
+	}
+	body := getterBody(hidden)
+	fn := append(wasmbin.AppendULEB(nil, uint64(len(body))), body...)
+	out := append(make([]byte, 0, len(code)+len(exports)+len(decl)+len(fn)+64), code[:8]...)
+	r, _ := wasmbin.Sections(code)
+	wroteExports, wroteElems := false, len(hidden) == 0
+	for !r.Done() {
+		id, body, err := r.Section()
+		if err != nil {
+			return nil, err // Parse read it whole: not reached
+		}
+		// The export and element sections come before the data count,
+		// code and data sections; a module without one gets it there.
+		if id == 8 || id == 9 || id == 10 || id == 11 || id == 12 {
+			if !wroteExports {
+				out = appendSection(out, 7, append(wasmbin.AppendULEB(nil, uint64(nExports)), exports...))
+				wroteExports = true
+			}
+		}
+		if (id == 10 || id == 11 || id == 12) && !wroteElems {
+			out = appendSection(out, 9, append(wasmbin.AppendULEB(nil, 1), decl...))
+			wroteElems = true
+		}
+		switch {
+		case id == 7 || id == 8:
+			// Written above (exports), or dropped (start).
+		case len(hidden) == 0:
+			out = appendSection(out, id, body)
+		case id == 1:
+			out, err = add(out, id, body, []byte{0x60, 1, valI32, 1, valFuncref})
+		case id == 3:
+			out, err = add(out, id, body, wasmbin.AppendULEB(nil, uint64(typeIdx)))
+		case id == 9:
+			out, err = add(out, id, body, decl)
+			wroteElems = true
+		case id == 10:
+			out, err = add(out, id, body, fn)
+		default:
+			out = appendSection(out, id, body)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if !wroteExports || !wroteElems {
+		return nil, errors.New("a -pie program without code")
+	}
+	return out, nil
+}
+
+// getterBody is the body of (param i32) (result funcref) returning
+// ref.func funcs[k] for k, ref.null past the end: a br_table out of
+// len(funcs)+1 nested blocks, each block's end followed by the ref.func
+// of its number.
+func getterBody(funcs []uint32) []byte {
+	n := len(funcs)
+	b := []byte{0} // no locals
+	for range n + 1 {
+		b = append(b, 0x02, 0x40)
+	}
+	b = wasmbin.AppendULEB(append(b, 0x20, 0, 0x0e), uint64(n))
+	for i := range n + 1 {
+		b = wasmbin.AppendULEB(b, uint64(i))
+	}
+	for _, f := range funcs {
+		b = append(wasmbin.AppendULEB(append(b, 0x0b, 0xd2), uint64(f)), 0x0f)
+	}
+	return append(b, 0x0b, 0xd0, valFuncref, 0x0b)
+}
+
+// hiddenFunc is the number of a function the main program hides, if m is
+// such a program and hides name.
+func (m *module) hiddenFunc(name string) (uint32, bool) {
+	k, ok := m.bin.hidden[name]
+	return k, ok
+}
+
+// Export returns the function name of the main program for caller, one
+// thread's instance of it, when the program hides it (PrepareMain): what
+// the runtime calls by a name the program gives at run time, such as
+// callback_signal's handler. It is a trampoline through the function's
+// slot in that thread's table, made once per thread. nil when name is
+// not a hidden function.
+func (l *Linker) Export(ctx context.Context, caller api.Module, name string) (api.Function, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.main == nil {
+		return nil, nil
+	}
+	if _, ok := l.main.hiddenFunc(name); !ok {
+		return nil, nil
+	}
+	th := l.threadOf(caller)
+	if th == nil || th.insts[l.main] != caller {
+		return nil, nil
+	}
+	if f := th.exports[name]; f != nil {
+		return f, nil
+	}
+	t, ok := l.main.bin.funcTypeOf(l.main.exports[name].index)
+	if !ok {
+		return nil, errorf("%s: bad function %s", l.main.path, name)
+	}
+	s, err := l.slot(ctx, l.main, name)
+	if err != nil {
+		return nil, err
+	}
+	b := newModBuilder()
+	b.importTable("base", "table", 0)
+	b.export("f", kindFunc, b.function(t, callIndirectBody(b.typeOf(t), t, s)))
+	inst, err := l.instantiateGenerated(ctx, b, map[string]api.Module{"base": th.base})
+	if err != nil {
+		return nil, err
+	}
+	if th != l.mainTh {
+		th.gen = append(th.gen, inst)
+	}
+	f := inst.ExportedFunction("f")
+	th.exports[name] = f
+	return f, nil
+}

@@ -1,0 +1,109 @@
+package linker
+
+import (
+	"context"
+	"testing"
+
+	"github.com/tetratelabs/wazero"
+
+	"github.com/wasix-go/wasix/internal/wasmbin"
+)
+
+// PrepareMain hides the exports the runtime does not call by name, moves
+// the start function into an export, and the getter returns each hidden
+// function by its number (null past the last): in a program with an
+// element section of its own and in one without.
+func TestPrepareMain(t *testing.T) {
+	ctx := context.Background()
+	rt := wazero.NewRuntime(ctx)
+	defer rt.Close(ctx)
+	if _, err := rt.NewHostModuleBuilder("env").NewFunctionBuilder().
+		WithFunc(func() {}).Export("imported").Instantiate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	i32 := funcType{results: []byte{valI32}}
+	for _, ownElems := range []bool{false, true} {
+		b := newModBuilder()
+		b.importFunc("env", "imported", funcType{}) // function 0: the indices past it must hold
+		seven := b.function(i32, []byte{0, 0x41, 7, 0x0b})
+		nine := b.function(i32, []byte{0, 0x41, 9, 0x0b})
+		start := b.function(funcType{}, []byte{0, 0x0b})
+		b.start = wasmbin.AppendULEB(nil, uint64(start))
+		b.export("seven", kindFunc, seven)
+		b.export("nine", kindFunc, nine)
+		b.export("_start", kindFunc, start)
+		b.export("aligned_alloc", kindFunc, nine)
+		b.export("data_symbol", kindGlobal, b.globalI32(false, 100))
+		b.export("__stack_low", kindGlobal, b.globalI32(false, 200))
+		if ownElems {
+			b.table(2)
+			b.elem(1, seven)
+		}
+		wasm := withDylink(b.encode())
+		bin, err := Parse(wasm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, err := PrepareMain(bin, wasm, wasm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bin.hidden != nil || bin.startName != "" {
+			t.Errorf("elements %v: PrepareMain marked the binary before Prepared", ownElems)
+		}
+		Prepared(bin)
+		out, err := Parse(code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"_start", "aligned_alloc", "__stack_low", startExport, getterExport} {
+			if _, ok := out.exportMap[name]; !ok {
+				t.Errorf("elements %v: %s is not exported", ownElems, name)
+			}
+		}
+		for _, name := range []string{"seven", "nine", "data_symbol"} {
+			if _, ok := out.exportMap[name]; ok {
+				t.Errorf("elements %v: %s is still exported", ownElems, name)
+			}
+		}
+		if out.start != -1 || bin.startName != startExport || out.exportMap[startExport].index != start {
+			t.Errorf("elements %v: start section %d, startName %q", ownElems, out.start, bin.startName)
+		}
+		if len(bin.hidden) != 2 {
+			t.Errorf("elements %v: hidden %v, want seven and nine", ownElems, bin.hidden)
+		}
+		c, err := rt.CompileModule(ctx, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		main, err := rt.InstantiateModule(ctx, c, wazero.NewModuleConfig().WithName("main"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A module calls each hidden function through a slot the getter
+		// filled, and asks for one past the last.
+		u := newModBuilder()
+		get := u.importFunc("main", getterExport, getterType)
+		u.table(1)
+		call := func(k uint32) []byte {
+			body := appendGetterFill([]byte{0}, 0, k, get)
+			return append(body, 0x41, 0, 0x11, byte(u.typeOf(i32)), 0, 0x0b) // call_indirect of slot 0
+		}
+		u.export("seven", kindFunc, u.function(i32, call(bin.hidden["seven"])))
+		u.export("nine", kindFunc, u.function(i32, call(bin.hidden["nine"])))
+		u.export("past", kindFunc, u.function(i32, []byte{0, 0x41, 2, 0x10, byte(get), 0xd1, 0x0b})) // ref.is_null
+		user, err := rt.Instantiate(ctx, u.encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, want := range map[string]uint64{"seven": 7, "nine": 9, "past": 1} {
+			res, err := user.ExportedFunction(name).Call(ctx)
+			if err != nil || res[0] != want {
+				t.Errorf("elements %v: %s = %v, %v; want %d", ownElems, name, res, err, want)
+			}
+		}
+		user.Close(ctx)
+		main.Close(ctx)
+		c.Close(ctx)
+	}
+}
