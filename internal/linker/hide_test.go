@@ -107,3 +107,14 @@ func TestPrepareMain(t *testing.T) {
 		c.Close(ctx)
 	}
 }
+
+// The main thread's stack ends 1 MiB into a 2 MiB page, at least 1 KiB
+// above the bottom of memory, wasting less than 2 MiB below it.
+func TestStackTop(t *testing.T) {
+	for _, size := range []uint32{8 << 20, 1 << 20, 64 << 10, 8<<20 + 1, 3 << 20} {
+		top := stackTop(size)
+		if top%(2<<20) != 1<<20 || top < size+1024 || top-size >= 1024+2<<20 {
+			t.Errorf("stackTop(%d) = %d", size, top)
+		}
+	}
+}
