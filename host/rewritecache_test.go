@@ -11,14 +11,12 @@ import (
 	"github.com/wasix-go/wasix/internal/linker"
 )
 
-// A runtime with a cache directory keeps the atomics rewrite of a
-// program there, and a later runtime (a later process of the CLI) takes
-// it from there instead of rewriting; a kept file that fails its check is
-// rewritten; a program without waits is kept as such.
-func TestRewriteCache(t *testing.T) {
-	ctx := context.Background()
+// cachedRuntimes returns a function making runtimes that share one cache
+// directory: each a later process of the CLI.
+func cachedRuntimes(t *testing.T) func() *Runtime {
 	dir := t.TempDir()
-	newRT := func() *Runtime {
+	return func() *Runtime {
+		ctx := context.Background()
 		r, err := NewRuntime(ctx, RuntimeConfig{CacheDir: dir})
 		if err != nil {
 			t.Fatal(err)
@@ -26,6 +24,14 @@ func TestRewriteCache(t *testing.T) {
 		t.Cleanup(func() { r.Close(ctx) })
 		return r
 	}
+}
+
+// A runtime with a cache directory keeps the atomics rewrite of a
+// program there, and a later runtime (a later process of the CLI) takes
+// it from there instead of rewriting; a kept file that fails its check is
+// rewritten; a program without waits is kept as such.
+func TestRewriteCache(t *testing.T) {
+	newRT := cachedRuntimes(t)
 	wasm, err := os.ReadFile("testdata/threadwait.wasm")
 	if err != nil {
 		t.Fatal(err)
@@ -87,15 +93,7 @@ func TestRewriteCache(t *testing.T) {
 // runs (its linker told what was hidden).
 func TestPrepareMainCache(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	newRT := func() *Runtime {
-		r, err := NewRuntime(ctx, RuntimeConfig{CacheDir: dir})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { r.Close(ctx) })
-		return r
-	}
+	newRT := cachedRuntimes(t)
 	wasm, err := os.ReadFile("../testdata/guests/eh/bin/dyn.wasm")
 	if err != nil {
 		t.Fatal(err)

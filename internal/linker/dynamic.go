@@ -150,14 +150,10 @@ func (l *Linker) caller(ctx context.Context, th *thread, t funcType) (api.Functi
 	body = append(body, 0, 0x0b)
 	ct := funcType{params: append([]byte{valI32}, t.params...), results: t.results}
 	b.export("call", kindFunc, b.function(ct, body))
-	inst, err := l.instantiateGenerated(ctx, b, map[string]api.Module{"base": th.base})
+	fn, err := l.threadFunc(ctx, th, b, "call")
 	if err != nil {
 		return nil, err
 	}
-	if th != l.mainTh {
-		th.gen = append(th.gen, inst)
-	}
-	fn := inst.ExportedFunction("call")
 	th.callers[t.key()] = fn
 	return fn, nil
 }

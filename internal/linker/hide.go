@@ -253,14 +253,10 @@ func (l *Linker) Export(ctx context.Context, caller api.Module, name string) (ap
 	b := newModBuilder()
 	b.importTable("base", "table", 0)
 	b.export("f", kindFunc, b.function(t, callIndirectBody(b.typeOf(t), t, s)))
-	inst, err := l.instantiateGenerated(ctx, b, map[string]api.Module{"base": th.base})
+	f, err := l.threadFunc(ctx, th, b, "f")
 	if err != nil {
 		return nil, err
 	}
-	if th != l.mainTh {
-		th.gen = append(th.gen, inst)
-	}
-	f := inst.ExportedFunction("f")
 	th.exports[name] = f
 	return f, nil
 }

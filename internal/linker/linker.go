@@ -552,6 +552,20 @@ func (l *Linker) instantiateGenerated(ctx context.Context, b *modBuilder, names 
 	return l.instantiateCode(ctx, c, names)
 }
 
+// threadFunc instantiates b, a generated module over th's table, and
+// returns its function name; the instance of a thread other than the
+// main one is closed when that thread ends.
+func (l *Linker) threadFunc(ctx context.Context, th *thread, b *modBuilder, name string) (api.Function, error) {
+	inst, err := l.instantiateGenerated(ctx, b, map[string]api.Module{"base": th.base})
+	if err != nil {
+		return nil, err
+	}
+	if th != l.mainTh {
+		th.gen = append(th.gen, inst)
+	}
+	return inst.ExportedFunction(name), nil
+}
+
 // generate compiles a generated module. What the linker compiles itself
 // (no Config.Compile) it closes with the rest.
 func (l *Linker) generate(ctx context.Context, b *modBuilder) (wazero.CompiledModule, error) {
