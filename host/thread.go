@@ -139,6 +139,9 @@ func (th *threads) launch(t *kernel.Thread, e kernel.ThreadEntry) error {
 		}
 	}
 	fn := mod.ExportedFunction(e.Export)
+	if fn == nil && th.ln != nil {
+		fn, _ = th.ln.Export(th.ictx, mod, e.Export) // hidden by linker.PrepareMain
+	}
 	if fn == nil {
 		_ = mod.Close(th.ictx)
 		release()
