@@ -128,25 +128,30 @@ func PrepareMain(bin *Binary, wasm, code []byte) ([]byte, error) {
 	}
 	// add appends section id with one more item, written in place: a
 	// copy of the program's 1 MB costs page faults by the hundred.
-	add := func(out []byte, id byte, body []byte, item []byte) ([]byte, error) {
+	add := func(out []byte, id byte, body []byte, k int, items []byte) ([]byte, error) {
 		s := wasmbin.NewReader(body)
 		n, err := s.U32()
 		if err != nil {
 			return nil, err
 		}
 		rest := body[s.Offset():]
-		out = wasmbin.AppendULEB(append(out, id), uint64(uleb(uint64(n)+1)+len(rest)+len(item)))
-		out = wasmbin.AppendULEB(out, uint64(n)+1)
-		return append(append(out, rest...), item...), nil
+		count := uint64(n) + uint64(k)
+		out = wasmbin.AppendULEB(append(out, id), uint64(uleb(count)+len(rest)+len(items)))
+		out = wasmbin.AppendULEB(out, count)
+		return append(append(out, rest...), items...), nil
 	}
 	// The declaration: a declarative segment (flags 3) of funcrefs (0).
 	decl := wasmbin.AppendULEB([]byte{3, 0}, uint64(len(hidden)))
 	for _, f := range hidden {
 		decl = wasmbin.AppendULEB(decl, uint64(f))
 	}
-	body := getterBody(hidden)
-	fn := append(wasmbin.AppendULEB(nil, uint64(len(body))), body...)
-	out := append(make([]byte, 0, len(code)+len(exports)+len(decl)+len(fn)+64), code[:8]...)
+	var fns, fidx []byte // the getter's functions: their code, their types
+	bodies := getterBodies(hidden, getter)
+	for _, body := range bodies {
+		fns = append(wasmbin.AppendULEB(fns, uint64(len(body))), body...)
+		fidx = wasmbin.AppendULEB(fidx, uint64(typeIdx))
+	}
+	out := append(make([]byte, 0, len(code)+len(exports)+len(decl)+len(fns)+64), code[:8]...)
 	r, _ := wasmbin.Sections(code)
 	wroteExports, wroteElems := false, len(hidden) == 0
 	for !r.Done() {
@@ -172,14 +177,14 @@ func PrepareMain(bin *Binary, wasm, code []byte) ([]byte, error) {
 		case len(hidden) == 0:
 			out = appendSection(out, id, body)
 		case id == 1:
-			out, err = add(out, id, body, []byte{0x60, 1, valI32, 1, valFuncref})
+			out, err = add(out, id, body, 1, []byte{0x60, 1, valI32, 1, valFuncref})
 		case id == 3:
-			out, err = add(out, id, body, wasmbin.AppendULEB(nil, uint64(typeIdx)))
+			out, err = add(out, id, body, len(bodies), fidx)
 		case id == 9:
-			out, err = add(out, id, body, decl)
+			out, err = add(out, id, body, 1, decl)
 			wroteElems = true
 		case id == 10:
-			out, err = add(out, id, body, fn)
+			out, err = add(out, id, body, len(bodies), fns)
 		default:
 			out = appendSection(out, id, body)
 		}
@@ -193,22 +198,51 @@ func PrepareMain(bin *Binary, wasm, code []byte) ([]byte, error) {
 	return out, nil
 }
 
-// getterBody is the body of (param i32) (result funcref) returning
-// ref.func funcs[k] for k, ref.null past the end: a br_table out of
-// len(funcs)+1 nested blocks, each block's end followed by the ref.func
-// of its number.
-func getterBody(funcs []uint32) []byte {
-	n := len(funcs)
+// getterChunk is the most functions one function of the getter chooses
+// between: wazero compiles a function of n nested blocks in a time that
+// grows faster than n (20,000 took a second), so past it the getter
+// chooses a chunk by k / getterChunk and calls that chunk's function, one
+// of those placed after it.
+const getterChunk = 256
+
+// getterBodies returns the bodies of the getter's functions, the getter
+// (function index getter) first: each (param i32) (result funcref),
+// returning ref.func funcs[k] for k and ref.null past the end.
+func getterBodies(funcs []uint32, getter uint32) [][]byte {
+	k := []byte{0x20, 0} // local.get 0
+	if len(funcs) <= getterChunk {
+		return [][]byte{dispatch(len(funcs), k, func(b []byte, i int) []byte {
+			return wasmbin.AppendULEB(append(b, 0xd2), uint64(funcs[i])) // ref.func
+		})}
+	}
+	n := (len(funcs) + getterChunk - 1) / getterChunk
+	chunk := wasmbin.AppendSLEB(append(k, 0x41), getterChunk)              // local.get 0; i32.const
+	top := dispatch(n, append(chunk, 0x6e), func(b []byte, i int) []byte { // ...; i32.div_u
+		b = wasmbin.AppendSLEB(append(b, 0x20, 0, 0x41), int64(i*getterChunk))
+		return wasmbin.AppendULEB(append(b, 0x6b, 0x10), uint64(getter)+1+uint64(i)) // i32.sub; call
+	})
+	out := [][]byte{top}
+	for lo := 0; lo < len(funcs); lo += getterChunk {
+		out = append(out, getterBodies(funcs[lo:min(lo+getterChunk, len(funcs))], 0)[0])
+	}
+	return out
+}
+
+// dispatch is the body of a function whose code sel pushes a number i:
+// the function returns what the code arm(i) pushes, or ref.null when i is
+// n or more. It is a br_table out of n+1 nested blocks, each block's end
+// followed by the arm of its number.
+func dispatch(n int, sel []byte, arm func(b []byte, i int) []byte) []byte {
 	b := []byte{0} // no locals
 	for range n + 1 {
-		b = append(b, 0x02, 0x40)
+		b = append(b, 0x02, 0x40) // block
 	}
-	b = wasmbin.AppendULEB(append(b, 0x20, 0, 0x0e), uint64(n))
+	b = wasmbin.AppendULEB(append(append(b, sel...), 0x0e), uint64(n)) // br_table
 	for i := range n + 1 {
 		b = wasmbin.AppendULEB(b, uint64(i))
 	}
-	for _, f := range funcs {
-		b = append(wasmbin.AppendULEB(append(b, 0x0b, 0xd2), uint64(f)), 0x0f)
+	for i := range n {
+		b = append(arm(append(b, 0x0b), i), 0x0f) // end; arm; return
 	}
 	return append(b, 0x0b, 0xd0, valFuncref, 0x0b)
 }

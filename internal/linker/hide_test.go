@@ -2,6 +2,7 @@ package linker
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/tetratelabs/wazero"
@@ -105,6 +106,61 @@ func TestPrepareMain(t *testing.T) {
 		user.Close(ctx)
 		main.Close(ctx)
 		c.Close(ctx)
+	}
+}
+
+// Past getterChunk hidden functions the getter chooses a chunk first:
+// every number, on either side of a chunk's edge, still gives its
+// function, and one past the last gives null.
+func TestPrepareMainManyHidden(t *testing.T) {
+	ctx := context.Background()
+	rt := wazero.NewRuntime(ctx)
+	defer rt.Close(ctx)
+	i32 := funcType{results: []byte{valI32}}
+	const n = 2*getterChunk + 88
+	b := newModBuilder()
+	for i := range n {
+		f := b.function(i32, append(wasmbin.AppendSLEB([]byte{0, 0x41}, int64(i)+1000), 0x0b)) // i32.const
+		b.export(fmt.Sprintf("f%d", i), kindFunc, f)
+	}
+	wasm := withDylink(b.encode())
+	bin, err := Parse(wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := PrepareMain(bin, wasm, wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	Prepared(bin)
+	c, err := rt.CompileModule(ctx, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rt.InstantiateModule(ctx, c, wazero.NewModuleConfig().WithName("main")); err != nil {
+		t.Fatal(err)
+	}
+	u := newModBuilder()
+	get := u.importFunc("main", getterExport, getterType)
+	u.table(1)
+	// call(k) is f_k's value through slot 0, or -1 when the getter gives null.
+	body := []byte{0, 0x20, 0, 0x10, byte(get), 0xd1, 0x04, valI32, 0x41, 0x7f, 0x05} // ref.is_null; if (result i32) -1 else
+	body = append(body, 0x41, 0, 0x20, 0, 0x10, byte(get), 0x26, 0)                   // table.set 0 at 0
+	body = append(body, 0x41, 0, 0x11, byte(u.typeOf(i32)), 0, 0x0b, 0x0b)            // call_indirect; end; end
+	u.export("call", kindFunc, u.function(funcType{params: []byte{valI32}, results: []byte{valI32}}, body))
+	user, err := rt.Instantiate(ctx, u.encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range []int{0, 1, getterChunk - 1, getterChunk, 2*getterChunk - 1, 2 * getterChunk, n - 1} {
+		k := bin.hidden[fmt.Sprintf("f%d", i)]
+		res, err := user.ExportedFunction("call").Call(ctx, uint64(k))
+		if err != nil || int32(res[0]) != int32(i+1000) {
+			t.Errorf("f%d (number %d) = %v, %v", i, k, res, err)
+		}
+	}
+	if res, err := user.ExportedFunction("call").Call(ctx, n); err != nil || int32(res[0]) != -1 {
+		t.Errorf("one past the last = %v, %v; want null", res, err)
 	}
 }
 
