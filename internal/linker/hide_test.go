@@ -10,6 +10,21 @@ import (
 	"github.com/wasix-go/wasix/internal/wasmbin"
 )
 
+// prepareTest parses the module b builds as a -pie main and prepares it.
+func prepareTest(t *testing.T, b *modBuilder) (*Binary, []byte) {
+	t.Helper()
+	wasm := withDylink(b.encode())
+	bin, err := Parse(wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := PrepareMain(bin, wasm, wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin, code
+}
+
 // PrepareMain hides the exports the runtime does not call by name, moves
 // the start function into an export, and the getter returns each hidden
 // function by its number (null past the last): in a program with an
@@ -40,15 +55,7 @@ func TestPrepareMain(t *testing.T) {
 			b.table(2)
 			b.elem(1, seven)
 		}
-		wasm := withDylink(b.encode())
-		bin, err := Parse(wasm)
-		if err != nil {
-			t.Fatal(err)
-		}
-		code, err := PrepareMain(bin, wasm, wasm)
-		if err != nil {
-			t.Fatal(err)
-		}
+		bin, code := prepareTest(t, b)
 		if bin.hidden != nil || bin.startName != "" {
 			t.Errorf("elements %v: PrepareMain marked the binary before Prepared", ownElems)
 		}
@@ -123,15 +130,7 @@ func TestPrepareMainManyHidden(t *testing.T) {
 		f := b.function(i32, append(wasmbin.AppendSLEB([]byte{0, 0x41}, int64(i)+1000), 0x0b)) // i32.const
 		b.export(fmt.Sprintf("f%d", i), kindFunc, f)
 	}
-	wasm := withDylink(b.encode())
-	bin, err := Parse(wasm)
-	if err != nil {
-		t.Fatal(err)
-	}
-	code, err := PrepareMain(bin, wasm, wasm)
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin, code := prepareTest(t, b)
 	Prepared(bin)
 	c, err := rt.CompileModule(ctx, code)
 	if err != nil {
