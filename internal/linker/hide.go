@@ -14,7 +14,7 @@ import (
 // A -pie main program exports every symbol of libc and its own (wasm-ld's
 // --export-dynamic), some 2,000, so that the libraries it loads can link
 // against them. wazero walks a module's exports at every instantiation
-// (a third of what instantiating such a main costs beyond the same
+// (some 40% of what instantiating such a main costs beyond the same
 // program linked statically), though start-up links only a handful of
 // them. PrepareMain hides them: the compiled main exports only what the
 // runtime calls by name, and one function, getterExport, that returns a
