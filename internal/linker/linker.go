@@ -539,7 +539,8 @@ func (l *Linker) ensureTable(ctx context.Context, n uint32) error {
 // a new math/rand generator each time (5 KiB and some 10 µs, for modules
 // that never read it: the host, not wazero, answers random_get).
 var ModuleConfig = sync.OnceValue(func() wazero.ModuleConfig {
-	return wazero.NewModuleConfig().WithName("").WithStartFunctions().WithRandSource(rand.Reader)
+	return wazero.NewModuleConfig().WithName("").WithStartFunctions().WithRandSource(rand.Reader).
+		WithSysWalltime().WithSysNanotime()
 })
 
 // instantiateGenerated compiles and instantiates a generated module whose
