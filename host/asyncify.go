@@ -43,7 +43,7 @@ func (pr *procRun) fork(snap *abi.Snapshot) error {
 		defer pr.r.live.done(child)
 		return failed()
 	}
-	alloc, release := pr.r.alloc.forkAllocator(pr.maxPages, memoryOf(pr.mod), pr.alone())
+	alloc, release := pr.r.alloc.forkAllocator(pr.maxPages, pr.m.hot, memoryOf(pr.mod), pr.alone())
 	cr.alloc, cr.forkOf = alloc, parent
 	err := cr.instantiate()
 	release()

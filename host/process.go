@@ -167,7 +167,7 @@ func (pr *procRun) instantiate() error {
 	if pr.maxPages != 0 {
 		pages = min(pages, pr.maxPages)
 	}
-	alloc := r.alloc.limit(pages) // the memory, defined or imported
+	alloc := r.alloc.limit(pages, pr.m.hot) // the memory, defined or imported
 	if pr.alloc != nil {
 		alloc, pr.alloc = pr.alloc, nil // a forked child's first instance
 	}

@@ -55,11 +55,13 @@ func (a *memAllocator) settle(mem api.Memory) {
 
 // limit returns the allocator of one process whose memory may have at
 // most maxPages pages (0: no limit but the memory's own maximum). Growth
-// past the limit fails as memory.grow does at a memory's maximum.
-func (a *memAllocator) limit(maxPages uint32) experimental.MemoryAllocator {
+// past the limit fails as memory.grow does at a memory's maximum. hot is
+// the address the program's memory is placed around (see hugeOffset), 0
+// for none.
+func (a *memAllocator) limit(maxPages, hot uint32) experimental.MemoryAllocator {
 	limit := limitBytes(maxPages)
 	return experimental.MemoryAllocatorFunc(func(_, max uint64) experimental.LinearMemory {
-		return a.allocate(min(max, limit))
+		return a.allocate(min(max, limit), hot)
 	})
 }
 
@@ -74,7 +76,7 @@ func limitBytes(maxPages uint32) uint64 {
 
 // Allocate makes a memory of at most max bytes (wazero's allocator).
 func (a *memAllocator) Allocate(_, max uint64) experimental.LinearMemory {
-	return a.allocate(max)
+	return a.allocate(max, 0)
 }
 
 // goMemory is a linear memory in a Go buffer reserved at its maximum, so

@@ -2,9 +2,12 @@ package host
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
+	"unsafe"
 
 	"github.com/tetratelabs/wazero/experimental"
+	"golang.org/x/sys/unix"
 )
 
 // TestForkMemoryShares checks the copy-on-write mechanism itself: fork
@@ -75,17 +78,26 @@ func TestForkMemoryShares(t *testing.T) {
 // wrote, nor what the first child wrote, in the part it had grown too);
 // the parent keeps its few written pages without the next child seeing
 // its later writes; and the spare goes when the parent's memory does.
+// A memory placed around a hot address (hugeOffset) goes through the
+// same, and its whole mapping is unmapped in the end.
 func TestForkSpareMemory(t *testing.T) {
+	for _, hot := range []uint32{0, 8 << 20} {
+		t.Run(fmt.Sprint(hot), func(t *testing.T) { testForkSpareMemory(t, hot) })
+	}
+}
+
+func testForkSpareMemory(t *testing.T, hot uint32) {
 	a := &memAllocator{}
 	const size, max = 1 << 20, 16 << 20
-	pmem := a.Allocate(0, max)
+	pmem := a.allocate(max, hot)
+	mapping := pmem.(*mappedMemory).mapping
 	parent := pmem.Reallocate(size)
 	for i := range parent {
 		parent[i] = byte(i / 4096)
 	}
 	fork := func() (experimental.LinearMemory, []byte) {
 		t.Helper()
-		return forkChild(t, a, parent, max, func(child []byte) {
+		return forkChild(t, a, hot, parent, max, func(child []byte) {
 			child[100] = 0x99 // as instantiation writes data segments
 		})
 	}
@@ -128,10 +140,21 @@ func TestForkSpareMemory(t *testing.T) {
 	if f.spare == nil {
 		t.Fatal("the second child's memory was not kept")
 	}
+	spare := f.spare.mapping
 	pmem.Free()
 	if f.spare != nil || f.refs.Load() != 0 {
 		t.Error("the spare outlived the parent's memory")
 	}
+	if mapped(mapping) || mapped(spare) {
+		t.Error("a memory's mapping outlived it")
+	}
+}
+
+// mapped reports whether the first page of b is mapped.
+func mapped(b []byte) bool {
+	var vec [1]byte
+	_, _, errno := unix.Syscall(unix.SYS_MINCORE, uintptr(unsafe.Pointer(&b[0])), 4096, uintptr(unsafe.Pointer(&vec[0])))
+	return errno != unix.ENOMEM
 }
 
 // TestForkSpareMemoryGrownUnseen: a child whose memory wazero grew without
@@ -146,7 +169,7 @@ func TestForkSpareMemoryGrownUnseen(t *testing.T) {
 	defer pmem.Free()
 	fork := func() experimental.LinearMemory {
 		t.Helper()
-		lm, _ := forkChild(t, a, parent, max, func([]byte) {})
+		lm, _ := forkChild(t, a, 0, parent, max, func([]byte) {})
 		return lm
 	}
 	first := fork()
@@ -164,9 +187,9 @@ func TestForkSpareMemoryGrownUnseen(t *testing.T) {
 // forkChild makes a child's memory of parent's size from a's fork
 // allocator, lets instantiate write to it as instantiation would, and
 // gives it the parent's contents.
-func forkChild(t *testing.T, a *memAllocator, parent []byte, max uint64, instantiate func([]byte)) (experimental.LinearMemory, []byte) {
+func forkChild(t *testing.T, a *memAllocator, hot uint32, parent []byte, max uint64, instantiate func([]byte)) (experimental.LinearMemory, []byte) {
 	t.Helper()
-	alloc, release := a.forkAllocator(0, parent, true)
+	alloc, release := a.forkAllocator(0, hot, parent, true)
 	if alloc == nil {
 		t.Fatal("no fork allocator")
 	}
@@ -178,4 +201,33 @@ func forkChild(t *testing.T, a *memAllocator, parent []byte, max uint64, instant
 		t.Fatal("forkMemory did not share")
 	}
 	return lm, child
+}
+
+// A memory placed around hot starts hugeOffset(hot) into a huge page:
+// hot lands in the middle of one (within a wasm page below 1 MiB), the
+// memory is whole and writable, and its mapping goes with it.
+func TestHugeOffset(t *testing.T) {
+	a := &memAllocator{}
+	const max = 16 << 20
+	for _, hot := range []uint32{0, 1 << 20, 8 << 20, 8<<20 + 7600, 9 << 20, 13<<20 + 12345} {
+		m := a.allocate(max, hot).(*mappedMemory)
+		all := m.Reallocate(max)
+		if len(all) != max || len(m.mapping) < max {
+			t.Fatalf("hot %d: %d bytes, mapping %d", hot, len(all), len(m.mapping))
+		}
+		all[0], all[max-1] = 1, 2
+		if hot > 1<<20 {
+			at := int(uintptr(unsafe.Pointer(&all[hot])) % hugePage)
+			if at > 1<<20 || at < 1<<20-1<<16 {
+				t.Errorf("hot %d lands %d bytes into its huge page", hot, at)
+			}
+		} else if &m.mapping[0] != &all[0] {
+			t.Errorf("hot %d: the memory does not start its mapping", hot)
+		}
+		mapping := m.mapping
+		m.Free()
+		if mapped(mapping) || mapped(mapping[len(mapping)-4096:]) {
+			t.Errorf("hot %d: the mapping outlived the memory", hot)
+		}
+	}
 }

@@ -6,7 +6,7 @@ import "github.com/tetratelabs/wazero/experimental"
 
 // Allocate gives a linear memory in a Go buffer where there is no mmap;
 // the garbage collector keeps it alive as long as any code uses it.
-func (a *memAllocator) allocate(max uint64) experimental.LinearMemory {
+func (a *memAllocator) allocate(max uint64, _ uint32) experimental.LinearMemory {
 	if max == 0 {
 		max = 1 << 16
 	}

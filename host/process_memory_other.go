@@ -6,7 +6,7 @@ import "github.com/tetratelabs/wazero/experimental"
 
 // forkAllocator has no snapshot to give off Linux: the child's memory is
 // made as any other, then copied.
-func (a *memAllocator) forkAllocator(uint32, []byte, bool) (experimental.MemoryAllocator, func()) {
+func (a *memAllocator) forkAllocator(uint32, uint32, []byte, bool) (experimental.MemoryAllocator, func()) {
 	return nil, func() {}
 }
 

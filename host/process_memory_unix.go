@@ -15,17 +15,29 @@ import (
 // size. Pages come from the kernel zeroed and only when touched, so a
 // memory costs nothing to make and never moves or copies when it grows
 // (which shared memories require). Where the platform has them,
-// transparent huge pages cut the page faults of large memories.
-func (a *memAllocator) allocate(max uint64) experimental.LinearMemory {
+// transparent huge pages cut the page faults of large memories; the
+// memory starts hugeOffset(hot) into one, so that the address hot lands
+// in the middle of a huge page.
+func (a *memAllocator) allocate(max uint64, hot uint32) experimental.LinearMemory {
 	if max == 0 {
 		max = 1 << 16
 	}
-	b, err := unix.Mmap(-1, 0, int(max), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON|mapNoReserve)
+	off := hugeOffset(hot)
+	size := int(max)
+	if off != 0 {
+		size += hugePage + off // room to align the start, then to offset it
+	}
+	mapping, err := unix.Mmap(-1, 0, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON|mapNoReserve)
 	if err != nil {
 		return newGoMemory(max)
 	}
-	adviseHuge(b)
-	m := &mappedMemory{a: a, buf: b[:0], all: b}
+	adviseHuge(mapping)
+	b := mapping
+	if off != 0 {
+		start := (hugePage-int(uintptr(unsafe.Pointer(&mapping[0]))%hugePage))%hugePage + off
+		b = mapping[start : start+int(max)]
+	}
+	m := &mappedMemory{a: a, buf: b[:0], all: b, mapping: mapping}
 	a.memories.Store(uintptr(unsafe.Pointer(&b[0])), m)
 	return m
 }
@@ -37,6 +49,7 @@ func (a *memAllocator) allocate(max uint64) experimental.LinearMemory {
 type mappedMemory struct {
 	a        *memAllocator
 	buf, all []byte
+	mapping  []byte // the whole mapping, all and what allocate put around it
 
 	mu   sync.Mutex // guards back against a fork racing Free
 	back *memFile   // the snapshot this memory is a private view of, or nil
@@ -63,7 +76,7 @@ func (f *memFile) unref() {
 		f.spare = nil
 		f.mu.Unlock()
 		if s != nil {
-			_ = unix.Munmap(s.all)
+			_ = unix.Munmap(s.mapping)
 		}
 	}
 }
@@ -102,7 +115,7 @@ func (m *mappedMemory) Free() {
 	}
 	m.a.memories.Delete(uintptr(unsafe.Pointer(&m.all[0])))
 	if !m.a.leak.Load() && !m.keepSpare() {
-		_ = unix.Munmap(m.all)
+		_ = unix.Munmap(m.mapping)
 	}
 	m.back.unref()
 	m.all, m.buf, m.back = nil, nil, nil

@@ -20,6 +20,7 @@ import (
 	"github.com/wasix-go/wasix/internal/kernel"
 	"github.com/wasix-go/wasix/internal/linker"
 	"github.com/wasix-go/wasix/internal/vfs"
+	"github.com/wasix-go/wasix/internal/wasmbin"
 )
 
 // Runtime runs WASI and WASIX programs. It holds one wazero runtime, the
@@ -159,6 +160,7 @@ type Module struct {
 	genErr   error               // why detection failed; an explicit ABI may still do
 	threads  *threadCode         // what spawned threads instantiate; nil without a shared memory
 	dynamic  *linker.Binary      // a dynamically linked (-pie) program, parsed for the linker
+	hot      uint32              // where its stack starts, placed in a huge page (see hugeOffset); 0: unknown
 }
 
 // ABI returns the generation detected from the program's imports, or
@@ -231,6 +233,9 @@ func (r *Runtime) Compile(ctx context.Context, wasm []byte) (*Module, error) {
 		return nil, merr
 	}
 	m := &Module{r: r, compiled: compiled, imports: programImports(code, compiled), memory: mem, defined: defined}
+	if dynamic == nil { // a -pie program's layout is the linker's, placed for it (linker.stackTop)
+		m.hot, _ = wasmbin.StackPointer(wasm)
+	}
 	if mem != nil && mem.Shared {
 		m.threads = &threadCode{wasm: bytes.Clone(code)}
 	}

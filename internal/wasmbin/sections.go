@@ -85,3 +85,57 @@ func readExports(s *Reader) ([]Export, error) {
 	}
 	return out, nil
 }
+
+// StackPointer returns the initial value of a module's stack pointer as
+// wasm-ld lays a program out: its first global, defined (the module
+// imports none), a mutable i32 set by an i32.const. ok is false for any
+// other module. It is a hint (see host's memory placement), never a fact
+// a program's behaviour depends on.
+func StackPointer(module []byte) (sp uint32, ok bool) {
+	r, err := Sections(module)
+	if err != nil {
+		return 0, false
+	}
+	for !r.Done() {
+		id, body, err := r.Section()
+		if err != nil {
+			return 0, false
+		}
+		s := &Reader{b: body}
+		switch id {
+		case 2:
+			n, err := s.U32()
+			for i := uint32(0); err == nil && i < n; i++ {
+				var kind byte
+				if _, err = s.Name(); err == nil {
+					if _, err = s.Name(); err == nil {
+						if kind, err = s.Byte(); err == nil {
+							if kind == 3 {
+								return 0, false // an imported global is global 0
+							}
+							err = skipImportDesc(s, kind)
+						}
+					}
+				}
+			}
+			if err != nil {
+				return 0, false
+			}
+		case 6:
+			n, err := s.U32()
+			if err != nil || n == 0 {
+				return 0, false
+			}
+			head, err := s.Bytes(3) // i32, mutable, i32.const
+			if err != nil || head[0] != 0x7f || head[1] != 1 || head[2] != 0x41 {
+				return 0, false
+			}
+			v, err := s.SLEB()
+			if err != nil || v <= 0 || v > 1<<32-1 {
+				return 0, false
+			}
+			return uint32(v), true
+		}
+	}
+	return 0, false
+}

@@ -118,3 +118,36 @@ func TestMemories(t *testing.T) {
 		t.Fatalf("no memory: %+v %+v %v", imp, def, err)
 	}
 }
+
+// StackPointer reads wasm-ld's stack pointer (the first global, defined,
+// mutable i32 with a constant) and nothing else.
+func TestStackPointer(t *testing.T) {
+	mod := func(sections ...[]byte) []byte {
+		out := []byte("\x00asm\x01\x00\x00\x00")
+		for _, s := range sections {
+			out = append(out, s...)
+		}
+		return out
+	}
+	globals := func(g ...byte) []byte { return append([]byte{6, byte(len(g) + 1), 1}, g...) }
+	sp := globals(0x7f, 1, 0x41, 0x80, 0x80, 0x80, 0x04, 0x0b) // 8 MiB
+	for _, tc := range []struct {
+		name string
+		mod  []byte
+		want uint32
+		ok   bool
+	}{
+		{"wasm-ld", mod(sp), 8 << 20, true},
+		{"immutable", mod(globals(0x7f, 0, 0x41, 0x80, 0x80, 0x80, 0x04, 0x0b)), 0, false},
+		{"i64", mod(globals(0x7e, 1, 0x42, 0x80, 0x80, 0x80, 0x04, 0x0b)), 0, false},
+		{"zero", mod(globals(0x7f, 1, 0x41, 0, 0x0b)), 0, false},
+		{"no globals", mod(), 0, false},
+		{"imported global", mod([]byte{2, 8, 1, 1, 'e', 1, 'g', 3, 0x7f, 1}, sp), 0, false},
+		{"imported function", mod([]byte{2, 7, 1, 1, 'e', 1, 'f', 0, 0}, sp), 8 << 20, true},
+	} {
+		got, ok := StackPointer(tc.mod)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("%s: %d, %v; want %d, %v", tc.name, got, ok, tc.want, tc.ok)
+		}
+	}
+}
