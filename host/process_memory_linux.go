@@ -28,11 +28,12 @@ const hugePage = 2 << 20
 // the kernel clears 2 MiB more (some 55 µs on this VM, a third of a small
 // program's start) and the exit unmaps more. wasm-ld's stack-first layout
 // puts the stack's top at 8 MiB, right on a boundary. 0 when hot is in
-// the first MiB (a small program's data, stack and heap are in the first
-// huge page already) or unknown. A multiple of 64 KiB, so that the memory
-// stays page-aligned for any page size.
+// the first 1.5 MiB or unknown: a data-first program's data, stack and the
+// start of its heap are in the first huge page already, which moving them
+// would split. A multiple of 64 KiB, so that the memory stays
+// page-aligned for any page size.
 func hugeOffset(hot uint32) int {
-	if hot <= hugePage/2 {
+	if hot <= hugePage*3/4 {
 		return 0
 	}
 	return ((hugePage/2 - int(hot%hugePage) + hugePage) % hugePage) &^ (1<<16 - 1)
