@@ -54,27 +54,30 @@ func kept(name string, kind byte) bool {
 const PrepareVersion = "wasix-pie-1"
 
 // hiddenExports returns what PrepareMain does to bin's exports: the
-// functions it hides, by number, and the name of the start function's
-// export ("" without one).
-func (b *Binary) hiddenExports() (names []string, numbers map[string]uint32, startName string) {
-	numbers = map[string]uint32{}
+// functions it hides, their numbers their places in names, and the name
+// of the start function's export ("" without one).
+func (b *Binary) hiddenExports() (names []string, startName string) {
 	for _, e := range b.exports {
 		if e.kind == kindFunc && !kept(e.name, e.kind) {
-			numbers[e.name] = uint32(len(names))
 			names = append(names, e.name)
 		}
 	}
 	if b.start >= 0 {
 		startName = startExport
 	}
-	return names, numbers, startName
+	return names, startName
 }
 
 // Prepared records on bin what PrepareMain did to its code: call it once
 // the code PrepareMain returned (now or earlier, kept in a cache under
 // PrepareVersion) is compiled, before linking.
 func Prepared(bin *Binary) {
-	_, bin.hidden, bin.startName = bin.hiddenExports()
+	names, startName := bin.hiddenExports()
+	bin.hidden = make(map[string]uint32, len(names))
+	for k, name := range names {
+		bin.hidden[name] = uint32(k)
+	}
+	bin.startName = startName
 }
 
 // PrepareMain returns the code to compile for a -pie main program, code
@@ -96,7 +99,7 @@ func PrepareMain(bin *Binary, wasm, code []byte) ([]byte, error) {
 			return nil, err
 		}
 	}
-	names, _, startName := bin.hiddenExports()
+	names, startName := bin.hiddenExports()
 	hidden := make([]uint32, len(names)) // function indices, by hidden number
 	for i, name := range names {
 		e, ok := cb.exportMap[name]
