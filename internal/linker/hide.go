@@ -32,9 +32,10 @@ var getterType = funcType{params: []byte{valI32}, results: []byte{valFuncref}}
 // kept reports whether a main program's export stays visible: what the
 // runtime and the linker look up by name (the linker's own symbols, the
 // entry points, asyncify's functions, the allocator the linker places
-// libraries with), tables, memories and tags, and globals named with two
-// underscores (the stack and thread-local bounds). Symbols a program names
-// at run time (callback_signal's handler) are found hidden too (Export).
+// libraries with, the stack and thread-local globals), tables, memories
+// and tags. Symbols a program names at run time (callback_signal's
+// handler) are found hidden too (Export); data symbols, by the linker,
+// in the binary.
 func kept(name string, kind byte) bool {
 	switch kind {
 	case kindFunc:
@@ -44,14 +45,18 @@ func kept(name string, kind byte) bool {
 		}
 		return internal(name) || strings.HasPrefix(name, "asyncify_")
 	case kindGlobal:
-		return strings.HasPrefix(name, "__")
+		switch name {
+		case "__stack_pointer", "__stack_low", "__stack_high", "__tls_base", "__tls_size", "__tls_align":
+			return true
+		}
+		return false
 	}
 	return true
 }
 
 // PrepareVersion names the rules PrepareMain follows (what it hides, the
 // getter): a cache of its results must key on it.
-const PrepareVersion = "wasix-pie-1"
+const PrepareVersion = "wasix-pie-2"
 
 // hiddenExports returns what PrepareMain does to bin's exports: the
 // functions it hides, their numbers their places in names, and the name
@@ -116,6 +121,10 @@ func PrepareMain(bin *Binary, wasm, code []byte) ([]byte, error) {
 			nExports++
 		}
 	}
+	globals, err := usedGlobals(cb, code)
+	if err != nil {
+		return nil, err
+	}
 	if (cb.start >= 0) != (startName != "") {
 		return nil, errors.New("the rewritten program lost its start function")
 	}
@@ -177,6 +186,9 @@ func PrepareMain(bin *Binary, wasm, code []byte) ([]byte, error) {
 		switch {
 		case id == 7 || id == 8:
 			// Written above (exports), or dropped (start).
+		case id == 6:
+			body, err = wasmbin.TruncateGlobals(body, globals)
+			out = appendSection(out, id, body)
 		case len(hidden) == 0:
 			out = appendSection(out, id, body)
 		case id == 1:
@@ -199,6 +211,27 @@ func PrepareMain(bin *Binary, wasm, code []byte) ([]byte, error) {
 		return nil, errors.New("a -pie program without code")
 	}
 	return out, nil
+}
+
+// usedGlobals is how many of the globals cb defines the prepared program
+// keeps: up to the last one that its code, a constant expression or a
+// kept export uses. wasm-ld defines one for each data symbol a -pie
+// program exports, some hundred for libc, after those its code uses
+// (the thread-local and GOT ones); the linker reads their values in the
+// binary, and each costs wazero an allocation and an evaluation at every
+// instantiation.
+func usedGlobals(cb *Binary, code []byte) (uint32, error) {
+	last := -1
+	use := func(idx uint32) { last = max(last, int(idx)) }
+	for _, e := range cb.exports {
+		if e.kind == kindGlobal && kept(e.name, e.kind) {
+			use(e.index)
+		}
+	}
+	if err := wasmbin.GlobalRefs(code, use); err != nil {
+		return 0, err
+	}
+	return uint32(max(last+1-cb.importGlobs, 0)), nil
 }
 
 // getterChunk is the most functions one function of the getter chooses

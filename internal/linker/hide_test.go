@@ -173,3 +173,58 @@ func TestStackTop(t *testing.T) {
 		}
 	}
 }
+
+// PrepareMain drops the globals past the last one that the code or a kept
+// export uses (the data symbols' globals wasm-ld puts last); the code
+// still reads its own.
+func TestPrepareMainGlobals(t *testing.T) {
+	ctx := context.Background()
+	rt := wazero.NewRuntime(ctx)
+	defer rt.Close(ctx)
+	for _, readLast := range []bool{false, true} {
+		b := newModBuilder()
+		read := b.globalI32(true, 5)
+		b.export("data1", kindGlobal, b.globalI32(false, 100))
+		b.export("__tls_base", kindGlobal, b.globalI32(true, 0))
+		b.export("data2", kindGlobal, b.globalI32(false, 200))
+		last := b.globalI32(false, 300)
+		b.export("data3", kindGlobal, last)
+		if readLast {
+			read = last
+		}
+		f := b.function(funcType{results: []byte{valI32}}, []byte{0, 0x23, byte(read), 0x0b}) // global.get
+		b.export("_start", kindFunc, f)
+		_, code := prepareTest(t, b)
+		out, err := Parse(code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 3 // up to __tls_base
+		if readLast {
+			want = 5
+		}
+		if len(out.globals) != want {
+			t.Errorf("reading global %d: %d globals kept, want %d", read, len(out.globals), want)
+		}
+		if _, ok := out.exportMap["__tls_base"]; !ok {
+			t.Errorf("reading global %d: __tls_base is not exported", read)
+		}
+		for _, name := range []string{"data1", "data2", "data3"} {
+			if _, ok := out.exportMap[name]; ok {
+				t.Errorf("reading global %d: %s is still exported", read, name)
+			}
+		}
+		m, err := rt.Instantiate(ctx, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantV := uint64(5)
+		if readLast {
+			wantV = 300
+		}
+		if res, err := m.ExportedFunction("_start").Call(ctx); err != nil || res[0] != wantV {
+			t.Errorf("reading global %d: %v, %v; want %d", read, res, err, wantV)
+		}
+		m.Close(ctx)
+	}
+}

@@ -203,6 +203,9 @@ type rewriter struct {
 	base, shift            uint32
 	wait32, wait64, notify uint32
 	scratch                []byte // what walk writes into, its result consumed before the next walk
+	// globalRef, when set, is called with the index of each global.get
+	// and global.set walked; such a rewriter only scans (GlobalRefs).
+	globalRef func(idx uint32)
 }
 
 func (rw *rewriter) fn(idx uint32) uint32 {
@@ -558,7 +561,13 @@ func walk(b []byte, rw *rewriter, visit func(op, sub uint32), depth *int, constE
 				out = AppendULEB(out, uint64(rw.fn(idx)))
 				mark = s.off
 			}
-		case op == 0xfe && rw != nil:
+		case (op == 0x23 || op == 0x24) && rw != nil && rw.globalRef != nil: // global.get, global.set
+			idx, err := s.U32()
+			if err != nil {
+				return nil, 0, err
+			}
+			rw.globalRef(idx)
+		case op == 0xfe && rw != nil && rw.globalRef == nil:
 			if sub, err = s.U32(); err != nil {
 				return nil, 0, err
 			}
