@@ -1,6 +1,8 @@
 package linker
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"sync"
@@ -103,6 +105,9 @@ type Binary struct {
 	// hidden numbers the functions a main program's compiled code does
 	// not export, by name (PrepareMain); nil for other modules.
 	hidden map[string]uint32
+	// renamed, for a library PrepareLibrary prepared, names its own
+	// imports (see envImport); "" for other modules.
+	renamed string
 }
 
 // elemSeg is an active element segment of table 0: its offset is the
@@ -597,11 +602,15 @@ func (b *Binary) parseElems(s *wasmbin.Reader) error {
 const startExport = "__wasix_linker_start"
 
 // PrepareLibrary parses a side module, which must have a dylink.0 section,
-// and returns it with the code to compile: the module without its start
-// section, its start function exported instead (the linker calls it from
-// the module that makes a load's other calls, see helper). wazero would
-// give each start function a call engine of its own (a 10 KiB stack) at
-// each instantiation.
+// and returns it with the code to compile:
+//   - the module without its start section, its start function exported
+//     instead (the linker calls it from the module that makes a load's
+//     other calls, see helper): wazero would give each start function a
+//     call engine of its own (a 10 KiB stack) at each instantiation;
+//   - its imports renamed (envField) so that everything it imports but
+//     functions comes from one module, "env", under names no other
+//     library gives another meaning: the libraries of a start-up then
+//     share one generated module, the thread's base (see planStartup).
 func PrepareLibrary(wasm []byte) (*Binary, []byte, error) {
 	bin, err := Parse(wasm)
 	if err != nil {
@@ -610,21 +619,31 @@ func PrepareLibrary(wasm []byte) (*Binary, []byte, error) {
 	if bin.Dylink == nil {
 		return nil, nil, errors.New("not a shared library (no dylink.0 section)")
 	}
-	if bin.start < 0 {
-		return bin, wasm, nil
+	sum := sha256.Sum256(wasm)
+	bin.renamed = hex.EncodeToString(sum[:8])
+	var entry []byte
+	if bin.start >= 0 {
+		entry = appendName(nil, startExport)
+		entry = wasmbin.AppendULEB(append(entry, kindFunc), uint64(bin.start))
 	}
-	entry := appendName(nil, startExport)
-	entry = wasmbin.AppendULEB(append(entry, kindFunc), uint64(bin.start))
-	out := append([]byte(nil), wasm[:8]...)
+	out := append(make([]byte, 0, len(wasm)+len(entry)+256), wasm[:8]...)
 	r, _ := wasmbin.Sections(wasm)
-	exported := false
+	exported := entry == nil
 	for !r.Done() {
 		id, body, err := r.Section()
 		if err != nil {
 			return nil, nil, err // Parse read it whole: not reached
 		}
-		switch id {
-		case 7:
+		switch {
+		case id == 2:
+			body, err = wasmbin.RenameImports(body, func(module, name string, kind byte) (string, string) {
+				return bin.envImport(importEntry{module: module, name: name, kind: kind})
+			})
+			if err != nil {
+				return nil, nil, err
+			}
+			out = appendSection(out, id, body)
+		case id == 7 && !exported:
 			s := wasmbin.NewReader(body)
 			n, err := s.U32()
 			if err != nil {
@@ -634,7 +653,7 @@ func PrepareLibrary(wasm []byte) (*Binary, []byte, error) {
 			nb = append(append(nb, body[s.Offset():]...), entry...)
 			out = appendSection(out, 7, nb)
 			exported = true
-		case 8:
+		case id == 8 && entry != nil:
 			// The export section comes before the start section: a
 			// module without one gets it here.
 			if !exported {
@@ -645,8 +664,28 @@ func PrepareLibrary(wasm []byte) (*Binary, []byte, error) {
 			out = appendSection(out, id, body)
 		}
 	}
-	bin.startName = startExport
+	if entry != nil {
+		bin.startName = startExport
+	}
 	return bin, out, nil
+}
+
+// envImport is the module and name a library renamed by PrepareLibrary
+// imports im under: GOT.mem.X and GOT.func.X from env under those names,
+// its __memory_base and __table_base from env under names of its own
+// (the hash of its content), the rest as they are. Other modules import
+// im as it is.
+func (b *Binary) envImport(im importEntry) (module, name string) {
+	if b.renamed == "" {
+		return im.module, im.name
+	}
+	switch {
+	case im.module == "GOT.mem" || im.module == "GOT.func":
+		return "env", im.module + "." + im.name
+	case im.module == "env" && im.kind == kindGlobal && (im.name == "__memory_base" || im.name == "__table_base"):
+		return "env", im.name + "@" + b.renamed
+	}
+	return im.module, im.name
 }
 
 func appendSection(out []byte, id byte, body []byte) []byte {

@@ -8,12 +8,13 @@
 // globals (addresses and table indexes), and the linker runs each module's
 // __wasm_apply_data_relocs and __wasm_call_ctors.
 //
-// wazero links an import by module name to one instance, so every instance
-// gets generated modules of its own that re-export what it needs under the
-// names it imports (gen.go). A function of a module instantiated later (a
-// side module calling back into the main program) is reached through a
-// trampoline calling a slot of the shared table, filled once that module
-// exists.
+// wazero links an import by module name to one instance, so an instance
+// imports what it needs from generated modules that define or re-export
+// it under the names it imports (env.go, gen.go): modules of its own, or,
+// for the libraries of a start-up, the main thread's base, shared. A
+// function of a module instantiated later (a side module calling back
+// into the main program) is reached through a trampoline calling a slot
+// of the shared table, filled once that module exists.
 package linker
 
 import (
@@ -117,9 +118,8 @@ type Linker struct {
 	generated []api.Module
 	compiled  []wazero.CompiledModule
 
-	play   *plan // the start-up plan being replayed, or nil
-	played int   // how many of play's modules are instantiated
-	rec    *plan // the start-up plan being recorded, or nil
+	play *plan // the start-up plan being replayed, or nil
+	rec  *plan // the start-up plan being recorded, or nil
 
 	types        map[uint32]funcType // signature of each slot the linker filled, and closures'
 	elemMods     []*module           // modules whose element segments fill slots (elemType)
@@ -234,13 +234,23 @@ func (l *Linker) linkMain(ctx context.Context, bin *Binary, compiled wazero.Comp
 	}
 	l.tableSize = l.nextSlot + tableSpare
 	l.beginPlan(all)
-	th, err := l.newThread(ctx, l.stackTop, nil)
+	order := make([]*module, len(all)) // as instantiateAll instantiates them
+	for i, m := range all {
+		order[len(all)-1-i] = m
+	}
+	plans, merged, err := l.planStartup(ctx, order)
+	if err != nil {
+		l.endPlan(false)
+		return nil, nil, err
+	}
+	l.tableSize = max(l.tableSize, l.nextSlot+tableSpare) // the slots the plan gave out
+	th, err := l.newThread(ctx, l.stackTop, nil, merged)
 	if err != nil {
 		l.endPlan(false)
 		return nil, nil, err
 	}
 	l.mainTh, l.base = th, th.base
-	h, err := l.instantiateAll(ctx, all, th, map[*module]wazero.CompiledModule{main: compiled})
+	h, err := l.instantiateAll(ctx, all, th, map[*module]wazero.CompiledModule{main: compiled}, plans)
 	l.endPlan(err == nil)
 	if err != nil {
 		return nil, nil, err
@@ -433,18 +443,20 @@ var tagType = funcType{params: []byte{valI32}}
 // newThread instantiates the module that owns what one thread's
 // instances share: the indirect function table (with a function to grow
 // it) and the stack pointer; the exception tags are defined once, by the
-// main thread's, and imported by the others' (tagsFrom).
-func (l *Linker) newThread(ctx context.Context, sp uint32, tagsFrom api.Module) (*thread, error) {
-	var names map[string]api.Module
+// main thread's, and imported by the others' (tagsFrom). The main
+// thread's also holds the env of the start-up's libraries (merged, see
+// planStartup).
+func (l *Linker) newThread(ctx context.Context, sp uint32, tagsFrom api.Module, merged []envEntry) (*thread, error) {
+	names := map[string]api.Module{"mem": l.cfg.Resolver("env")}
 	if tagsFrom != nil {
-		names = map[string]api.Module{"tags": tagsFrom}
+		names["tags"] = tagsFrom
 	}
 	first := tagsFrom == nil
 	var c wazero.CompiledModule
 	var err error
 	if l.play != nil && first {
 		c = l.play.base
-	} else if c, err = l.generate(ctx, l.baseModule(sp, !first)); err != nil {
+	} else if c, err = l.generate(ctx, l.baseModule(sp, !first, merged)); err != nil {
 		return nil, err
 	}
 	if l.rec != nil && first {
@@ -459,23 +471,33 @@ func (l *Linker) newThread(ctx context.Context, sp uint32, tagsFrom api.Module) 
 }
 
 // baseModule is the module of a thread's table, stack pointer (at sp),
-// grow function and tags (imported from "tags" when importTags).
-func (l *Linker) baseModule(sp uint32, importTags bool) *modBuilder {
+// grow function and tags (imported from "tags" when importTags), and the
+// env entries merged (the memory, if they have it, imported from "mem").
+func (l *Linker) baseModule(sp uint32, importTags bool, merged []envEntry) *modBuilder {
 	b := newModBuilder()
 	if importTags {
 		for _, t := range tags {
 			b.export(t, kindTag, b.importTag("tags", t, tagType))
 		}
 	}
+	for _, e := range merged {
+		if e.kind == envMemory {
+			b.importMemory("mem", "memory", l.shared)
+			break
+		}
+	}
 	b.table(l.tableSize)
 	b.export("table", kindTable, 0)
-	b.export("__stack_pointer", kindGlobal, b.globalI32(true, sp))
+	idx := &baseIndices{sp: b.globalI32(true, sp), tags: map[string]uint32{}}
+	b.export("__stack_pointer", kindGlobal, idx.sp)
 	if !importTags {
 		for _, t := range tags {
-			b.export(t, kindTag, b.tag(tagType))
+			idx.tags[t] = b.tag(tagType)
+			b.export(t, kindTag, idx.tags[t])
 		}
 	}
 	b.export("grow", kindFunc, b.function(funcType{params: []byte{valI32}, results: []byte{valI32}}, growBody()))
+	l.addEnv(b, merged, idx)
 	return b
 }
 
@@ -602,7 +624,7 @@ func (l *Linker) instantiateCode(ctx context.Context, c wazero.CompiledModule, n
 // helper, whose constructors (not the main program's, which its _start
 // runs) the caller runs without the lock. code overrides a module's
 // compiled code (the main program's).
-func (l *Linker) instantiateAll(ctx context.Context, mods []*module, caller *thread, code map[*module]wazero.CompiledModule) (*helper, error) {
+func (l *Linker) instantiateAll(ctx context.Context, mods []*module, caller *thread, code map[*module]wazero.CompiledModule, plans map[*module]*envPlan) (*helper, error) {
 	threads := l.allThreads()
 	for _, th := range threads {
 		for i := len(mods) - 1; i >= 0; i-- {
@@ -610,7 +632,11 @@ func (l *Linker) instantiateAll(ctx context.Context, mods []*module, caller *thr
 			if cc := code[mods[i]]; cc != nil {
 				c = cc
 			}
-			if err := l.instantiate(ctx, th, mods[i], c); err != nil {
+			var p *envPlan
+			if th == l.mainTh {
+				p = plans[mods[i]]
+			}
+			if err := l.instantiate(ctx, th, mods[i], c, p); err != nil {
 				return nil, err
 			}
 		}
@@ -1047,288 +1073,6 @@ func (l *Linker) startHelper(ctx context.Context, th *thread, p *helperPlan, ini
 	return &helper{inst: inst, calls: [2][]initCall{init, ctors}, fills: p.fills}, nil
 }
 
-// instantiate instantiates m in th over the env and GOT modules it
-// imports from: those of the start-up's plan when one is replayed, else
-// made for it (planEnv).
-func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wazero.CompiledModule) error {
-	var p *envPlan
-	if l.play != nil && l.played < len(l.play.mods) {
-		p = &l.play.mods[l.played]
-		l.played++
-		for _, k := range p.slots {
-			if _, err := l.slot(ctx, l.mods[k.handle-1], k.name); err != nil {
-				return err
-			}
-		}
-	} else {
-		var err error
-		if p, err = l.planEnv(ctx, th, m); err != nil {
-			return err
-		}
-	}
-	if l.rec != nil {
-		l.rec.mods = append(l.rec.mods, *p)
-	}
-	names := map[string]api.Module{"base": th.base, "mem": l.cfg.Resolver("env"), "tags": l.base}
-	for _, h := range p.from {
-		d := l.mods[h-1]
-		names[d.instName()] = th.insts[d]
-	}
-	envInst, err := l.instantiateCode(ctx, p.env, names)
-	if err != nil {
-		return fmt.Errorf("%s: %w", m.path, err)
-	}
-	memInst, funcInst := envInst, envInst
-	if !p.gotInEnv {
-		memInst, funcInst = nil, nil
-		if p.gotMem != nil {
-			if memInst, err = l.instantiateCode(ctx, p.gotMem, nil); err != nil {
-				return err
-			}
-		}
-		if p.gotShared {
-			funcInst = memInst
-		} else if p.gotFunc != nil {
-			if funcInst, err = l.instantiateCode(ctx, p.gotFunc, nil); err != nil {
-				return err
-			}
-		}
-	}
-	resolver := func(name string) api.Module {
-		switch name {
-		case "env":
-			return envInst
-		case "GOT.mem":
-			return memInst
-		case "GOT.func":
-			return funcInst
-		}
-		return l.cfg.Resolver(name)
-	}
-	inst, err := l.cfg.Runtime.InstantiateModule(experimental.WithImportResolver(ctx, resolver), code, ModuleConfig())
-	if err != nil {
-		return fmt.Errorf("%s: %w", m.path, err)
-	}
-	th.insts[m] = inst
-	if th == l.mainTh {
-		m.inst = inst
-		l.elemMods = append(l.elemMods, m)
-	} else {
-		th.gen = append(th.gen, envInst)
-		if memInst != nil && memInst != envInst {
-			th.gen = append(th.gen, memInst)
-		}
-		if funcInst != nil && funcInst != memInst {
-			th.gen = append(th.gen, funcInst)
-		}
-	}
-	return nil
-}
-
-// envPlan is what a module's instantiation needs generated: the env
-// module it imports from, and the GOT modules unless the GOT is in env.
-type envPlan struct {
-	env             wazero.CompiledModule
-	gotInEnv        bool
-	gotMem, gotFunc wazero.CompiledModule // nil when empty
-	gotShared       bool                  // gotMem holds GOT.func too
-	from            []uint32              // the modules env imports functions from, by handle
-	slots           []slotKey             // the slots given out for it, in order
-}
-
-// planEnv makes m's env and GOT modules for th: its memory, table and
-// stack pointer, its bases, the functions it imports (from their
-// instances in th, or through a table slot when they have none yet) and
-// the addresses and slots of its GOT.
-func (l *Linker) planEnv(ctx context.Context, th *thread, m *module) (*envPlan, error) {
-	p := &envPlan{}
-	scope := l.lookupScope(m)
-	env := newModBuilder()
-	type gotEntry struct {
-		name string
-		v    uint32
-	}
-	var gotMem, gotFunc []gotEntry
-	type stub struct {
-		name string
-		t    funcType
-		slot uint32
-		trap bool
-	}
-	var stubs []stub
-	type constant struct {
-		name    string
-		v       uint32
-		mutable bool
-	}
-	var envGlobals []constant
-	for _, im := range m.bin.imports {
-		switch im.module {
-		case "env":
-			switch im.kind {
-			case kindMemory:
-				env.importMemory("mem", "memory", l.shared)
-				env.export(im.name, kindMemory, 0)
-			case kindTable:
-				env.importTable("base", "table", 0)
-				env.export(im.name, kindTable, 0)
-			case kindTag:
-				known := false
-				for _, t := range tags {
-					known = known || t == im.name
-				}
-				if !known {
-					return nil, errorf("%s: unknown exception tag %s", m.path, im.name)
-				}
-				env.export(im.name, kindTag, env.importTag("tags", im.name, m.bin.types[im.typ]))
-			case kindGlobal:
-				switch im.name {
-				case "__stack_pointer":
-					env.export(im.name, kindGlobal, env.importGlobal("base", "__stack_pointer", valI32, true))
-				case "__memory_base":
-					envGlobals = append(envGlobals, constant{im.name, m.memBase, im.mutable})
-				case "__table_base":
-					envGlobals = append(envGlobals, constant{im.name, m.tableBase, im.mutable})
-				default:
-					v, err := l.address(scope, m, im)
-					if err != nil {
-						return nil, err
-					}
-					envGlobals = append(envGlobals, constant{im.name, v, im.mutable})
-				}
-			case kindFunc:
-				t := m.bin.types[im.typ]
-				def, e, ok := resolve(scope, im.name)
-				if ok && e.kind != kindFunc {
-					ok = false
-				}
-				if !ok {
-					if m.bin.Dylink.Weak(im.module, im.name) {
-						stubs = append(stubs, stub{name: im.name, t: t, trap: true})
-						continue
-					}
-					return nil, errorf("%s: undefined symbol: %s", m.path, im.name)
-				}
-				if dt, _ := def.bin.funcTypeOf(e.index); dt.key() != t.key() {
-					return nil, errorf("%s: symbol %s of %s has another signature", m.path, im.name, def.path)
-				}
-				// A function the main program hides (PrepareMain) is
-				// called through its slot, as one not instantiated yet.
-				if _, hidden := def.hiddenFunc(im.name); th.insts[def] != nil && !hidden {
-					p.from = append(p.from, def.handle)
-					env.export(im.name, kindFunc, env.importFunc(def.instName(), im.name, t))
-					continue
-				}
-				s, err := l.planSlot(ctx, p, def, im.name)
-				if err != nil {
-					return nil, err
-				}
-				stubs = append(stubs, stub{name: im.name, t: t, slot: s})
-			default:
-				return nil, errorf("%s: cannot import %s.%s of this kind", m.path, im.module, im.name)
-			}
-		case "GOT.mem":
-			v, err := l.address(scope, m, im)
-			if err != nil {
-				return nil, err
-			}
-			gotMem = append(gotMem, gotEntry{im.name, v})
-		case "GOT.func":
-			var v uint32
-			def, e, ok := resolve(scope, im.name)
-			switch {
-			case ok && e.kind == kindFunc:
-				s, err := l.planSlot(ctx, p, def, im.name)
-				if err != nil {
-					return nil, err
-				}
-				v = s
-			case !m.bin.Dylink.Weak(im.module, im.name):
-				return nil, errorf("%s: undefined symbol: %s", m.path, im.name)
-			}
-			gotFunc = append(gotFunc, gotEntry{im.name, v})
-		}
-	}
-	for _, s := range stubs {
-		if s.trap {
-			env.export(s.name, kindFunc, env.function(s.t, unreachableBody()))
-			continue
-		}
-		env.export(s.name, kindFunc, env.function(s.t, callIndirectBody(env.typeOf(s.t), s.t, s.slot)))
-	}
-	for _, g := range envGlobals {
-		env.export(g.name, kindGlobal, env.globalI32(g.mutable, g.v))
-	}
-	// The GOT goes into the env module (one instance for the three
-	// namespaces: fewer instances make a faster start) unless a name is
-	// in two of them; then GOT.mem and GOT.func get one module, or one
-	// each when they share a name too; none when empty.
-	var memNames map[string]bool
-	if len(gotMem) > 0 && len(gotFunc) > 0 {
-		memNames = map[string]bool{}
-		for _, e := range gotMem {
-			memNames[e.name] = true
-		}
-	}
-	envClash, clash := false, false
-	for _, e := range gotMem {
-		envClash = envClash || env.nExport[e.name]
-	}
-	for _, e := range gotFunc {
-		envClash = envClash || env.nExport[e.name]
-		clash = clash || memNames[e.name]
-	}
-	gotModule := func(entries ...[]gotEntry) (wazero.CompiledModule, error) {
-		b := newModBuilder()
-		n := 0
-		for _, es := range entries {
-			for _, e := range es {
-				b.export(e.name, kindGlobal, b.globalI32(true, e.v))
-				n++
-			}
-		}
-		if n == 0 {
-			return nil, nil
-		}
-		return l.generate(ctx, b)
-	}
-	var err error
-	switch {
-	case !envClash && !clash:
-		p.gotInEnv = true
-		for _, es := range [][]gotEntry{gotMem, gotFunc} {
-			for _, e := range es {
-				env.export(e.name, kindGlobal, env.globalI32(true, e.v))
-			}
-		}
-	case clash:
-		if p.gotMem, err = gotModule(gotMem); err != nil {
-			return nil, err
-		}
-		if p.gotFunc, err = gotModule(gotFunc); err != nil {
-			return nil, err
-		}
-	default:
-		p.gotMem, err = gotModule(gotMem, gotFunc)
-		if err != nil {
-			return nil, err
-		}
-		p.gotShared = true
-	}
-	if p.env, err = l.generate(ctx, env); err != nil {
-		return nil, fmt.Errorf("%s: %w", m.path, err)
-	}
-	return p, nil
-}
-
-// planSlot is l.slot, recorded in p when a start-up plan is recorded.
-func (l *Linker) planSlot(ctx context.Context, p *envPlan, m *module, name string) (uint32, error) {
-	if l.rec != nil {
-		p.slots = append(p.slots, slotKey{m.handle, name})
-	}
-	return l.slot(ctx, m, name)
-}
-
 // pending is what fills th's slots of the functions of mods given out
 // before they had instances there.
 func (l *Linker) pending(th *thread, mods []*module) []fillItem {
@@ -1422,7 +1166,7 @@ func (l *Linker) open1(ctx context.Context, caller api.Module, name string, flag
 	if err := l.place(ctx, th, all); err != nil {
 		return fail(err)
 	}
-	h, err := l.instantiateAll(ctx, all, th, nil)
+	h, err := l.instantiateAll(ctx, all, th, nil, nil)
 	if err != nil {
 		return fail(err)
 	}
@@ -1594,7 +1338,7 @@ func (l *Linker) LinkThread(ctx context.Context, main wazero.CompiledModule, sp 
 	if l.mainTh == nil {
 		return nil, nil, errors.New("linker: no program linked")
 	}
-	th, err := l.newThread(ctx, sp, l.base)
+	th, err := l.newThread(ctx, sp, l.base, nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -1629,7 +1373,7 @@ func (l *Linker) LinkThread(ctx context.Context, main wazero.CompiledModule, sp 
 		if m == l.main {
 			c = main
 		}
-		if err := l.instantiate(ctx, th, m, c); err != nil {
+		if err := l.instantiate(ctx, th, m, c, nil); err != nil {
 			return fail(err)
 		}
 	}

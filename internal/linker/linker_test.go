@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/binary"
 	"maps"
+	"path"
+	"slices"
 	"strings"
 	"testing"
 
@@ -295,5 +297,135 @@ func TestStartPlan(t *testing.T) {
 	link(22)
 	if plans.replays != 3 {
 		t.Fatalf("%d replays after a library changed and was started twice, want 3", plans.replays)
+	}
+}
+
+// The libraries of a start-up share the main thread's base as their env,
+// except one that calls into a library instantiated before it (its calls
+// stay direct, through an env of its own) and a second copy of the same
+// library (its __memory_base differs under the same name); each still
+// sees its own bases, on the first start-up and on a replay.
+func TestStartupEnvInBase(t *testing.T) {
+	ctx := context.Background()
+	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().
+		WithCoreFeatures(api.CoreFeaturesV2|experimental.CoreFeaturesExceptionHandling))
+	defer rt.Close(ctx)
+	i32 := funcType{results: []byte{valI32}}
+	x := newModBuilder() // libx.so, and libz.so the same bytes: xf returns its __memory_base
+	x.importMemory("env", "memory", false)
+	base := x.importGlobal("env", "__memory_base", valI32, false)
+	x.export("xf", kindFunc, x.function(i32, []byte{0, 0x23, byte(base), 0x0b}))
+	libx := withDylink(x.encode())
+	y := newModBuilder() // liby.so: yf calls libx's xf
+	y.importMemory("env", "memory", false)
+	xf := y.importFunc("env", "xf", i32)
+	y.export("yf", kindFunc, y.function(i32, []byte{0, 0x10, byte(xf), 0x0b}))
+	liby := withDylink(y.encode())
+	main := newModBuilder()
+	main.importMemory("env", "memory", false)
+	bin, compiled := compileMain(t, rt, main, "liby.so", "libx.so", "libz.so")
+	kept := map[string]wazero.CompiledModule{}
+	compile := func(ctx context.Context, wasm []byte) (wazero.CompiledModule, error) {
+		if c := kept[string(wasm)]; c != nil {
+			return c, nil
+		}
+		c, err := rt.CompileModule(ctx, wasm)
+		kept[string(wasm)] = c
+		return c, err
+	}
+	binOf := map[string]*Binary{} // a runtime keeps a library's Binary by its content
+	load := func(ctx context.Context, path string, wasm []byte) (*Binary, wazero.CompiledModule, error) {
+		bin, code, err := PrepareLibrary(wasm)
+		if err != nil {
+			return nil, nil, err
+		}
+		if b := binOf[string(wasm)]; b != nil {
+			bin = b
+		}
+		binOf[string(wasm)] = bin
+		c, err := compile(ctx, code)
+		return bin, c, err
+	}
+	var plans Plans
+	for start := range 2 {
+		env, err := rt.InstantiateWithConfig(ctx, []byte("\x00asm\x01\x00\x00\x00\x05\x03\x01\x00\x01\x07\x0a\x01\x06memory\x02\x00"),
+			wazero.NewModuleConfig().WithName(""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := New(Config{
+			Runtime:   rt,
+			Resolver:  func(name string) api.Module { return map[string]api.Module{"env": env}[name] },
+			MainPath:  "/bin/main",
+			StackSize: 64 << 10,
+			Compile:   compile,
+			Load:      load,
+			Plans:     &plans,
+			Read: func(p string) ([]byte, error) {
+				if strings.HasSuffix(p, "/liby.so") {
+					return liby, nil
+				}
+				return libx, nil
+			},
+		})
+		if _, err := l.LinkMain(ctx, bin, compiled); err != nil {
+			t.Fatal(err)
+		}
+		mods := map[string]*module{}
+		for _, m := range l.mods {
+			mods[path.Base(m.path)] = m
+		}
+		for _, name := range []string{"libx.so", "libz.so"} {
+			m := mods[name]
+			if r, err := m.inst.ExportedFunction("xf").Call(ctx); err != nil || uint32(r[0]) != m.memBase {
+				t.Errorf("start %d: %s's __memory_base: %v, %v; want %d", start, name, r, err, m.memBase)
+			}
+		}
+		if r, err := mods["liby.so"].inst.ExportedFunction("yf").Call(ctx); err != nil || uint32(r[0]) != mods["libx.so"].memBase {
+			t.Errorf("start %d: liby.so calling libx.so: %v, %v; want %d", start, r, err, mods["libx.so"].memBase)
+		}
+		p := plans.plans[bin]
+		var inBase []bool
+		for _, mp := range p.mods { // instantiated: libz, libx, liby, main
+			inBase = append(inBase, mp.inBase)
+		}
+		if want := []bool{true, false, false, false}; !slices.Equal(inBase, want) {
+			t.Errorf("start %d: env in the base %v, want %v (libz, libx, liby, main)", start, inBase, want)
+		}
+		if plans.replays != start {
+			t.Errorf("start %d: %d replays", start, plans.replays)
+		}
+		l.Close(ctx)
+		env.Close(ctx)
+	}
+}
+
+// PrepareLibrary imports everything but functions from env, the GOT under
+// its namespace's name, the bases under names of the library's own.
+func TestPrepareLibraryRenames(t *testing.T) {
+	b := newModBuilder()
+	b.importMemory("env", "memory", false)
+	b.importGlobal("env", "__memory_base", valI32, false)
+	b.importGlobal("env", "__table_base", valI32, false)
+	b.importGlobal("env", "__stack_pointer", valI32, true)
+	b.importGlobal("GOT.mem", "x", valI32, true)
+	b.importGlobal("GOT.func", "x", valI32, true)
+	b.importFunc("env", "x", funcType{})
+	bin, code, err := PrepareLibrary(withDylink(b.encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	imps, err := wasmbin.Imports(code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, im := range imps {
+		got = append(got, im.Module+"."+im.Name)
+	}
+	want := []string{"env.memory", "env.__memory_base@" + bin.renamed, "env.__table_base@" + bin.renamed,
+		"env.__stack_pointer", "env.GOT.mem.x", "env.GOT.func.x", "env.x"}
+	if len(bin.renamed) != 16 || !slices.Equal(got, want) {
+		t.Errorf("imports %q, want %q", got, want)
 	}
 }

@@ -21,6 +21,7 @@ type plan struct {
 	bins   []*Binary // the modules, main first, in load order
 	layout []uint32  // what place decided (checked before a replay)
 	base   wazero.CompiledModule
+	slots  []slotKey // the slots planning gave out, in order
 	mods   []envPlan // in the order of instantiation
 	helper *helperPlan
 	calls  [2][]callRef // the helper's calls, which it was made for
@@ -114,7 +115,7 @@ func (l *Linker) endPlan(ok bool) {
 	if l.rec != nil && ok {
 		l.cfg.Plans.put(l.rec.bins[0], l.rec)
 	}
-	l.play, l.rec, l.played = nil, nil, 0
+	l.play, l.rec = nil, nil
 }
 
 // loadHelper is fillMany for a load of mods in th; at start-up, from the

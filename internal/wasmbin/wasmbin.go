@@ -446,3 +446,39 @@ func splitSections(module []byte) ([]section, error) {
 	}
 	return secs, nil
 }
+
+// RenameImports returns an import section body with each import's module
+// and name as rename gives them (given the import's own and its kind).
+func RenameImports(body []byte, rename func(module, name string, kind byte) (string, string)) ([]byte, error) {
+	s := &Reader{b: body}
+	n, err := s.U32()
+	if err != nil {
+		return nil, err
+	}
+	out := AppendULEB(make([]byte, 0, len(body)+64), uint64(n))
+	for i := uint32(0); i < n; i++ {
+		module, err := s.Name()
+		if err != nil {
+			return nil, err
+		}
+		name, err := s.Name()
+		if err != nil {
+			return nil, err
+		}
+		kind, err := s.Byte()
+		if err != nil {
+			return nil, err
+		}
+		at := s.off
+		if err := skipImportDesc(s, kind); err != nil {
+			return nil, err
+		}
+		module, name = rename(module, name, kind)
+		out = append(appendName(appendName(out, module), name), kind)
+		out = append(out, s.b[at:s.off]...)
+	}
+	if !s.Done() {
+		return nil, fmt.Errorf("%w: bytes after the imports", ErrFormat)
+	}
+	return out, nil
+}
