@@ -248,7 +248,7 @@ func (r *Runtime) Compile(ctx context.Context, wasm []byte) (*Module, error) {
 		m.dynamic = dynamic
 		m.imports = slices.DeleteFunc(slices.Clone(m.imports), func(f abi.Import) bool {
 			mod, _, _ := f.Import()
-			return mod == abi.ModuleEnv
+			return linker.Linked(mod)
 		})
 	}
 	for _, f := range m.imports {

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/wasix-go/wasix/internal/wasmbin"
@@ -636,10 +637,7 @@ func PrepareLibrary(wasm []byte) (*Binary, []byte, error) {
 		}
 		switch {
 		case id == 2:
-			body, err = wasmbin.RenameImports(body, func(module, name string, kind byte) (string, string) {
-				return bin.envImport(importEntry{module: module, name: name, kind: kind})
-			})
-			if err != nil {
+			if body, err = bin.renameImports(body); err != nil {
 				return nil, nil, err
 			}
 			out = appendSection(out, id, body)
@@ -670,22 +668,49 @@ func PrepareLibrary(wasm []byte) (*Binary, []byte, error) {
 	return bin, out, nil
 }
 
-// envImport is the module and name a library renamed by PrepareLibrary
-// imports im under: GOT.mem.X and GOT.func.X from env under those names,
-// its __memory_base and __table_base from env under names of its own
-// (the hash of its content), the rest as they are. Other modules import
-// im as it is.
+// envImport is the module and name a module renamed by PrepareLibrary or
+// PrepareMain imports im under:
+//   - a function F from a module of its own, "env:F", which the linker
+//     links to the instance that defines F, or to the env that has a
+//     stub for it: no module re-exports another's functions;
+//   - GOT.mem.X and GOT.func.X from env under those names;
+//   - its __memory_base and __table_base from env under names of its own
+//     (the hash of a library's content, "main" for the main program);
+//   - the rest as it is.
+//
+// Other modules import im as it is.
 func (b *Binary) envImport(im importEntry) (module, name string) {
 	if b.renamed == "" {
 		return im.module, im.name
 	}
 	switch {
+	case im.module == "env" && im.kind == kindFunc:
+		return funcModule + im.name, im.name
 	case im.module == "GOT.mem" || im.module == "GOT.func":
 		return "env", im.module + "." + im.name
 	case im.module == "env" && im.kind == kindGlobal && (im.name == "__memory_base" || im.name == "__table_base"):
 		return "env", im.name + "@" + b.renamed
 	}
 	return im.module, im.name
+}
+
+// funcModule prefixes the module name of a function a renamed module
+// imports (see envImport).
+const funcModule = "env:"
+
+// Linked says whether a dynamically linked module's import from module
+// is the linker's to resolve: env's (its functions included, renamed or
+// not) and the GOT's.
+func Linked(module string) bool {
+	return module == "env" || module == "GOT.mem" || module == "GOT.func" || strings.HasPrefix(module, funcModule)
+}
+
+// renameImports is the import section body of bin's code renamed as
+// envImport says.
+func (b *Binary) renameImports(body []byte) ([]byte, error) {
+	return wasmbin.RenameImports(body, func(module, name string, kind byte) (string, string) {
+		return b.envImport(importEntry{module: module, name: name, kind: kind})
+	})
 }
 
 func appendSection(out []byte, id byte, body []byte) []byte {

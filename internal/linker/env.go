@@ -3,6 +3,7 @@ package linker
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -60,17 +61,30 @@ type envPlan struct {
 	gotMem, gotFunc wazero.CompiledModule // nil when empty
 	gotShared       bool                  // gotMem holds GOT.func too
 	from            []uint32              // the modules env imports functions from, by handle
+	// direct links a renamed module's import modules of functions
+	// ("env:F") to the modules that define them, by handle: instances in
+	// the thread before it.
+	direct map[string]uint32
+}
+
+// envNeeds is what a module imports from env (es), and the functions it
+// imports from modules already instantiated: through env (from, a module
+// not renamed) or directly (direct, see envPlan).
+type envNeeds struct {
+	es     []envEntry
+	from   []uint32
+	direct map[string]uint32
 }
 
 // instantiate instantiates m in th over p, or over an env made for it now
 // when p is nil.
 func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wazero.CompiledModule, p *envPlan) error {
 	if p == nil {
-		es, from, err := l.envEntries(ctx, m, func(d *module) bool { return th.insts[d] != nil })
+		n, err := l.envEntries(ctx, m, func(d *module) bool { return th.insts[d] != nil })
 		if err != nil {
 			return err
 		}
-		if p, err = l.envModules(ctx, m, es, from); err != nil {
+		if p, err = l.envModules(ctx, m, n); err != nil {
 			return err
 		}
 	}
@@ -112,6 +126,12 @@ func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wa
 		case "GOT.func":
 			return funcInst
 		}
+		if h, ok := p.direct[name]; ok {
+			return th.insts[l.mods[h-1]]
+		}
+		if strings.HasPrefix(name, funcModule) && m.bin.renamed != "" {
+			return envInst // a stub's
+		}
 		return l.cfg.Resolver(name)
 	}
 	inst, err := l.cfg.Runtime.InstantiateModule(experimental.WithImportResolver(ctx, resolver), code, ModuleConfig())
@@ -136,11 +156,11 @@ func (l *Linker) instantiate(ctx context.Context, th *thread, m *module, code wa
 
 // envEntries is what m imports from env (and GOT.mem, GOT.func): its
 // memory, table and stack pointer, its bases, the functions it imports
-// (re-exported from their instances when before says they have one, else
-// through a table slot) and the addresses and slots of its GOT. from is
-// the modules it re-exports functions of, by handle.
-func (l *Linker) envEntries(ctx context.Context, m *module, before func(*module) bool) (es []envEntry, from []uint32, err error) {
+// (from their instances when before says they have one, else through a
+// table slot) and the addresses and slots of its GOT.
+func (l *Linker) envEntries(ctx context.Context, m *module, before func(*module) bool) (n envNeeds, err error) {
 	scope := l.lookupScope(m)
+	fail := func(err error) (envNeeds, error) { return envNeeds{}, err }
 	for _, im := range m.bin.imports {
 		ns, name := m.bin.envImport(im)
 		e := envEntry{ns: ns, name: name}
@@ -157,7 +177,7 @@ func (l *Linker) envEntries(ctx context.Context, m *module, before func(*module)
 					known = known || t == im.name
 				}
 				if !known {
-					return nil, nil, errorf("%s: unknown exception tag %s", m.path, im.name)
+					return fail(errorf("%s: unknown exception tag %s", m.path, im.name))
 				}
 				e.kind, e.t = envTag, m.bin.types[im.typ]
 			case kindGlobal:
@@ -171,7 +191,7 @@ func (l *Linker) envEntries(ctx context.Context, m *module, before func(*module)
 					e.v = m.tableBase
 				default:
 					if e.v, err = l.address(scope, m, im); err != nil {
-						return nil, nil, err
+						return fail(err)
 					}
 				}
 			case kindFunc:
@@ -185,29 +205,36 @@ func (l *Linker) envEntries(ctx context.Context, m *module, before func(*module)
 						e.kind = envTrap
 						break
 					}
-					return nil, nil, errorf("%s: undefined symbol: %s", m.path, im.name)
+					return fail(errorf("%s: undefined symbol: %s", m.path, im.name))
 				}
 				if dt, _ := def.bin.funcTypeOf(ex.index); dt.key() != e.t.key() {
-					return nil, nil, errorf("%s: symbol %s of %s has another signature", m.path, im.name, def.path)
+					return fail(errorf("%s: symbol %s of %s has another signature", m.path, im.name, def.path))
 				}
 				// A function the main program hides (PrepareMain) is
 				// called through its slot, as one not instantiated yet.
 				if _, hidden := def.hiddenFunc(im.name); before(def) && !hidden {
-					from = append(from, def.handle)
+					if m.bin.renamed != "" {
+						if n.direct == nil {
+							n.direct = map[string]uint32{}
+						}
+						n.direct[ns] = def.handle
+						continue
+					}
+					n.from = append(n.from, def.handle)
 					e.kind, e.v = envFrom, def.handle
 					break
 				}
 				e.kind = envStub
 				if e.v, err = l.planSlot(ctx, def, im.name); err != nil {
-					return nil, nil, err
+					return fail(err)
 				}
 			default:
-				return nil, nil, errorf("%s: cannot import %s.%s of this kind", m.path, im.module, im.name)
+				return fail(errorf("%s: cannot import %s.%s of this kind", m.path, im.module, im.name))
 			}
 		case "GOT.mem":
 			e.kind, e.mutable = envConst, true
 			if e.v, err = l.address(scope, m, im); err != nil {
-				return nil, nil, err
+				return fail(err)
 			}
 		case "GOT.func":
 			e.kind, e.mutable = envConst, true
@@ -215,17 +242,17 @@ func (l *Linker) envEntries(ctx context.Context, m *module, before func(*module)
 			switch {
 			case ok && ex.kind == kindFunc:
 				if e.v, err = l.planSlot(ctx, def, im.name); err != nil {
-					return nil, nil, err
+					return fail(err)
 				}
 			case !m.bin.Dylink.Weak(im.module, im.name):
-				return nil, nil, errorf("%s: undefined symbol: %s", m.path, im.name)
+				return fail(errorf("%s: undefined symbol: %s", m.path, im.name))
 			}
 		default:
 			continue
 		}
-		es = append(es, e)
+		n.es = append(n.es, e)
 	}
-	return es, from, nil
+	return n, nil
 }
 
 // planSlot is l.slot, recorded when a start-up plan is recorded: a replay
@@ -298,12 +325,13 @@ func (l *Linker) addEnv(b *modBuilder, es []envEntry, base *baseIndices) {
 	}
 }
 
-// envModules makes the env of m (es, from) a module of its own; a module
-// not renamed gets its GOT in it too unless a name is in two namespaces,
+// envModules makes the env of m (n) a module of its own; a module not
+// renamed gets its GOT in it too unless a name is in two namespaces,
 // then GOT.mem and GOT.func get one module, or one each when they share
 // a name too; none when empty.
-func (l *Linker) envModules(ctx context.Context, m *module, es []envEntry, from []uint32) (*envPlan, error) {
-	p := &envPlan{from: from}
+func (l *Linker) envModules(ctx context.Context, m *module, n envNeeds) (*envPlan, error) {
+	p := &envPlan{from: n.from, direct: n.direct}
+	es := n.es
 	var env, gotMem, gotFunc []envEntry
 	names := map[string]string{} // export name -> the namespace that has it first
 	envClash, clash := false, false
@@ -332,12 +360,12 @@ func (l *Linker) envModules(ctx context.Context, m *module, es []envEntry, from 
 	}
 	gotModule := func(entries ...[]envEntry) (wazero.CompiledModule, error) {
 		b := newModBuilder()
-		n := 0
+		k := 0
 		for _, es := range entries {
 			l.addEnv(b, es, nil)
-			n += len(es)
+			k += len(es)
 		}
-		if n == 0 {
+		if k == 0 {
 			return nil, nil
 		}
 		return l.generate(ctx, b)
@@ -370,12 +398,11 @@ func (l *Linker) envModules(ctx context.Context, m *module, es []envEntry, from 
 
 // planStartup plans the env of each module of a start-up, in the order
 // they are instantiated (order), knowing which come before which. The
-// libraries PrepareLibrary renamed that re-export nothing (calls into
-// libraries instantiated before them are direct, through an env of
-// their own) share the main thread's base: their entries (merged) go
-// into it, unless one disagrees with another's under the same name (the
-// same library loaded twice). The others get env modules of their own.
-// A replayed plan gives out the slots it recorded and has the rest.
+// modules PrepareLibrary or PrepareMain renamed share the main thread's
+// base: their entries (merged) go into it, unless one disagrees with
+// another's under the same name (the same library loaded twice). The
+// others get env modules of their own. A replayed plan gives out the
+// slots it recorded and has the rest.
 func (l *Linker) planStartup(ctx context.Context, order []*module) (map[*module]*envPlan, []envEntry, error) {
 	plans := make(map[*module]*envPlan, len(order))
 	if p := l.play; p != nil {
@@ -402,28 +429,28 @@ func (l *Linker) planStartup(ctx context.Context, order []*module) (map[*module]
 	}
 	before := map[*module]bool{}
 	for _, m := range order {
-		es, from, err := l.envEntries(ctx, m, func(d *module) bool { return before[d] })
+		n, err := l.envEntries(ctx, m, func(d *module) bool { return before[d] })
 		if err != nil {
 			return nil, nil, err
 		}
 		before[m] = true
-		agrees := m.bin.renamed != "" && len(from) == 0
-		for i := 0; agrees && i < len(es); i++ {
-			if k, ok := byName[es[i].name]; ok && !merged[k].same(&es[i]) {
+		agrees := m.bin.renamed != ""
+		for i := 0; agrees && i < len(n.es); i++ {
+			if k, ok := byName[n.es[i].name]; ok && !merged[k].same(&n.es[i]) {
 				agrees = false
 			}
 		}
 		if agrees {
-			for _, e := range es {
+			for _, e := range n.es {
 				if _, ok := byName[e.name]; !ok {
 					byName[e.name] = len(merged)
 					merged = append(merged, e)
 				}
 			}
-			plans[m] = &envPlan{inBase: true}
+			plans[m] = &envPlan{inBase: true, direct: n.direct}
 			continue
 		}
-		if plans[m], err = l.envModules(ctx, m, es, from); err != nil {
+		if plans[m], err = l.envModules(ctx, m, n); err != nil {
 			return nil, nil, err
 		}
 	}

@@ -56,7 +56,7 @@ func kept(name string, kind byte) bool {
 
 // PrepareVersion names the rules PrepareMain follows (what it hides, the
 // getter): a cache of its results must key on it.
-const PrepareVersion = "wasix-pie-2"
+const PrepareVersion = "wasix-pie-3"
 
 // hiddenExports returns what PrepareMain does to bin's exports: the
 // functions it hides, their numbers their places in names, and the name
@@ -77,6 +77,7 @@ func (b *Binary) hiddenExports() (names []string, startName string) {
 // the code PrepareMain returned (now or earlier, kept in a cache under
 // PrepareVersion) is compiled, before linking.
 func Prepared(bin *Binary) {
+	bin.renamed = mainRenamed
 	names, startName := bin.hiddenExports()
 	bin.hidden = make(map[string]uint32, len(names))
 	for k, name := range names {
@@ -89,10 +90,10 @@ func Prepared(bin *Binary) {
 // (its binary wasm, or a rewrite of it that moved indices but kept the
 // exports' names and order), with its exports hidden as kept says and its
 // start section taken out (its start function exported as startExport,
-// which the linker calls as it calls a library's). bin is wasm parsed, as
-// the linker reads it; once the code is compiled, Prepared(bin) tells the
-// linker what PrepareMain hid. Function
-// indices do not change: the getter is added after the program's
+// which the linker calls as it calls a library's), its imports renamed as
+// a library's are (Binary.envImport). bin is wasm parsed, as the linker
+// reads it; once the code is compiled, Prepared(bin) tells the linker
+// what PrepareMain did. Function indices do not change: the getter is added after the program's
 // functions, its type after the types, and the declaration its ref.func
 // instructions need as a last element segment, which instantiation
 // skips.
@@ -186,6 +187,11 @@ func PrepareMain(bin *Binary, wasm, code []byte) ([]byte, error) {
 		switch {
 		case id == 7 || id == 8:
 			// Written above (exports), or dropped (start).
+		case id == 2:
+			rb := &Binary{renamed: mainRenamed}
+			if body, err = rb.renameImports(body); err == nil {
+				out = appendSection(out, id, body)
+			}
 		case id == 6:
 			body, err = wasmbin.TruncateGlobals(body, globals)
 			out = appendSection(out, id, body)
@@ -233,6 +239,10 @@ func usedGlobals(cb *Binary, code []byte) (uint32, error) {
 	}
 	return uint32(max(last+1-cb.importGlobs, 0)), nil
 }
+
+// mainRenamed is what a main program's own names of its bases end in
+// (see Binary.envImport): one main program is linked at a time.
+const mainRenamed = "main"
 
 // getterChunk is the most functions one function of the getter chooses
 // between: wazero compiles a function of n nested blocks in a time that

@@ -33,7 +33,8 @@ func TestPrepareMain(t *testing.T) {
 	ctx := context.Background()
 	rt := wazero.NewRuntime(ctx)
 	defer rt.Close(ctx)
-	if _, err := rt.NewHostModuleBuilder("env").NewFunctionBuilder().
+	// The program's import of env.imported is renamed as a library's.
+	if _, err := rt.NewHostModuleBuilder(funcModule + "imported").NewFunctionBuilder().
 		WithFunc(func() {}).Export("imported").Instantiate(ctx); err != nil {
 		t.Fatal(err)
 	}
