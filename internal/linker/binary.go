@@ -611,7 +611,7 @@ const startExport = "__wasix_linker_start"
 //   - its imports renamed (envField) so that everything it imports but
 //     functions comes from one module, "env", under names no other
 //     library gives another meaning: the libraries of a start-up then
-//     share one generated module, the thread's base (see planStartup).
+//     share one generated module, the thread's base (see planEnvs).
 func PrepareLibrary(wasm []byte) (*Binary, []byte, error) {
 	bin, err := Parse(wasm)
 	if err != nil {

@@ -15,8 +15,9 @@ import (
 // the addresses of the data and the slots of the functions it names
 // (GOT.mem, GOT.func, env globals), and the functions it calls in other
 // modules. The linker generates it: a module of its own, instantiated
-// just before the module; or, for the libraries of a start-up, the main
-// thread's base, which then holds the env of all of them (planStartup).
+// just before the module; or, for the modules a thread instantiates at
+// its start, the thread's base, which then holds the env of all of them
+// (planEnvs).
 // Each instance costs wazero some microseconds however small it is.
 
 // envKind is what an env export is.
@@ -53,7 +54,7 @@ func (e *envEntry) same(o *envEntry) bool {
 
 // envPlan is how a module is instantiated: over the env modules made for
 // it (its env, and for a module not renamed its GOT modules unless the
-// GOT fits in its env), or over the main thread's base (inBase).
+// GOT fits in its env), or over the thread's base (inBase).
 type envPlan struct {
 	env             wazero.CompiledModule
 	inBase          bool
@@ -264,8 +265,8 @@ func (l *Linker) planSlot(ctx context.Context, m *module, name string) (uint32, 
 	return l.slot(ctx, m, name)
 }
 
-// baseIndices are where the main thread's base has what an env merged
-// into it exports: the memory is its only one, the table its only one.
+// baseIndices are where a thread's base has what an env merged into it
+// exports: the memory is its only one, the table its only one.
 type baseIndices struct {
 	sp   uint32
 	tags map[string]uint32
@@ -274,9 +275,9 @@ type baseIndices struct {
 // addEnv adds the entries es to b, as a module of their own (base nil):
 // it imports the memory from "mem", the table and stack pointer from
 // "base", the tags from "tags" and re-exported functions from their
-// modules' instances; or to the main thread's base, which has the
-// memory, table, stack pointer and tags itself (base), and exports them
-// under these names too unless it does already.
+// modules' instances; or to a thread's base, which has the memory,
+// table, stack pointer and tags itself (base), and exports them under
+// these names too unless it does already.
 func (l *Linker) addEnv(b *modBuilder, es []envEntry, base *baseIndices) {
 	idx := make([]uint32, len(es))
 	for i, e := range es { // imports come before any definition
@@ -396,14 +397,15 @@ func (l *Linker) envModules(ctx context.Context, m *module, n envNeeds) (*envPla
 	return p, nil
 }
 
-// planStartup plans the env of each module of a start-up, in the order
-// they are instantiated (order), knowing which come before which. The
-// modules PrepareLibrary or PrepareMain renamed share the main thread's
-// base: their entries (merged) go into it, unless one disagrees with
-// another's under the same name (the same library loaded twice). The
-// others get env modules of their own. A replayed plan gives out the
-// slots it recorded and has the rest.
-func (l *Linker) planStartup(ctx context.Context, order []*module) (map[*module]*envPlan, []envEntry, error) {
+// planEnvs plans the env of the modules a new thread instantiates (the
+// main thread's at start-up, or another's), in the order it instantiates
+// them (order), knowing which come before which. The modules
+// PrepareLibrary or PrepareMain renamed share the thread's base: their
+// entries (merged) go into it, unless one disagrees with another's under
+// the same name (the same library loaded twice). The others get env
+// modules of their own. A replayed start-up plan gives out the slots it
+// recorded and has the rest.
+func (l *Linker) planEnvs(ctx context.Context, order []*module) (map[*module]*envPlan, []envEntry, error) {
 	plans := make(map[*module]*envPlan, len(order))
 	if p := l.play; p != nil {
 		for _, k := range p.slots {

@@ -11,7 +11,7 @@
 // wazero links an import by module name to one instance, so an instance
 // imports what it needs from generated modules that define or re-export
 // it under the names it imports (env.go, gen.go): modules of its own, or,
-// for the libraries of a start-up, the main thread's base, shared. A
+// for the modules a thread makes at its start, its base, shared. A
 // function of a module instantiated later (a side module calling back
 // into the main program) is reached through a trampoline calling a slot
 // of the shared table, filled once that module exists.
@@ -238,7 +238,7 @@ func (l *Linker) linkMain(ctx context.Context, bin *Binary, compiled wazero.Comp
 	for i, m := range all {
 		order[len(all)-1-i] = m
 	}
-	plans, merged, err := l.planStartup(ctx, order)
+	plans, merged, err := l.planEnvs(ctx, order)
 	if err != nil {
 		l.endPlan(false)
 		return nil, nil, err
@@ -443,9 +443,9 @@ var tagType = funcType{params: []byte{valI32}}
 // newThread instantiates the module that owns what one thread's
 // instances share: the indirect function table (with a function to grow
 // it) and the stack pointer; the exception tags are defined once, by the
-// main thread's, and imported by the others' (tagsFrom). The main
-// thread's also holds the env of the start-up's libraries (merged, see
-// planStartup).
+// main thread's, and imported by the others' (tagsFrom). It also holds
+// the env of the modules the thread instantiates at its start (merged,
+// see planEnvs).
 func (l *Linker) newThread(ctx context.Context, sp uint32, tagsFrom api.Module, merged []envEntry) (*thread, error) {
 	names := map[string]api.Module{"mem": l.cfg.Resolver("env")}
 	if tagsFrom != nil {
@@ -475,9 +475,11 @@ func (l *Linker) newThread(ctx context.Context, sp uint32, tagsFrom api.Module, 
 // env entries merged (the memory, if they have it, imported from "mem").
 func (l *Linker) baseModule(sp uint32, importTags bool, merged []envEntry) *modBuilder {
 	b := newModBuilder()
+	idx := &baseIndices{tags: map[string]uint32{}}
 	if importTags {
 		for _, t := range tags {
-			b.export(t, kindTag, b.importTag("tags", t, tagType))
+			idx.tags[t] = b.importTag("tags", t, tagType)
+			b.export(t, kindTag, idx.tags[t])
 		}
 	}
 	for _, e := range merged {
@@ -488,7 +490,7 @@ func (l *Linker) baseModule(sp uint32, importTags bool, merged []envEntry) *modB
 	}
 	b.table(l.tableSize)
 	b.export("table", kindTable, 0)
-	idx := &baseIndices{sp: b.globalI32(true, sp), tags: map[string]uint32{}}
+	idx.sp = b.globalI32(true, sp)
 	b.export("__stack_pointer", kindGlobal, idx.sp)
 	if !importTags {
 		for _, t := range tags {
@@ -1338,7 +1340,17 @@ func (l *Linker) LinkThread(ctx context.Context, main wazero.CompiledModule, sp 
 	if l.mainTh == nil {
 		return nil, nil, errors.New("linker: no program linked")
 	}
-	th, err := l.newThread(ctx, sp, l.base, nil)
+	// The thread's base holds the env of its instances, as the main
+	// thread's does: they are made in the same order.
+	order := make([]*module, len(l.mods))
+	for i, m := range l.mods {
+		order[len(l.mods)-1-i] = m
+	}
+	plans, merged, err := l.planEnvs(ctx, order)
+	if err != nil {
+		return nil, nil, err
+	}
+	th, err := l.newThread(ctx, sp, l.base, merged)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -1367,13 +1379,12 @@ func (l *Linker) LinkThread(ctx context.Context, main wazero.CompiledModule, sp 
 		l.mu.Lock()
 		return nil, nil, err
 	}
-	for i := len(l.mods) - 1; i >= 0; i-- {
-		m := l.mods[i]
+	for _, m := range order {
 		c := m.compiled
 		if m == l.main {
 			c = main
 		}
-		if err := l.instantiate(ctx, th, m, c, nil); err != nil {
+		if err := l.instantiate(ctx, th, m, c, plans[m]); err != nil {
 			return fail(err)
 		}
 	}
