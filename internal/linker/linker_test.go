@@ -47,6 +47,50 @@ func compileMain(t *testing.T, rt wazero.Runtime, main *modBuilder, needed ...st
 	return bin, compiled
 }
 
+// keptCode returns what a runtime gives the linker to compile generated
+// modules and load libraries with: each kept by content, a library's
+// Binary too (so that a start-up plan made with it replays).
+func keptCode(rt wazero.Runtime) (compile func(context.Context, []byte) (wazero.CompiledModule, error),
+	load func(context.Context, string, []byte) (*Binary, wazero.CompiledModule, error)) {
+	kept := map[string]wazero.CompiledModule{}
+	compile = func(ctx context.Context, wasm []byte) (wazero.CompiledModule, error) {
+		if c := kept[string(wasm)]; c != nil {
+			return c, nil
+		}
+		c, err := rt.CompileModule(ctx, wasm)
+		kept[string(wasm)] = c
+		return c, err
+	}
+	binOf := map[string]*Binary{}
+	load = func(ctx context.Context, path string, wasm []byte) (*Binary, wazero.CompiledModule, error) {
+		bin, code, err := PrepareLibrary(wasm)
+		if err != nil {
+			return nil, nil, err
+		}
+		if b := binOf[string(wasm)]; b != nil {
+			bin = b
+		}
+		binOf[string(wasm)] = bin
+		c, err := compile(ctx, code)
+		return bin, c, err
+	}
+	return compile, load
+}
+
+// newEnv instantiates a module exporting a memory of one page, closed at
+// the end of the test.
+func newEnv(t *testing.T, rt wazero.Runtime) api.Module {
+	t.Helper()
+	ctx := context.Background()
+	env, err := rt.InstantiateWithConfig(ctx, []byte("\x00asm\x01\x00\x00\x00\x05\x03\x01\x00\x01\x07\x0a\x01\x06memory\x02\x00"),
+		wazero.NewModuleConfig().WithName(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { env.Close(ctx) })
+	return env
+}
+
 // testLib is a side module whose start function sets the word at its
 // __memory_base to 10, whose relocations add 1 to it and constructors
 // add 1 again, or that traps in the one named by trap ("start" for the
@@ -183,28 +227,7 @@ func TestStartPlan(t *testing.T) {
 	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().
 		WithCoreFeatures(api.CoreFeaturesV2|experimental.CoreFeaturesExceptionHandling))
 	defer rt.Close(ctx)
-	kept := map[string]wazero.CompiledModule{}
-	compile := func(ctx context.Context, wasm []byte) (wazero.CompiledModule, error) {
-		if c := kept[string(wasm)]; c != nil {
-			return c, nil
-		}
-		c, err := rt.CompileModule(ctx, wasm)
-		kept[string(wasm)] = c
-		return c, err
-	}
-	binOf := map[string]*Binary{}
-	load := func(ctx context.Context, path string, wasm []byte) (*Binary, wazero.CompiledModule, error) {
-		bin, code, err := PrepareLibrary(wasm)
-		if err != nil {
-			return nil, nil, err
-		}
-		if b := binOf[string(wasm)]; b != nil {
-			bin = b // a runtime keeps a library's Binary by its content
-		}
-		binOf[string(wasm)] = bin
-		c, err := compile(ctx, code)
-		return bin, c, err
-	}
+	compile, load := keptCode(rt)
 	// The main program has a function that a library calls and takes the
 	// address of: a slot given out while linking.
 	main := newModBuilder()
@@ -224,12 +247,7 @@ func TestStartPlan(t *testing.T) {
 	libb := testLib("")
 	link := func(wantB uint32) *Linker {
 		t.Helper()
-		env, err := rt.InstantiateWithConfig(ctx, []byte("\x00asm\x01\x00\x00\x00\x05\x03\x01\x00\x01\x07\x0a\x01\x06memory\x02\x00"),
-			wazero.NewModuleConfig().WithName(""))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { env.Close(ctx) })
+		env := newEnv(t, rt)
 		l := New(Config{
 			Runtime:   rt,
 			Resolver:  func(name string) api.Module { return map[string]api.Module{"env": env}[name] },
@@ -325,35 +343,10 @@ func TestStartupEnvInBase(t *testing.T) {
 	main := newModBuilder()
 	main.importMemory("env", "memory", false)
 	bin, compiled := compileMain(t, rt, main, "liby.so", "libx.so", "libz.so")
-	kept := map[string]wazero.CompiledModule{}
-	compile := func(ctx context.Context, wasm []byte) (wazero.CompiledModule, error) {
-		if c := kept[string(wasm)]; c != nil {
-			return c, nil
-		}
-		c, err := rt.CompileModule(ctx, wasm)
-		kept[string(wasm)] = c
-		return c, err
-	}
-	binOf := map[string]*Binary{} // a runtime keeps a library's Binary by its content
-	load := func(ctx context.Context, path string, wasm []byte) (*Binary, wazero.CompiledModule, error) {
-		bin, code, err := PrepareLibrary(wasm)
-		if err != nil {
-			return nil, nil, err
-		}
-		if b := binOf[string(wasm)]; b != nil {
-			bin = b
-		}
-		binOf[string(wasm)] = bin
-		c, err := compile(ctx, code)
-		return bin, c, err
-	}
+	compile, load := keptCode(rt)
 	var plans Plans
 	for start := range 2 {
-		env, err := rt.InstantiateWithConfig(ctx, []byte("\x00asm\x01\x00\x00\x00\x05\x03\x01\x00\x01\x07\x0a\x01\x06memory\x02\x00"),
-			wazero.NewModuleConfig().WithName(""))
-		if err != nil {
-			t.Fatal(err)
-		}
+		env := newEnv(t, rt)
 		l := New(Config{
 			Runtime:   rt,
 			Resolver:  func(name string) api.Module { return map[string]api.Module{"env": env}[name] },
@@ -397,7 +390,6 @@ func TestStartupEnvInBase(t *testing.T) {
 			t.Errorf("start %d: %d replays", start, plans.replays)
 		}
 		l.Close(ctx)
-		env.Close(ctx)
 	}
 }
 
