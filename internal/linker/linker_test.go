@@ -77,6 +77,24 @@ func keptCode(rt wazero.Runtime) (compile func(context.Context, []byte) (wazero.
 	return compile, load
 }
 
+// plannedConfig is the Config of a linker over env that compiles and
+// loads as keptCode does, keeps its start-up plans in plans and reads
+// libraries with read.
+func plannedConfig(rt wazero.Runtime, env api.Module, plans *Plans, read func(string) ([]byte, error),
+	compile func(context.Context, []byte) (wazero.CompiledModule, error),
+	load func(context.Context, string, []byte) (*Binary, wazero.CompiledModule, error)) Config {
+	return Config{
+		Runtime:   rt,
+		Resolver:  func(name string) api.Module { return map[string]api.Module{"env": env}[name] },
+		MainPath:  "/bin/main",
+		StackSize: 64 << 10,
+		Compile:   compile,
+		Load:      load,
+		Plans:     plans,
+		Read:      read,
+	}
+}
+
 // newEnv instantiates a module exporting a memory of one page, closed at
 // the end of the test.
 func newEnv(t *testing.T, rt wazero.Runtime) api.Module {
@@ -248,24 +266,15 @@ func TestStartPlan(t *testing.T) {
 	link := func(wantB uint32) *Linker {
 		t.Helper()
 		env := newEnv(t, rt)
-		l := New(Config{
-			Runtime:   rt,
-			Resolver:  func(name string) api.Module { return map[string]api.Module{"env": env}[name] },
-			MainPath:  "/bin/main",
-			StackSize: 64 << 10,
-			Compile:   compile,
-			Load:      load,
-			Plans:     &plans,
-			Read: func(p string) ([]byte, error) {
-				switch {
-				case strings.HasSuffix(p, "/libb.so"):
-					return libb, nil
-				case strings.HasSuffix(p, "/libc.so"):
-					return libcWasm, nil
-				}
-				return testLib(""), nil
-			},
-		})
+		l := New(plannedConfig(rt, env, &plans, func(p string) ([]byte, error) {
+			switch {
+			case strings.HasSuffix(p, "/libb.so"):
+				return libb, nil
+			case strings.HasSuffix(p, "/libc.so"):
+				return libcWasm, nil
+			}
+			return testLib(""), nil
+		}, compile, load))
 		if _, err := l.LinkMain(ctx, bin, compiled); err != nil {
 			t.Fatal(err)
 		}
@@ -346,22 +355,12 @@ func TestStartupEnvInBase(t *testing.T) {
 	compile, load := keptCode(rt)
 	var plans Plans
 	for start := range 2 {
-		env := newEnv(t, rt)
-		l := New(Config{
-			Runtime:   rt,
-			Resolver:  func(name string) api.Module { return map[string]api.Module{"env": env}[name] },
-			MainPath:  "/bin/main",
-			StackSize: 64 << 10,
-			Compile:   compile,
-			Load:      load,
-			Plans:     &plans,
-			Read: func(p string) ([]byte, error) {
-				if strings.HasSuffix(p, "/liby.so") {
-					return liby, nil
-				}
-				return libx, nil
-			},
-		})
+		l := New(plannedConfig(rt, newEnv(t, rt), &plans, func(p string) ([]byte, error) {
+			if strings.HasSuffix(p, "/liby.so") {
+				return liby, nil
+			}
+			return libx, nil
+		}, compile, load))
 		if _, err := l.LinkMain(ctx, bin, compiled); err != nil {
 			t.Fatal(err)
 		}
