@@ -17,8 +17,8 @@ import (
 // modules. The linker generates it: a module of its own, instantiated
 // just before the module; or, for the modules a thread instantiates at
 // its start, the thread's base, which then holds the env of all of them
-// (planEnvs).
-// Each instance costs wazero some microseconds however small it is.
+// (planEnvs): each instance costs wazero some microseconds, however
+// small it is.
 
 // envKind is what an env export is.
 type envKind uint8
