@@ -86,6 +86,12 @@ type threads struct {
 	dead   atomic.Bool
 	trap   error
 
+	// onDeath interrupts the threads once ctx ends; stopOnDeath keeps
+	// context.AfterFunc from running it, for killThreads to run it
+	// itself (see there).
+	onDeath     func()
+	stopOnDeath func() bool
+
 	futex futexTable
 	sig   signalState
 	tls   tlsState
@@ -115,7 +121,7 @@ func (p *Process) StartMainThread(ctx context.Context) *Thread {
 	th.byTid[t.tid] = t
 	th.live = 1
 	// The process dying interrupts whatever its threads wait for.
-	context.AfterFunc(th.ctx, func() {
+	th.onDeath = func() {
 		if ctx.Err() != nil {
 			// The run's context ended: the process is killed, so that
 			// its threads unwind at their next call. EINTR alone would
@@ -133,7 +139,8 @@ func (p *Process) StartMainThread(ctx context.Context) *Thread {
 		for _, t := range all {
 			t.interrupt()
 		}
-	})
+	}
+	th.stopOnDeath = context.AfterFunc(th.ctx, th.onDeath)
 	return t
 }
 
@@ -395,7 +402,7 @@ func (p *Process) Trapped() error {
 // their next call unwinds them. SetExit calls it.
 func (p *Process) killThreads() {
 	p.thr.mu.Lock()
-	cancel := p.thr.cancel
+	cancel, onDeath, stop := p.thr.cancel, p.thr.onDeath, p.thr.stopOnDeath
 	p.thr.mu.Unlock()
 	p.thr.markDead()
 	p.thr.mu.Lock()
@@ -408,8 +415,16 @@ func (p *Process) killThreads() {
 		close(p.thr.exited)
 	}
 	p.thr.mu.Unlock()
+	// context.AfterFunc would run onDeath in a goroutine of its own, whose
+	// start wakes another thread of the Go runtime: on a VM, a good part
+	// of what a process's exit costs. The thread that ends the process
+	// runs it.
+	inline := stop != nil && stop()
 	if cancel != nil {
 		cancel()
+	}
+	if inline {
+		onDeath()
 	}
 	p.stopTimers()
 }

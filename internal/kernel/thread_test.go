@@ -118,6 +118,20 @@ func TestExitEndsThreads(t *testing.T) {
 	}
 }
 
+// SetExit interrupts the threads before it returns: the thread that ends
+// the process does what the end of its context would have a goroutine of
+// its own do.
+func TestExitInterruptsAtOnce(t *testing.T) {
+	p := threadProc(t, 0, func(*Thread, ThreadEntry) {})
+	done := p.MainThread().CallContext().Done()
+	p.SetExit(0)
+	select {
+	case <-done:
+	default:
+		t.Fatal("the main thread is not interrupted when SetExit returns")
+	}
+}
+
 func TestTrapKept(t *testing.T) {
 	p := threadProc(t, 0, func(*Thread, ThreadEntry) {})
 	first := context.DeadlineExceeded
