@@ -302,8 +302,8 @@ func (l *Linker) open(name string, requester *module, ldpath []string) (m *modul
 	if strings.Contains(name, "/") {
 		candidates = []string{l.absPath(name)}
 	} else {
-		for _, src := range []*module{requester, l.main} {
-			if src == nil || src.bin.Dylink == nil {
+		for i, src := range []*module{requester, l.main} {
+			if src == nil || src.bin.Dylink == nil || i == 1 && src == requester {
 				continue
 			}
 			for _, rp := range src.bin.Dylink.RuntimePath {
